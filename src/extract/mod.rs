@@ -1,0 +1,31 @@
+//! Pure extraction: bytes and HTML in, domain values out. No I/O, no clock
+//! (`now` is a parameter).
+//!
+//! - [`charset`]: bytes -> text (HTTP header, BOM, XML prolog, `<meta>`, chardetng);
+//! - [`sniff`]: feed or HTML, from the content, never from the URL;
+//! - [`feed`]: RSS/Atom/JSON feed -> [`FeedItem`](crate::model::FeedItem)s (feed-rs);
+//! - [`links`]: news-list page -> article links and the next page;
+//! - [`article`]: article page -> title, dates, body;
+//! - [`date`]: Swedish and ISO dates, and which date on a page is which;
+//! - [`html`]: sanitising and plain-text rendering shared by the above.
+
+pub mod article;
+pub mod charset;
+pub mod date;
+pub mod feed;
+pub mod html;
+pub mod links;
+pub mod sniff;
+
+use url::Url;
+
+/// Why extraction gave nothing usable.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The page has no article (a list page, an error page, an empty page).
+    #[error("no article found at {url}")]
+    NoArticle { url: Url },
+    /// The document claims to be a feed but cannot be read as one.
+    #[error("invalid feed at {url}: {reason}")]
+    InvalidFeed { url: Url, reason: String },
+}

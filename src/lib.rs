@@ -1,0 +1,21 @@
+//! muniflux watches municipal websites and publishes what they post as one
+//! merged Atom feed.
+//!
+//! # Layout
+//! The modules are listed in the order data flows through them:
+//! `config` (what to watch) -> `fetch` (the network) -> `extract` (pure
+//! parsing) -> `store` (SQLite, dedup) -> `export` (Atom) -> `serve` (HTTP);
+//! `refresh` runs one source through that chain and `daemon` runs it on a
+//! schedule. See ARCHITECTURE.md for the invariants.
+
+pub mod canonical;
+pub mod config;
+pub mod model;
+pub mod fetch;
+pub mod extract;
+pub mod store;
+pub mod export;
+pub mod refresh;
+pub mod serve;
+pub mod daemon;
+pub mod cli;
