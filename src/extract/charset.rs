@@ -2,6 +2,6 @@
 
 /// Decodes a fetched body to UTF-8 text.
 pub fn decode(body: &[u8], content_type: Option<&str>) -> String {
-    let _ = (body, content_type);
-    todo!()
+    let _ = content_type;
+    String::from_utf8_lossy(body).into_owned()
 }

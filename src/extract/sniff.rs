@@ -3,6 +3,10 @@
 use crate::model::PageKind;
 
 pub fn page_kind(content_type: Option<&str>, body: &[u8]) -> PageKind {
-    let _ = (content_type, body);
-    todo!()
+    let _ = content_type;
+    if body.starts_with(b"<?xml") {
+        PageKind::Feed
+    } else {
+        PageKind::Html
+    }
 }
