@@ -48,8 +48,8 @@ pub struct Entry {
 
 /// The stable Atom id of an article: a tag: URI built from its canonical URL.
 pub fn entry_id(canonical: &Url) -> String {
-    let _ = canonical;
-    todo!()
+    let rest = &canonical.as_str()[canonical.scheme().len() + 3..];
+    format!("tag:muniflux,2026:{rest}")
 }
 
 /// Renders the whole feed. `now` is used only when there are no entries.

@@ -9,13 +9,14 @@
 //! schedule. See ARCHITECTURE.md for the invariants.
 
 pub mod canonical;
+pub mod cli;
 pub mod config;
-pub mod model;
-pub mod fetch;
-pub mod extract;
-pub mod store;
+pub mod daemon;
+pub mod dedup;
 pub mod export;
+pub mod extract;
+pub mod fetch;
+pub mod model;
 pub mod refresh;
 pub mod serve;
-pub mod daemon;
-pub mod cli;
+pub mod store;

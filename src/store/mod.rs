@@ -1,1 +1,612 @@
-//! TODO
+//! The only SQLite user: migrations, sources and their poll state, per-URL
+//! fetch validators, and articles with their dedup keys.
+//!
+//! [`Store`] is synchronous; async code goes through [`Handle`], which runs
+//! every call on the blocking pool so SQLite never blocks the executor.
+
+mod migrations;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension};
+use url::Url;
+
+use crate::config;
+use crate::dedup;
+use crate::export::entry_id;
+use crate::fetch::Validators;
+use crate::model::{Article, PageDate};
+
+/// A storage failure, naming what was being done.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("opening database {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("migrating database {path}: {source}")]
+    Migrate {
+        path: String,
+        source: rusqlite_migration::Error,
+    },
+    #[error("database: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A source row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceId(pub i64);
+
+/// An article row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(pub i64);
+
+/// A source with its poll state, as stored.
+#[derive(Debug, Clone)]
+pub struct SourceRow {
+    pub id: SourceId,
+    pub url: String,
+    pub name: String,
+    pub tags: Vec<String>,
+    /// False once the source was removed from the source list; its articles stay.
+    pub active: bool,
+    pub last_polled_at: Option<Timestamp>,
+    pub last_success_at: Option<Timestamp>,
+    pub last_error: Option<String>,
+    pub error_count: u32,
+    pub next_check_at: Option<Timestamp>,
+    pub n_articles: u64,
+}
+
+/// What happened to one article offered to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    /// A new story: a new row.
+    Inserted(ArticleId),
+    /// A story already stored under another URL (cross-post, feed link to
+    /// another host): the URL was added to it.
+    Merged(ArticleId),
+    /// One of the article's URLs was already known.
+    Known(ArticleId),
+}
+
+impl Upsert {
+    pub fn is_new(&self) -> bool {
+        matches!(self, Upsert::Inserted(_))
+    }
+}
+
+/// One source an article appeared on, for the feed's categories and `source`.
+#[derive(Debug, Clone)]
+pub struct ArticleSource {
+    pub name: String,
+    pub url: String,
+    pub tags: Vec<String>,
+    pub last_success_at: Option<Timestamp>,
+}
+
+/// An article as the export needs it.
+#[derive(Debug, Clone)]
+pub struct StoredArticle {
+    pub id: ArticleId,
+    pub entry_id: String,
+    pub url: String,
+    /// The story's other URLs (cross-posts, other hosts), not the main one.
+    pub related: Vec<String>,
+    pub title: String,
+    pub published: Option<PageDate>,
+    pub updated: Option<PageDate>,
+    pub date_source: Option<String>,
+    pub author: Option<String>,
+    pub body_html: String,
+    pub body_text: String,
+    pub first_seen_at: Timestamp,
+    pub changed_at: Timestamp,
+    /// In order of first appearance.
+    pub sources: Vec<ArticleSource>,
+}
+
+impl StoredArticle {
+    /// Atom's `updated`: the page's updated date, else its published date,
+    /// else when muniflux first saw it.
+    pub fn updated_for_feed(&self) -> Timestamp {
+        self.updated
+            .or(self.published)
+            .map(|d| d.timestamp())
+            .unwrap_or(self.first_seen_at)
+    }
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+fn ts(t: Timestamp) -> i64 {
+    t.as_second()
+}
+
+fn from_ts(s: i64) -> Timestamp {
+    Timestamp::from_second(s).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn opt_ts(s: Option<i64>) -> Option<Timestamp> {
+    s.map(from_ts)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, in WAL mode, and
+    /// brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let shown = path.display().to_string();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // A missing folder shows up as the open error below.
+            let _ = std::fs::create_dir_all(parent);
+        }
+        let conn = Connection::open(path).map_err(|source| Error::Open {
+            path: shown.clone(),
+            source,
+        })?;
+        Store::init(conn, &shown)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(|source| Error::Open {
+            path: ":memory:".into(),
+            source,
+        })?;
+        Store::init(conn, ":memory:")
+    }
+
+    fn init(mut conn: Connection, shown: &str) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations::migrations()
+            .to_latest(&mut conn)
+            .map_err(|source| Error::Migrate {
+                path: shown.to_string(),
+                source,
+            })?;
+        Ok(Store { conn })
+    }
+
+    // ------------------------------------------------------------ sources
+
+    /// Makes the stored sources match the source list: new ones are added,
+    /// changed names and tags updated, missing ones marked inactive (their
+    /// articles stay). Returns the active sources in list order.
+    pub fn sync_sources(
+        &mut self,
+        sources: &[config::Source],
+        now: Timestamp,
+    ) -> Result<Vec<SourceRow>> {
+        let tx = self.conn.transaction()?;
+        tx.execute("UPDATE sources SET active = 0", [])?;
+        for source in sources {
+            let tags = serde_json::to_string(&source.tags).unwrap_or_else(|_| "[]".into());
+            tx.execute(
+                "INSERT INTO sources (url, name, tags, active, created_at) VALUES (?1, ?2, ?3, 1, ?4)
+                 ON CONFLICT(url) DO UPDATE SET name = excluded.name, tags = excluded.tags, active = 1",
+                params![source.url.as_str(), source.name, tags, ts(now)],
+            )?;
+        }
+        tx.commit()?;
+        let mut rows = Vec::with_capacity(sources.len());
+        for source in sources {
+            if let Some(row) = self.source_by_url(source.url.as_str())? {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    }
+
+    pub fn source_by_url(&self, url: &str) -> Result<Option<SourceRow>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SOURCE_SELECT} WHERE s.url = ?1"))?;
+        Ok(stmt.query_row([url], source_row).optional()?)
+    }
+
+    /// Every stored source, active ones first, in insertion order.
+    pub fn sources(&self) -> Result<Vec<SourceRow>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SOURCE_SELECT} ORDER BY s.active DESC, s.id"))?;
+        let rows = stmt
+            .query_map([], source_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Records a successful poll; `warning` keeps a partial failure visible
+    /// (for example one article page that could not be fetched).
+    pub fn record_poll_success(
+        &mut self,
+        id: SourceId,
+        now: Timestamp,
+        warning: Option<&str>,
+        next_check_at: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE sources SET last_polled_at = ?2, last_success_at = ?2, error_count = 0,
+                 last_error = ?3, last_error_at = CASE WHEN ?3 IS NULL THEN last_error_at ELSE ?2 END,
+                 next_check_at = ?4
+             WHERE id = ?1",
+            params![id.0, ts(now), warning, ts(next_check_at)],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed poll: the error is kept and counted, nothing else changes.
+    pub fn record_poll_error(
+        &mut self,
+        id: SourceId,
+        now: Timestamp,
+        error: &str,
+        next_check_at: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE sources SET last_polled_at = ?2, last_error = ?3, last_error_at = ?2,
+                 error_count = error_count + 1, next_check_at = ?4
+             WHERE id = ?1",
+            params![id.0, ts(now), error, ts(next_check_at)],
+        )?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ fetch state
+
+    /// The validators stored for `url` (empty when never fetched).
+    pub fn validators(&self, url: &str) -> Result<Validators> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT etag, last_modified FROM fetch_state WHERE url = ?1")?;
+        let found = stmt
+            .query_row([url], |r| {
+                Ok(Validators {
+                    etag: r.get(0)?,
+                    last_modified: r.get(1)?,
+                })
+            })
+            .optional()?;
+        Ok(found.unwrap_or_default())
+    }
+
+    pub fn save_validators(
+        &mut self,
+        url: &str,
+        validators: &Validators,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO fetch_state (url, etag, last_modified, fetched_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,
+                 last_modified = excluded.last_modified, fetched_at = excluded.fetched_at",
+            params![url, validators.etag, validators.last_modified, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets the validators of `url`, so the next fetch is a full one.
+    pub fn clear_validators(&mut self, url: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM fetch_state WHERE url = ?1", [url])?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------------ articles
+
+    /// The article stored under any of these canonical URLs.
+    pub fn article_by_url(&self, canonical: &Url) -> Result<Option<ArticleId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT article_id FROM article_urls WHERE url = ?1")?;
+        Ok(stmt
+            .query_row([canonical.as_str()], |r| r.get(0).map(ArticleId))
+            .optional()?)
+    }
+
+    /// Notes that `source` links to a known article (so its tags apply).
+    pub fn link_source(
+        &mut self,
+        article: ArticleId,
+        source: SourceId,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_sources (article_id, source_id, first_seen_at) VALUES (?1, ?2, ?3)",
+            params![article.0, source.0, ts(now)],
+        )?;
+        Ok(())
+    }
+
+    /// Stores one extracted article seen on `source`, deduplicating by every
+    /// canonical URL in `urls` (the first is the main one) and by content.
+    pub fn upsert_article(
+        &mut self,
+        source: SourceId,
+        article: &Article,
+        urls: &[Url],
+        date_source: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Upsert> {
+        let tx = self.conn.transaction()?;
+        let outcome = upsert_in(&tx, source, article, urls, date_source, now)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// The newest `limit` articles, newest first (by published date, else
+    /// first-seen time).
+    pub fn newest_articles(&self, limit: usize) -> Result<Vec<StoredArticle>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, entry_id, url, title, published, updated, date_source, author,
+                    body_html, body_text, first_seen_at, changed_at
+             FROM articles ORDER BY sort_at DESC, id DESC LIMIT ?1",
+        )?;
+        let mut articles = stmt
+            .query_map([limit as i64], |r| {
+                Ok(StoredArticle {
+                    id: ArticleId(r.get(0)?),
+                    entry_id: r.get(1)?,
+                    url: r.get(2)?,
+                    related: Vec::new(),
+                    title: r.get(3)?,
+                    published: r
+                        .get::<_, Option<String>>(4)?
+                        .as_deref()
+                        .and_then(PageDate::parse_stored),
+                    updated: r
+                        .get::<_, Option<String>>(5)?
+                        .as_deref()
+                        .and_then(PageDate::parse_stored),
+                    date_source: r.get(6)?,
+                    author: r.get(7)?,
+                    body_html: r.get(8)?,
+                    body_text: r.get(9)?,
+                    first_seen_at: from_ts(r.get(10)?),
+                    changed_at: from_ts(r.get(11)?),
+                    sources: Vec::new(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        for article in &mut articles {
+            article.related = self.related_urls(article.id, &article.url)?;
+            article.sources = self.article_sources(article.id)?;
+        }
+        Ok(articles)
+    }
+
+    pub fn article_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    fn related_urls(&self, id: ArticleId, main: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT url FROM article_urls WHERE article_id = ?1 AND url <> ?2 ORDER BY rowid",
+        )?;
+        let urls = stmt
+            .query_map(params![id.0, main], |r| r.get(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(urls)
+    }
+
+    fn article_sources(&self, id: ArticleId) -> Result<Vec<ArticleSource>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.name, s.url, s.tags, s.last_success_at FROM article_sources a
+             JOIN sources s ON s.id = a.source_id WHERE a.article_id = ?1
+             ORDER BY a.first_seen_at, s.id",
+        )?;
+        let sources = stmt
+            .query_map([id.0], |r| {
+                Ok(ArticleSource {
+                    name: r.get(0)?,
+                    url: r.get(1)?,
+                    tags: parse_tags(&r.get::<_, String>(2)?),
+                    last_success_at: opt_ts(r.get(3)?),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(sources)
+    }
+}
+
+fn parse_tags(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+const SOURCE_SELECT: &str = "SELECT s.id, s.url, s.name, s.tags, s.active, s.last_polled_at,
+        s.last_success_at, s.last_error, s.error_count, s.next_check_at,
+        (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = s.id)
+    FROM sources s";
+
+fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
+    Ok(SourceRow {
+        id: SourceId(r.get(0)?),
+        url: r.get(1)?,
+        name: r.get(2)?,
+        tags: parse_tags(&r.get::<_, String>(3)?),
+        active: r.get(4)?,
+        last_polled_at: opt_ts(r.get(5)?),
+        last_success_at: opt_ts(r.get(6)?),
+        last_error: r.get(7)?,
+        error_count: r.get(8)?,
+        next_check_at: opt_ts(r.get(9)?),
+        n_articles: r.get::<_, i64>(10)? as u64,
+    })
+}
+
+/// Finds the stored story for `article`, by URL first and by content second.
+fn find_existing(
+    tx: &rusqlite::Transaction<'_>,
+    article: &Article,
+    urls: &[Url],
+) -> Result<Option<(ArticleId, bool)>> {
+    for url in urls {
+        let found: Option<i64> = tx
+            .query_row(
+                "SELECT article_id FROM article_urls WHERE url = ?1",
+                [url.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = found {
+            return Ok(Some((ArticleId(id), true)));
+        }
+    }
+    let title = dedup::normalize_title(&article.title);
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, body_text FROM articles WHERE title_norm = ?1 ORDER BY id LIMIT 20",
+    )?;
+    let candidates = stmt
+        .query_map([&title], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(candidates
+        .into_iter()
+        .find(|(_, body)| dedup::same_story(body, &article.body_text))
+        .map(|(id, _)| (ArticleId(id), false)))
+}
+
+fn upsert_in(
+    tx: &rusqlite::Transaction<'_>,
+    source: SourceId,
+    article: &Article,
+    urls: &[Url],
+    date_source: Option<&str>,
+    now: Timestamp,
+) -> Result<Upsert> {
+    let outcome = match find_existing(tx, article, urls)? {
+        Some((id, by_url)) => {
+            if !by_url {
+                keep_coarser_published(tx, id, article)?;
+            }
+            if by_url {
+                Upsert::Known(id)
+            } else {
+                Upsert::Merged(id)
+            }
+        }
+        None => Upsert::Inserted(insert_article(tx, article, urls, date_source, now)?),
+    };
+    let id = match outcome {
+        Upsert::Inserted(id) | Upsert::Merged(id) | Upsert::Known(id) => id,
+    };
+    for url in urls {
+        tx.execute(
+            "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?1, ?2)",
+            params![url.as_str(), id.0],
+        )?;
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO article_sources (article_id, source_id, first_seen_at) VALUES (?1, ?2, ?3)",
+        params![id.0, source.0, ts(now)],
+    )?;
+    Ok(outcome)
+}
+
+fn insert_article(
+    tx: &rusqlite::Transaction<'_>,
+    article: &Article,
+    urls: &[Url],
+    date_source: Option<&str>,
+    now: Timestamp,
+) -> Result<ArticleId> {
+    let main = urls.first().unwrap_or(&article.url);
+    let published = article.published.as_ref().map(|d| d.date);
+    let updated = article.updated.as_ref().map(|d| d.date);
+    let sort_at = published.map(|d| d.timestamp()).unwrap_or(now);
+    tx.execute(
+        "INSERT INTO articles (key, entry_id, url, title, title_norm, published, updated, date_source,
+             author, body_html, body_text, first_seen_at, changed_at, sort_at)
+         VALUES (?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+        params![
+            main.as_str(),
+            entry_id(main),
+            article.title,
+            dedup::normalize_title(&article.title),
+            published.map(|d| d.to_string()),
+            updated.map(|d| d.to_string()),
+            date_source,
+            article.author,
+            article.body_html,
+            article.body_text,
+            ts(now),
+            ts(sort_at),
+        ],
+    )?;
+    Ok(ArticleId(tx.last_insert_rowid()))
+}
+
+/// A cross-post that states the same day with less precision wins: the
+/// story's published date is the one every copy agrees on.
+fn keep_coarser_published(
+    tx: &rusqlite::Transaction<'_>,
+    id: ArticleId,
+    article: &Article,
+) -> Result<()> {
+    let Some(new) = article.published.as_ref().map(|d| d.date) else {
+        return Ok(());
+    };
+    let stored: Option<String> = tx.query_row(
+        "SELECT published FROM articles WHERE id = ?1",
+        [id.0],
+        |r| r.get(0),
+    )?;
+    let Some(old) = stored.as_deref().and_then(PageDate::parse_stored) else {
+        return Ok(());
+    };
+    if new.is_day_only() && !old.is_day_only() && new.local_day() == old.local_day() {
+        tx.execute(
+            "UPDATE articles SET published = ?2 WHERE id = ?1",
+            params![id.0, new.to_string()],
+        )?;
+    }
+    Ok(())
+}
+
+/// The async face of the store: each call runs on the blocking pool.
+#[derive(Clone)]
+pub struct Handle {
+    store: Arc<Mutex<Store>>,
+}
+
+impl Handle {
+    pub fn new(store: Store) -> Handle {
+        Handle {
+            store: Arc::new(Mutex::new(store)),
+        }
+    }
+
+    /// Runs `f` with the store on a blocking thread.
+    pub async fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || {
+            let mut guard = store
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?
+    }
+}
+
+#[cfg(test)]
+mod tests;

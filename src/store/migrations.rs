@@ -1,0 +1,76 @@
+//! Append-only schema migrations, keyed on `PRAGMA user_version`.
+//! Never edit a migration that has shipped: add a new one.
+
+use rusqlite_migration::{Migrations, M};
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// Sources with their poll state, per-URL validators, articles, and the URLs
+/// and sources each article is known by.
+const V1: &str = "
+CREATE TABLE sources (
+    id              INTEGER PRIMARY KEY,
+    url             TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
+    tags            TEXT NOT NULL DEFAULT '[]',
+    active          INTEGER NOT NULL DEFAULT 1,
+    created_at      INTEGER NOT NULL,
+    last_polled_at  INTEGER,
+    last_success_at INTEGER,
+    last_error      TEXT,
+    last_error_at   INTEGER,
+    error_count     INTEGER NOT NULL DEFAULT 0,
+    next_check_at   INTEGER
+);
+
+CREATE TABLE fetch_state (
+    url           TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    fetched_at    INTEGER NOT NULL
+);
+
+CREATE TABLE articles (
+    id            INTEGER PRIMARY KEY,
+    key           TEXT NOT NULL UNIQUE,
+    entry_id      TEXT NOT NULL UNIQUE,
+    url           TEXT NOT NULL,
+    title         TEXT NOT NULL,
+    title_norm    TEXT NOT NULL,
+    published     TEXT,
+    updated       TEXT,
+    date_source   TEXT,
+    author        TEXT,
+    body_html     TEXT NOT NULL,
+    body_text     TEXT NOT NULL,
+    first_seen_at INTEGER NOT NULL,
+    changed_at    INTEGER NOT NULL,
+    sort_at       INTEGER NOT NULL
+);
+CREATE INDEX articles_by_sort ON articles (sort_at DESC, id DESC);
+CREATE INDEX articles_by_title ON articles (title_norm);
+
+CREATE TABLE article_urls (
+    url        TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE
+);
+CREATE INDEX article_urls_by_article ON article_urls (article_id);
+
+CREATE TABLE article_sources (
+    article_id    INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    source_id     INTEGER NOT NULL REFERENCES sources (id),
+    first_seen_at INTEGER NOT NULL,
+    PRIMARY KEY (article_id, source_id)
+);
+CREATE INDEX article_sources_by_source ON article_sources (source_id);
+";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().unwrap();
+    }
+}
