@@ -1,1 +1,427 @@
-//! TODO
+//! The command line. The interface (commands, flags, JSON fields) is fixed:
+//! tests outside the repository drive it.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::Timestamp;
+use serde::Serialize;
+use url::Url;
+
+use crate::config::{self, Config, SourceList};
+use crate::daemon::{self, App};
+use crate::extract::{self, article::extract_article, charset, links::links_from_list};
+use crate::fetch::{self, Outcome, Validators};
+use crate::model::{Article, ListPage};
+use crate::refresh;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "muniflux",
+    version,
+    about = "Watches municipal websites and publishes one merged Atom feed"
+)]
+pub struct Cli {
+    /// The daemon config file (it names the source list).
+    #[arg(short, long, global = true, default_value = config::DEFAULT_PATH)]
+    pub config: PathBuf,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The daemon: poll on schedule, serve HTTP, write the feed file.
+    Run,
+    /// Poll every source once now, write the feed file, then exit.
+    Poll,
+    /// Write the merged Atom feed to PATH or stdout.
+    Export {
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Validate the config and the source list; exit 2 on any problem.
+    Check,
+    /// Print what one article page yields, as JSON.
+    Extract {
+        /// The page's URL, the base for its links (when reading a FILE).
+        #[arg(long)]
+        url: Option<Url>,
+        /// Read "FILE[<TAB>URL]" lines on stdin, print one JSON line each.
+        #[arg(long)]
+        batch: bool,
+        /// A file or an http(s) URL.
+        input: Option<String>,
+    },
+    /// Print the article links a list page yields, as JSON.
+    Links {
+        /// The page's URL, the base for its links (when reading a FILE).
+        #[arg(long)]
+        url: Option<Url>,
+        /// A file or an http(s) URL.
+        input: String,
+    },
+}
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The config or source list is unusable: exit 2.
+    Config(anyhow::Error),
+    /// Anything else: exit 1.
+    Runtime(anyhow::Error),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Config(_) => 2,
+            Failure::Runtime(_) => 1,
+        }
+    }
+
+    pub fn error(&self) -> &anyhow::Error {
+        match self {
+            Failure::Config(e) | Failure::Runtime(e) => e,
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::Runtime(e)
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Run => cmd_run(&cli.config).await,
+        Command::Poll => cmd_poll(&cli.config).await,
+        Command::Export { output } => cmd_export(&cli.config, output.as_deref()).await,
+        Command::Check => cmd_check(&cli.config),
+        Command::Extract { url, batch, input } => cmd_extract(url, batch, input).await,
+        Command::Links { url, input } => cmd_links(url, &input).await,
+    }
+}
+
+fn load(path: &Path) -> Result<(Config, SourceList), Failure> {
+    let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
+    let sources = SourceList::load(&config.sources).map_err(|e| Failure::Config(e.into()))?;
+    Ok((config, sources))
+}
+
+fn cmd_check(path: &Path) -> Result<(), Failure> {
+    let (config, list) = load(path)?;
+    println!(
+        "ok: {} and {} ({} sources)",
+        config.path.display(),
+        list.path.display(),
+        list.sources.len()
+    );
+    Ok(())
+}
+
+async fn cmd_poll(path: &Path) -> Result<(), Failure> {
+    let (config, list) = load(path)?;
+    let app = App::open(config)?;
+    let sources = app.sync_sources(&list).await?;
+    let summary = app.poll_round(&sources).await;
+    app.publish(None).await?;
+    tracing::info!(
+        polled = summary.polled,
+        failed = summary.failed,
+        n_new = summary.n_new,
+        "poll done"
+    );
+    Ok(())
+}
+
+async fn cmd_export(path: &Path, output: Option<&Path>) -> Result<(), Failure> {
+    let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
+    let app = App::open(config)?;
+    let feed = app.render_feed().await?;
+    match output {
+        Some(out) => daemon::write_atomically(out, &feed.body)
+            .await
+            .with_context(|| format!("writing {}", out.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&feed.body).context("writing to stdout")?;
+            stdout.flush().context("writing to stdout")?;
+        }
+    }
+    Ok(())
+}
+
+async fn cmd_run(path: &Path) -> Result<(), Failure> {
+    let (config, list) = load(path)?;
+    let app = App::open(config)?;
+    daemon::run(app, list, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+// ---------------------------------------------------------------- extract / links
+
+/// The JSON `muniflux extract` prints; every field is always present.
+#[derive(Debug, Serialize, Default)]
+struct ExtractOutput {
+    url: Option<String>,
+    title: Option<String>,
+    published: Option<String>,
+    updated: Option<String>,
+    body: Option<String>,
+    body_html: Option<String>,
+    date_source: Option<String>,
+    published_source: Option<String>,
+    updated_source: Option<String>,
+    author: Option<String>,
+    canonical: Option<String>,
+    error: Option<String>,
+}
+
+impl ExtractOutput {
+    fn from_article(article: &Article) -> ExtractOutput {
+        ExtractOutput {
+            url: Some(article.url.to_string()),
+            title: Some(article.title.clone()),
+            published: article.published.as_ref().map(|d| d.date.to_string()),
+            updated: article.updated.as_ref().map(|d| d.date.to_string()),
+            body: Some(article.body_text.clone()),
+            body_html: Some(article.body_html.clone()),
+            date_source: Some(refresh::date_source(article)),
+            published_source: article.published.as_ref().map(|d| d.describe()),
+            updated_source: article.updated.as_ref().map(|d| d.describe()),
+            author: article.author.clone(),
+            canonical: article.canonical.as_ref().map(|u| u.to_string()),
+            error: None,
+        }
+    }
+
+    fn failed(url: Option<&Url>, error: String) -> ExtractOutput {
+        ExtractOutput {
+            url: url.map(|u| u.to_string()),
+            error: Some(error),
+            ..ExtractOutput::default()
+        }
+    }
+}
+
+/// A page to read: a local file with a base URL, or an http(s) URL.
+async fn load_page(input: &str, url: Option<&Url>) -> anyhow::Result<(String, Url)> {
+    if input.starts_with("http://") || input.starts_with("https://") {
+        let target = Url::parse(input).with_context(|| format!("`{input}` is not a URL"))?;
+        let client = fetch::Client::new(fetch::Settings {
+            user_agent: config::default_user_agent(),
+            timeout: std::time::Duration::from_secs(30),
+            max_body_bytes: 10 * 1024 * 1024,
+            host_delay: std::time::Duration::ZERO,
+        })?;
+        return match client.fetch_page(&target, &Validators::default()).await? {
+            Outcome::Fetched(page) => Ok((
+                charset::decode(&page.body, page.content_type.as_deref()),
+                url.cloned().unwrap_or(page.url),
+            )),
+            Outcome::NotModified => Err(anyhow!("{target}: unexpected 304 Not Modified")),
+        };
+    }
+    let path = Path::new(input);
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let base = match url {
+        Some(u) => u.clone(),
+        None => file_url(path)?,
+    };
+    Ok((charset::decode(&bytes, None), base))
+}
+
+fn file_url(path: &Path) -> anyhow::Result<Url> {
+    let absolute =
+        std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    Url::from_file_path(&absolute)
+        .map_err(|_| anyhow!("{} cannot be a file: URL", absolute.display()))
+}
+
+/// Extracts one page; never panics outward (a bad page is an error line).
+fn extract_guarded(html: &str, base: &Url) -> ExtractOutput {
+    let now = Timestamp::now();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extract_article(html, base, now)
+    }));
+    match result {
+        Ok(Ok(article)) => ExtractOutput::from_article(&article),
+        Ok(Err(extract::Error::NoArticle { .. })) => {
+            ExtractOutput::failed(Some(base), "no article found".into())
+        }
+        Ok(Err(err)) => ExtractOutput::failed(Some(base), err.to_string()),
+        Err(_) => ExtractOutput::failed(
+            Some(base),
+            "internal error while extracting (a bug: please report the page)".into(),
+        ),
+    }
+}
+
+async fn cmd_extract(url: Option<Url>, batch: bool, input: Option<String>) -> Result<(), Failure> {
+    if batch {
+        return extract_batch().await;
+    }
+    let input = input.ok_or_else(|| anyhow!("extract needs a FILE or URL (or --batch)"))?;
+    let output = match load_page(&input, url.as_ref()).await {
+        Ok((html, base)) => extract_guarded(&html, &base),
+        Err(err) => ExtractOutput::failed(url.as_ref(), format!("{err:#}")),
+    };
+    print_json(&output)?;
+    match &output.error {
+        Some(e) => Err(Failure::Runtime(anyhow!("{input}: {e}"))),
+        None => Ok(()),
+    }
+}
+
+/// `extract --batch`: one JSON line per input line, flushed after each,
+/// never stopping on a bad page.
+async fn extract_batch() -> Result<(), Failure> {
+    let stdin = std::io::stdin();
+    let mut stdout = std::io::stdout();
+    for line in stdin.lock().lines() {
+        let line = line.context("reading stdin")?;
+        let output = batch_line(&line).await;
+        let json = serde_json::to_string(&output).context("encoding JSON")?;
+        writeln!(stdout, "{json}").context("writing to stdout")?;
+        stdout.flush().context("writing to stdout")?;
+    }
+    Ok(())
+}
+
+async fn batch_line(line: &str) -> ExtractOutput {
+    let (file, url) = match line.split_once('\t') {
+        Some((f, u)) => (f.trim(), Some(u.trim())),
+        None => (line.trim(), None),
+    };
+    if file.is_empty() {
+        return ExtractOutput::failed(None, "empty input line".into());
+    }
+    let base = match url.filter(|u| !u.is_empty()).map(Url::parse) {
+        Some(Ok(u)) => Some(u),
+        Some(Err(e)) => {
+            return ExtractOutput::failed(
+                None,
+                format!("`{}` is not a URL: {e}", url.unwrap_or("")),
+            )
+        }
+        None => None,
+    };
+    match load_page(file, base.as_ref()).await {
+        Ok((html, base)) => extract_guarded(&html, &base),
+        Err(err) => ExtractOutput::failed(base.as_ref(), format!("{err:#}")),
+    }
+}
+
+#[derive(Serialize)]
+struct LinksOutput {
+    links: Vec<String>,
+    next_page: Option<String>,
+}
+
+async fn cmd_links(url: Option<Url>, input: &str) -> Result<(), Failure> {
+    let (html, base) = load_page(input, url.as_ref()).await?;
+    let ListPage { links, next_page } = links_from_list(&html, &base);
+    print_json(&LinksOutput {
+        links: links.iter().map(Url::to_string).collect(),
+        next_page: next_page.map(|u| u.to_string()),
+    })?;
+    Ok(())
+}
+
+fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let json = serde_json::to_string_pretty(value).context("encoding JSON")?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{json}").context("writing to stdout")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fixed_interface_parses() {
+        let cli =
+            Cli::try_parse_from(["muniflux", "-c", "x.toml", "export", "-o", "out.atom"]).unwrap();
+        assert_eq!(cli.config, Path::new("x.toml"));
+        assert!(matches!(cli.command, Command::Export { output: Some(_) }));
+        let cli = Cli::try_parse_from([
+            "muniflux",
+            "extract",
+            "--url",
+            "https://x.se/a",
+            "page.html",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Extract {
+                batch: false,
+                input: Some(_),
+                url: Some(_)
+            }
+        ));
+        assert_eq!(cli.config, Path::new(config::DEFAULT_PATH));
+        let cli = Cli::try_parse_from(["muniflux", "extract", "--batch"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Extract {
+                batch: true,
+                input: None,
+                ..
+            }
+        ));
+        let cli = Cli::try_parse_from([
+            "muniflux",
+            "links",
+            "--url",
+            "https://x.se/",
+            "list.html",
+            "--config",
+            "c.toml",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Command::Links { .. }));
+        assert_eq!(cli.config, Path::new("c.toml"));
+        for cmd in ["run", "poll", "check"] {
+            Cli::try_parse_from(["muniflux", "--config", "c.toml", cmd]).unwrap();
+        }
+    }
+}

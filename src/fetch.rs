@@ -53,6 +53,13 @@ pub enum Error {
     Client(String),
 }
 
+impl Error {
+    /// Whether robots.txt forbids the URL (an expected skip, not a failure).
+    pub fn is_robots_disallowed(&self) -> bool {
+        false
+    }
+}
+
 /// One shared client for every fetch of the process.
 pub struct Client {}
 

@@ -18,5 +18,6 @@ pub mod extract;
 pub mod fetch;
 pub mod model;
 pub mod refresh;
+pub mod schedule;
 pub mod serve;
 pub mod store;

@@ -1,1 +1,52 @@
-fn main() {}
+//! muniflux: parse the command line, set up logging, run, map the outcome to
+//! an exit code (0 ok, 1 failure, 2 unusable config).
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use muniflux::cli::{self, Cli, LogFormat};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format, default_level(&cli.command));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("muniflux: starting the async runtime: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(cli::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("muniflux: {:#}", failure.error());
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// The one-page commands print JSON on stdout; keep stderr quiet for them.
+fn default_level(command: &cli::Command) -> &'static str {
+    match command {
+        cli::Command::Extract { .. } | cli::Command::Links { .. } | cli::Command::Check => "warn",
+        _ => "info",
+    }
+}
+
+fn init_logging(format: LogFormat, default_level: &str) {
+    let filter = EnvFilter::try_from_env("MUNIFLUX_LOG")
+        .or_else(|_| EnvFilter::try_from_default_env())
+        .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},muniflux={default_level}")));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
+}
