@@ -1,0 +1,18 @@
+//! One integration-test binary (see ripgrep's tests/tests.rs): each module
+//! drives the real `muniflux` binary against files served from 127.0.0.1.
+
+/// A static file server on 127.0.0.1 with a request log, plus helpers to run
+/// the binary.
+mod support;
+
+/// `check` and config errors: exit codes and messages naming file and line.
+mod cli;
+
+/// The development corpus polled end to end and compared with its gold.
+mod corpus;
+
+/// Failing sources (500, invalid feed, timeouts) lose nothing stored before.
+mod bad_input;
+
+/// `muniflux run`: the served feed, conditional requests, SIGTERM.
+mod daemon;
