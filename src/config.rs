@@ -215,7 +215,7 @@ impl FileCx<'_> {
 
     /// Turns a TOML/serde error into a problem with line and, when the line
     /// reads `key = value`, the key.
-    fn from_toml(&self, err: &toml::de::Error) -> Error {
+    fn toml_problem(&self, err: &toml::de::Error) -> Error {
         let line = err.span().map(|s| self.line_of(s.start));
         let key = line
             .and_then(|n| self.text.lines().nth(n - 1))
@@ -229,7 +229,7 @@ impl FileCx<'_> {
     }
 
     fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
-        toml::from_str(self.text).map_err(|e| self.from_toml(&e))
+        toml::from_str(self.text).map_err(|e| self.toml_problem(&e))
     }
 }
 
