@@ -42,7 +42,10 @@ pub fn entry_id(canonical: &Url) -> String {
 /// A last-resort tag URI for an article that has neither a valid id nor a
 /// valid link, so that the feed stays valid (`invalid/` marks it in logs).
 pub(crate) fn tag_from_text(text: &str) -> String {
-    format!("{TAG_PREFIX}invalid/{}", normalize(text, is_pchar_slash_query))
+    format!(
+        "{TAG_PREFIX}invalid/{}",
+        normalize(text, is_pchar_slash_query)
+    )
 }
 
 /// `raw` as an absolute http(s) URL for an `href`, or `None` if it is not one.
@@ -96,7 +99,20 @@ fn is_pchar_slash_query(c: char) -> bool {
     is_unreserved(c)
         || matches!(
             c,
-            '!' | '$' | '&' | '\'' | '(' | ')' | '*' | '+' | ',' | ';' | '=' | ':' | '@' | '/' | '?'
+            '!' | '$'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | '+'
+                | ','
+                | ';'
+                | '='
+                | ':'
+                | '@'
+                | '/'
+                | '?'
         )
 }
 
@@ -163,7 +179,10 @@ mod tests {
             id("https://www.example.se/nyheter/a?id=1#top"),
             "tag:muniflux,2026:www.example.se/nyheter/a?id=1"
         );
-        assert_eq!(id("http://www.example.se/a"), id("https://www.example.se/a"));
+        assert_eq!(
+            id("http://www.example.se/a"),
+            id("https://www.example.se/a")
+        );
     }
 
     #[test]

@@ -8,9 +8,9 @@
 //! the same data, because the HTTP layer derives the ETag from it.
 
 mod iri;
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::collections::HashSet;
 use std::io;
@@ -28,10 +28,8 @@ const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 
 /// The generator's home page: the crate's `repository` (or `homepage`) from
 /// Cargo.toml, or none while neither is set (an empty `uri` is invalid).
-const GENERATOR_URI: &str = first_non_empty(
-    env!("CARGO_PKG_REPOSITORY"),
-    env!("CARGO_PKG_HOMEPAGE"),
-);
+const GENERATOR_URI: &str =
+    first_non_empty(env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_HOMEPAGE"));
 
 /// Feed title and author name used when the configured title is blank.
 const FALLBACK_FEED_TITLE: &str = "muniflux";
@@ -87,14 +85,9 @@ pub struct Entry {
 /// readers show one of the two at random.
 pub fn render_atom(meta: &FeedMeta, entries: &[Entry], now: Timestamp) -> String {
     let entries = unique_entries(entries);
-    let updated = entries
-        .iter()
-        .map(|e| e.updated)
-        .max()
-        .unwrap_or(now);
+    let updated = entries.iter().map(|e| e.updated).max().unwrap_or(now);
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
-    write_document(&mut writer, meta, &entries, updated)
-        .expect("writing to a Vec cannot fail");
+    write_document(&mut writer, meta, &entries, updated).expect("writing to a Vec cannot fail");
     let mut xml = String::from_utf8(writer.into_inner()).expect("the writer only writes str");
     xml.push('\n');
     xml
@@ -160,7 +153,11 @@ fn prepare(entry: &Entry) -> Prepared {
 /// is not one (a broken id must not break the whole feed).
 fn entry_atom_id(entry: &Entry) -> String {
     iri::absolute_iri(&entry.id)
-        .or_else(|| url::Url::parse(entry.link.trim()).ok().map(|u| entry_id(&u)))
+        .or_else(|| {
+            url::Url::parse(entry.link.trim())
+                .ok()
+                .map(|u| entry_id(&u))
+        })
         .unwrap_or_else(|| iri::tag_from_text(&text::one_line(&entry.title)))
 }
 
@@ -256,8 +253,8 @@ fn write_document(
 /// The feed's own metadata, all of it before the first entry (RFC 4287
 /// allows any order, the validator warns about metadata after entries).
 fn write_feed_head(w: &mut W, meta: &FeedMeta, updated: Timestamp) -> io::Result<()> {
-    let title = non_empty(text::one_line(&meta.title))
-        .unwrap_or_else(|| FALLBACK_FEED_TITLE.to_string());
+    let title =
+        non_empty(text::one_line(&meta.title)).unwrap_or_else(|| FALLBACK_FEED_TITLE.to_string());
     let self_url = iri::web_url(&meta.self_url);
     let id = iri::absolute_iri(&meta.id)
         .or_else(|| self_url.clone())

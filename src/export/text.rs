@@ -18,9 +18,15 @@ fn is_allowed(c: char) -> bool {
     }
 }
 
-/// `s` without the characters that must not (or should not) reach the feed.
+/// `s` without the characters that must not (or should not) reach the feed,
+/// line ends normalised to `\n`.
+///
+/// Normalising CR LF and lone CR is what every XML parser does on reading
+/// (XML 1.0 §2.11); doing it here makes the bytes we serve the text readers
+/// see.
 pub(crate) fn clean(s: &str) -> String {
-    s.chars().filter(|&c| is_allowed(c)).collect()
+    let allowed: String = s.chars().filter(|&c| is_allowed(c)).collect();
+    allowed.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// `s` cleaned and on one line: whitespace runs become one space, ends trimmed.
