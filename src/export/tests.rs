@@ -251,8 +251,9 @@ fn assert_no_empty_text_elements(feed: &Node) {
 
 // ---- tests --------------------------------------------------------------------
 
-#[test]
-fn golden_two_entry_feed() {
+/// The two entries of the golden test: summer and winter, with and without
+/// byline, related links and tags.
+fn golden_entries() -> [Entry; 2] {
     let mut first = entry("ny-skola");
     first.title = "Ny skola i Teleborg".into();
     first.related = vec!["https://www.example.se/skola".into()];
@@ -265,7 +266,56 @@ fn golden_two_entry_feed() {
     second.author = "".into();
     second.content_html = "<p>Plogbilarna är ute.</p>".into();
 
-    let xml = render(&[first, second]);
+    [first, second]
+}
+
+/// A bit of everything a badly behaved page can produce.
+fn hostile_entries() -> Vec<Entry> {
+    let mut tricky = entry("tricky");
+    tricky.title = "Om <script> & \"citat\" ]]>\u{0}\u{85}".into();
+    tricky.link = "https://www.vaxjo.se/nyheter?a=1&b=<2>|{x}".into();
+    tricky.related = vec!["/relativ".into(), "https://www.alvesta.se/a b".into()];
+    tricky.categories = vec![
+        "Bygg & <miljö>".into(),
+        " ".into(),
+        "Bygg  &  <miljö>".into(),
+    ];
+    tricky.content_html = "<p>A &amp; B ]]> \u{b}\r\n</p>".into();
+    tricky.author = "\u{1}".into();
+    let mut blank = entry("blank");
+    blank.title = " ".into();
+    blank.content_html = "".into();
+    blank.source.title = "".into();
+    blank.published = Some(PageDate::Day(date(2021, 10, 31)));
+    blank.updated = ts("2021-10-01T00:00:00Z");
+    vec![tricky, blank.clone(), blank]
+}
+
+/// Not a check by itself: writes sample feeds for external validators
+/// (RELAX NG, the W3C Feed Validator) into `$MUNIFLUX_ATOM_SAMPLES`.
+#[test]
+#[ignore = "writes files; run by hand for external validation"]
+fn write_samples_for_external_validation() {
+    let dir = std::env::var("MUNIFLUX_ATOM_SAMPLES").expect("MUNIFLUX_ATOM_SAMPLES is set");
+    let samples = [
+        ("golden.xml", render(&golden_entries())),
+        ("empty.xml", render(&[])),
+        ("hostile.xml", render(&hostile_entries())),
+    ];
+    for (name, xml) in samples {
+        std::fs::write(std::path::Path::new(&dir).join(name), xml).unwrap();
+    }
+}
+
+#[test]
+fn hostile_input_still_gives_a_valid_feed() {
+    let feed = assert_valid_atom(&render(&hostile_entries()));
+    assert_eq!(feed.all("entry").len(), 2);
+}
+
+#[test]
+fn golden_two_entry_feed() {
+    let xml = render(&golden_entries());
     assert_valid_atom(&xml);
     let version = env!("CARGO_PKG_VERSION");
     let expected = format!(
