@@ -325,7 +325,7 @@ fn golden_two_entry_feed() {
   <title type="text">Kommunnyheter</title>
   <updated>2021-03-29T13:05:00+02:00</updated>
   <link rel="self" type="application/atom+xml" href="https://nyheter.example.se/feed.atom"/>
-  <generator uri="https://github.com/muniflux/muniflux" version="{version}">muniflux</generator>
+  <generator version="{version}" uri="https://github.com/muniflux/muniflux">muniflux</generator>
   <author>
     <name>Kommunnyheter</name>
   </author>
