@@ -120,7 +120,7 @@ pub enum Error {
     RobotsDisallowed { url: Url },
     /// robots.txt answered 5xx/429 or could not be reached, which RFC 9309
     /// says means "disallow everything" for now; retried after a few minutes.
-    #[error("robots.txt for {url} is unreachable ({reason}), so it is not fetched for now")]
+    #[error("robots.txt for {url} is unreachable ({reason}); not fetching from that site for now")]
     RobotsUnavailable { url: Url, reason: String },
     /// A redirect pointed back to a URL already visited in this fetch.
     #[error("redirect loop: {url} redirects to {location}, which was already visited")]
