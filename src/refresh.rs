@@ -319,7 +319,7 @@ impl Refresher {
         let page = match self.client.fetch_page(link, &Validators::default()).await {
             Ok(Outcome::Fetched(page)) => page,
             Ok(Outcome::NotModified) => return Err(ArticleError::Skip("not modified".into())),
-            Err(err) if err.is_robots_disallowed() => {
+            Err(err @ fetch::Error::RobotsDisallowed { .. }) => {
                 return Err(ArticleError::Skip(err.to_string()))
             }
             Err(err) => return Err(ArticleError::Failed(err.to_string())),
