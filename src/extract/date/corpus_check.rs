@@ -1,0 +1,133 @@
+//! Dev check: `find_dates` against the development corpus's gold dates.
+//! Skipped when the corpus is not next to the crate.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use scraper::{Html, Selector};
+use serde_json::Value;
+use url::Url;
+
+use super::{find_dates, DateContext};
+use crate::model::{FoundDate, PageDate, STOCKHOLM};
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
+
+/// One page to check and the gold it must match.
+struct Case {
+    id: String,
+    file: PathBuf,
+    path: String,
+    published: Option<String>,
+    updated: Option<String>,
+}
+
+#[test]
+fn corpus_dates_match_gold() {
+    let corpus = Path::new(CORPUS);
+    if !corpus.exists() {
+        return;
+    }
+    let gold: Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus.join("gold.json")).unwrap()).unwrap();
+    let mut cases = cases(&gold["initial"], &corpus.join("sites"));
+    let updates = corpus.join("updates");
+    cases.extend(
+        cases_from(&gold["after_updates"], &updates)
+            .into_iter()
+            .filter(|case| case.file.exists()),
+    );
+    let (mut published_ok, mut updated_ok, mut failures) = (0, 0, Vec::new());
+    for case in &cases {
+        let dates = dates_of(case);
+        let published_matches = matches_gold(dates.published.as_ref(), case.published.as_deref(), None);
+        let updated_matches = matches_gold(
+            dates.updated.as_ref(),
+            case.updated.as_deref(),
+            dates.published.as_ref(),
+        );
+        published_ok += usize::from(published_matches);
+        updated_ok += usize::from(updated_matches);
+        if !published_matches || !updated_matches {
+            failures.push(format!(
+                "{}: published {:?} (gold {:?}), updated {:?} (gold {:?})",
+                case.id,
+                dates.published.as_ref().map(|d| (d.date.to_string(), d.describe())),
+                case.published,
+                dates.updated.as_ref().map(|d| (d.date.to_string(), d.describe())),
+                case.updated,
+            ));
+        }
+    }
+    eprintln!(
+        "corpus: {published_ok}/{n} published, {updated_ok}/{n} updated",
+        n = cases.len()
+    );
+    assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
+}
+
+/// Every item's first URL under `root`.
+fn cases(items: &Value, root: &Path) -> Vec<Case> {
+    cases_from(items, root)
+}
+
+fn cases_from(items: &Value, root: &Path) -> Vec<Case> {
+    let items = items.as_array().map(Vec::as_slice).unwrap_or_default();
+    items
+        .iter()
+        .map(|item| {
+            let path = item["urls"][0].as_str().unwrap().to_string();
+            let mut file = root.join(path.trim_start_matches('/'));
+            if path.ends_with('/') {
+                file.push("index.html");
+            }
+            Case {
+                id: item["id"].as_str().unwrap().to_string(),
+                file,
+                path,
+                published: item["published"].as_str().map(str::to_string),
+                updated: item["updated"].as_str().map(str::to_string),
+            }
+        })
+        .collect()
+}
+
+fn dates_of(case: &Case) -> crate::model::PageDates {
+    let bytes = std::fs::read(&case.file).unwrap();
+    let text = if case.path.starts_with("/upplandsvasby/") {
+        encoding_rs::WINDOWS_1252.decode(&bytes).0.into_owned()
+    } else {
+        String::from_utf8(bytes).unwrap()
+    };
+    let doc = Html::parse_document(&text);
+    let h1 = Selector::parse("h1").unwrap();
+    let url = Url::parse("http://127.0.0.1:8765").unwrap().join(&case.path).unwrap();
+    let cx = DateContext {
+        doc: &doc,
+        main: None,
+        headline: doc.select(&h1).next(),
+        url: &url,
+        now: Timestamp::now(),
+    };
+    find_dates(&cx)
+}
+
+/// Gold is `YYYY-MM-DD` (compare the day) or `YYYY-MM-DDTHH:MM` (compare to
+/// the minute, local). A missing gold `updated` accepts none or the
+/// published date.
+fn matches_gold(found: Option<&FoundDate>, gold: Option<&str>, published: Option<&FoundDate>) -> bool {
+    match (found, gold) {
+        (None, None) => true,
+        (Some(found), None) => published.is_some_and(|published| published.date == found.date),
+        (None, Some(_)) => false,
+        (Some(found), Some(gold)) => local_text(&found.date, gold.len() > 10) == gold,
+    }
+}
+
+fn local_text(date: &PageDate, with_time: bool) -> String {
+    match (date, with_time) {
+        (PageDate::Time(t), true) => t.to_zoned(STOCKHOLM.clone()).strftime("%Y-%m-%dT%H:%M").to_string(),
+        (PageDate::Day(_), true) => "day only".to_string(),
+        (_, false) => date.local_day().to_string(),
+    }
+}

@@ -1,0 +1,382 @@
+//! The article region of a page as plain text, one block element per line,
+//! with the positions of the headline and of elements that carry a
+//! machine-readable date.
+//!
+//! Working on text rather than on single text nodes is what lets a label find
+//! its date across markup: "Publiceringsdatum" and "29-mars-2021" in adjacent
+//! spans, a `<dt>Publicerad:</dt>` and its `<dd>`, a label, a `<br>` and the
+//! date, or a date and "kl 9.42" in two `<time>` elements.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::ops::Range;
+
+use scraper::node::Element;
+use scraper::{ElementRef, Node};
+
+use super::parse::parse_machine_date;
+use super::Kind;
+use crate::model::PageDate;
+
+/// Text nodes longer than this are body prose: they keep their place as a
+/// line but their words are not kept, which bounds the work on huge pages.
+const LONG_TEXT_NODE: usize = 2000;
+
+/// Elements whose text is never visible article text.
+const SKIPPED_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "title", "svg", "math", "select",
+    "option", "textarea", "iframe", "object", "canvas", "button",
+];
+
+/// Elements that start a new line of text.
+const BLOCK_TAGS: &[&str] = &[
+    "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details",
+    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+    "h3", "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "nav", "ol", "p", "pre",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+];
+
+/// Class or id words that mark page furniture with dates of its own
+/// (comments, event calendars, "latest news" lists) wherever they occur in
+/// the word: `layout-sidebar-second`, `comments-area`, `sv-archive-portlet`.
+const FURNITURE_ANYWHERE: &[&str] = &[
+    "sidebar", "sidopanel", "sidokolumn", "comment", "kommentar", "related", "relaterad",
+    "evenemang", "calendar", "kalender", "breadcrumb", "brodsmul", "cookie", "archive",
+    "more-news", "latest-news", "fler-nyheter", "senaste-nyheter", "newslist", "news-list",
+    "nyhetslista", "teaser", "puff",
+];
+
+/// Furniture words that count at the start of a class word or after `-`/`_`
+/// (`event-list__item`, `sol-article-aside`, `site-nav`), not inside other
+/// words (`prevent`, `canvas`).
+const FURNITURE_SEGMENT: &[&str] = &["aside", "nav", "event", "share", "menu", "meny"];
+
+/// Furniture words that count only at the start of a class word: WordPress
+/// widgets are `widget`, `widget_text`, `widget-area`, while Elementor calls
+/// every block of the article itself `elementor-widget-*`.
+const FURNITURE_PREFIX: &[&str] = &["widget"];
+
+/// Site-wide footer words: furniture outside an `<article>`, but a footer
+/// inside one (WordPress `entry-footer`) belongs to the post.
+const FOOTER_WORDS: &[&str] = &["footer", "sidfot"];
+
+/// The article region as lines of text.
+#[derive(Debug, Default)]
+pub(super) struct Flow {
+    pub text: String,
+    /// Byte ranges of the non-empty lines of `text`, in order.
+    pub lines: Vec<Range<usize>>,
+    /// Elements with a machine-readable date, in document order.
+    pub marks: Vec<Mark>,
+    /// Where the headline's text is, when the headline is inside the region.
+    pub headline: Option<Range<usize>>,
+}
+
+/// An element with a machine-readable date (`<time datetime>`, an
+/// `itemprop="datePublished"` element) and the text it covers.
+#[derive(Debug, Clone)]
+pub(super) struct Mark {
+    pub range: Range<usize>,
+    pub date: PageDate,
+    /// What the element's own class or itemprop says it is, if anything.
+    pub hint: Option<Kind>,
+    /// What to report as the detail: "datetime" or the itemprop name.
+    pub detail: &'static str,
+}
+
+impl Flow {
+    /// Lays out the text of `root`, skipping furniture except elements in
+    /// `protected` (the ancestors of the headline and of the main element,
+    /// which may carry any class). Iterative, so deep trees cannot overflow
+    /// the stack.
+    pub fn build(root: ElementRef<'_>, protected: &HashSet<NodeKey>, headline: Option<NodeKey>) -> Flow {
+        let mut builder = Builder::default();
+        let root = *root;
+        let mut node = root;
+        loop {
+            let descend = builder.open(node.value(), protected, headline);
+            if let Some(child) = node.first_child().filter(|_| descend) {
+                node = child;
+                continue;
+            }
+            loop {
+                builder.close(node.value(), headline);
+                if node == root {
+                    return builder.finish();
+                }
+                if let Some(sibling) = node.next_sibling() {
+                    node = sibling;
+                    break;
+                }
+                match node.parent() {
+                    Some(parent) => node = parent,
+                    None => return builder.finish(),
+                }
+            }
+        }
+    }
+
+    /// The index of the line that contains byte `offset`.
+    pub fn line_of(&self, offset: usize) -> Option<usize> {
+        let index = self.lines.partition_point(|line| line.end < offset);
+        (index < self.lines.len() && self.lines[index].start <= offset).then_some(index)
+    }
+
+    pub fn line_text(&self, index: usize) -> &str {
+        &self.text[self.lines[index].clone()]
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    text: String,
+    pending_space: bool,
+    /// Set while closing a skipped element, whose subtree was not entered.
+    skipped: Option<NodeKey>,
+    article_depth: usize,
+    open_marks: Vec<(NodeKey, usize, PageDate, Option<Kind>, &'static str)>,
+    marks: Vec<Mark>,
+    headline_start: Option<usize>,
+    headline: Option<Range<usize>>,
+}
+
+/// A node's identity within one parsed document: its address in the tree,
+/// which does not move while the document is borrowed. (scraper does not
+/// re-export `ego_tree::NodeId`, and this crate does not depend on ego_tree.)
+pub(super) type NodeKey = usize;
+
+pub(super) fn node_key(node: &Node) -> NodeKey {
+    node as *const Node as usize
+}
+
+
+impl Builder {
+    /// Handles an element's start or a text node; returns whether to enter
+    /// the node's children.
+    fn open(&mut self, node: &Node, protected: &HashSet<NodeKey>, headline: Option<NodeKey>) -> bool {
+        match node {
+            Node::Text(text) => {
+                self.push_text(text);
+                false
+            }
+            Node::Element(element) => {
+                let key = node_key(node);
+                let name = element.name();
+                let inside_article = self.article_depth > 0;
+                if SKIPPED_TAGS.contains(&name)
+                    || (!protected.contains(&key) && is_furniture(element, inside_article))
+                {
+                    if BLOCK_TAGS.contains(&name) {
+                        self.newline();
+                    }
+                    self.skipped = Some(key);
+                    return false;
+                }
+                if name == "article" {
+                    self.article_depth += 1;
+                }
+                if BLOCK_TAGS.contains(&name) {
+                    self.newline();
+                }
+                if Some(key) == headline {
+                    self.headline_start = Some(self.text.len());
+                }
+                if let Some((date, hint, detail)) = machine_date_of(element) {
+                    self.open_marks.push((key, self.text.len(), date, hint, detail));
+                }
+                true
+            }
+            // The document and fragment roots: enter; comments, doctypes,
+            // processing instructions: nothing visible.
+            Node::Document | Node::Fragment => true,
+            _ => false,
+        }
+    }
+
+    fn close(&mut self, node: &Node, headline: Option<NodeKey>) {
+        let key = node_key(node);
+        if self.skipped == Some(key) {
+            self.skipped = None;
+            return;
+        }
+        let Node::Element(element) = node else {
+            return;
+        };
+        if self.open_marks.last().is_some_and(|open| open.0 == key) {
+            if let Some((_, start, date, hint, detail)) = self.open_marks.pop() {
+                let range = start..self.text.len();
+                self.marks.push(Mark { range, date, hint, detail });
+            }
+        }
+        if Some(key) == headline {
+            if let Some(start) = self.headline_start.take() {
+                self.headline = Some(start..self.text.len());
+            }
+        }
+        let name = element.name();
+        if name == "article" {
+            self.article_depth = self.article_depth.saturating_sub(1);
+        }
+        if BLOCK_TAGS.contains(&name) {
+            self.newline();
+        }
+    }
+
+    /// Appends text with runs of whitespace collapsed to one space.
+    fn push_text(&mut self, text: &str) {
+        if text.len() > LONG_TEXT_NODE {
+            self.newline();
+            self.text.push('…');
+            self.newline();
+            return;
+        }
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.pending_space = true;
+                continue;
+            }
+            if matches!(c, '\u{200b}' | '\u{00ad}' | '\u{feff}') {
+                continue;
+            }
+            if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
+                self.text.push(' ');
+            }
+            self.pending_space = false;
+            self.text.push(c);
+        }
+    }
+
+    fn newline(&mut self) {
+        self.pending_space = false;
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push('\n');
+        }
+    }
+
+    fn finish(self) -> Flow {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for (index, c) in self.text.char_indices() {
+            if c == '\n' {
+                if index > start {
+                    lines.push(start..index);
+                }
+                start = index + 1;
+            }
+        }
+        if self.text.len() > start {
+            lines.push(start..self.text.len());
+        }
+        Flow {
+            text: self.text,
+            lines,
+            marks: self.marks,
+            headline: self.headline,
+        }
+    }
+}
+
+/// The machine-readable date an element carries, with what its class or
+/// itemprop says it is: `<time datetime>`, `itemprop="datePublished"` with
+/// `content` or `datetime`.
+fn machine_date_of(element: &Element) -> Option<(PageDate, Option<Kind>, &'static str)> {
+    let itemprop = element.attr("itemprop").and_then(itemprop_kind);
+    let value = match (element.name(), itemprop) {
+        ("time", _) => element.attr("datetime"),
+        (_, Some(_)) => element.attr("content").or_else(|| element.attr("datetime")),
+        _ => None,
+    }?;
+    let date = parse_machine_date(value)?;
+    let (hint, detail) = match itemprop {
+        Some((kind, name)) => (Some(kind), name),
+        None => (class_kind(element), "datetime"),
+    };
+    Some((date, hint, detail))
+}
+
+fn itemprop_kind(itemprop: &str) -> Option<(Kind, &'static str)> {
+    itemprop.split_whitespace().find_map(|word| match word {
+        "datePublished" => Some((Kind::Published, "datePublished")),
+        "dateCreated" => Some((Kind::Published, "dateCreated")),
+        "dateModified" => Some((Kind::Updated, "dateModified")),
+        _ => None,
+    })
+}
+
+/// What a `<time>` element's class (or the old `pubdate` attribute) says it
+/// is: WordPress `entry-date published` / `updated`, Limepark `lp-pubdate`,
+/// Municipio `c-signature__published`.
+fn class_kind(element: &Element) -> Option<Kind> {
+    if element.attr("pubdate").is_some() {
+        return Some(Kind::Published);
+    }
+    let class = element.attr("class")?.to_ascii_lowercase();
+    const PUBLISHED: &[&str] = &["publish", "pubdate", "entry-date", "created", "post-date"];
+    const UPDATED: &[&str] = &["updated", "modified", "changed", "lastmod"];
+    if PUBLISHED.iter().any(|word| class.contains(word)) {
+        Some(Kind::Published)
+    } else if UPDATED.iter().any(|word| class.contains(word)) {
+        Some(Kind::Updated)
+    } else {
+        None
+    }
+}
+
+/// Whether an element is page furniture whose dates are never the article's:
+/// navigation, sidebars, site headers and footers, comments, calendars and
+/// lists of other news.
+fn is_furniture(element: &Element, inside_article: bool) -> bool {
+    let by_tag = match element.name() {
+        "nav" | "aside" | "dialog" | "menu" => true,
+        "footer" | "header" => !inside_article,
+        _ => false,
+    };
+    if by_tag {
+        return true;
+    }
+    let by_role = element.attr("role").is_some_and(|role| {
+        let role = role.trim().to_ascii_lowercase();
+        match role.as_str() {
+            "complementary" | "navigation" | "contentinfo" | "dialog" | "alertdialog" | "search" => true,
+            "banner" => !inside_article,
+            _ => false,
+        }
+    });
+    by_role
+        || ["class", "id"].into_iter().any(|attr| {
+            element
+                .attr(attr)
+                .is_some_and(|value| names_furniture(value, inside_article))
+        })
+}
+
+/// Whether a class or id value names furniture (see the word lists).
+fn names_furniture(value: &str, inside_article: bool) -> bool {
+    value.split_whitespace().any(|word| {
+        let word = lowercase_ascii(word);
+        let word = word.as_ref();
+        FURNITURE_ANYWHERE.iter().any(|needle| word.contains(needle))
+            || FURNITURE_PREFIX.iter().any(|prefix| word.starts_with(prefix))
+            || FURNITURE_SEGMENT
+                .iter()
+                .any(|segment| word_has_segment(word, segment))
+            || (!inside_article && FOOTER_WORDS.iter().any(|needle| word.contains(needle)))
+    })
+}
+
+/// Whether `segment` starts `word` or follows a `-` or `_` in it.
+fn word_has_segment(word: &str, segment: &str) -> bool {
+    word.match_indices(segment).any(|(index, _)| {
+        index == 0 || matches!(word.as_bytes()[index - 1], b'-' | b'_')
+    })
+}
+
+/// Lowercases ASCII letters, borrowing when there is nothing to change
+/// (class names are nearly always lowercase already).
+fn lowercase_ascii(word: &str) -> Cow<'_, str> {
+    if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(word.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(word)
+    }
+}

@@ -1,0 +1,569 @@
+//! Swedish and ISO dates, and which date on a page is the article's.
+//!
+//! - [`parse_date`]: one human-written expression ("29 mars 2021",
+//!   "28 april 2025, kl. 11.01", "igår 08:02");
+//! - [`parse_machine_date`]: ISO 8601 and RFC 2822 from attributes and feeds;
+//! - [`find_dates`]: the article's published and updated date.
+//!
+//! # How `find_dates` decides
+//!
+//! Municipal pages show many dates: the article's, its comments', a sidebar
+//! event calendar, a site footer "Senast uppdaterad" that is the same on every
+//! page, dates inside the text. So the search is narrowed first and ranked
+//! second:
+//!
+//! 1. *Region.* The `main`/`article` element around the headline (or the
+//!    caller's main element), minus furniture: navigation, asides, site
+//!    headers and footers, comments, widgets, calendars, lists of other news
+//!    (see `flow`). Without such an element, the whole page minus furniture.
+//! 2. *Labels decide meaning.* "Publicerad", "Uppdaterad", "Senast ändrad" ...
+//!    followed by a date. "Granskad" (reviewed) claims its date so nothing else
+//!    takes it, and is otherwise ignored.
+//! 3. *Published* ranks: label, JSON-LD `datePublished`, a `<time>` whose class
+//!    says published, a publishing `<meta>`, a bare date next to the headline,
+//!    a creation `<meta>`, the URL slug. *Updated* ranks: label, JSON-LD
+//!    `dateModified`, a `<time>` whose class says updated, a modifying `<meta>`.
+//! 4. *Precision.* A day-only pick is replaced by a machine value with a time
+//!    on the same Stockholm day (visible "Publicerad 2018-02-05" plus
+//!    `article:published_time` 09:12 gives 09:12).
+
+mod flow;
+mod parse;
+mod sources;
+
+use std::collections::HashSet;
+use std::ops::{Deref, Range};
+use std::sync::LazyLock;
+
+use jiff::{Timestamp, ToSpan};
+use regex::Regex;
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+use self::flow::{node_key, Flow, Mark, NodeKey};
+use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
+use self::sources::{json_ld_dates, meta_dates, slug_date, MetaDate, MetaStrength};
+use crate::model::{DateSource, FoundDate, PageDate, PageDates, STOCKHOLM};
+
+pub use self::parse::{parse_date, parse_machine_date};
+
+/// What a date on a page says about the article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Published,
+    Updated,
+    /// "Granskad": someone checked the page; neither published nor updated.
+    Reviewed,
+}
+
+/// What [`find_dates`] may look at.
+pub struct DateContext<'a> {
+    pub doc: &'a Html,
+    /// The main content element, when the article extractor found one.
+    pub main: Option<ElementRef<'a>>,
+    /// The headline element, when found (dates near it are the article's).
+    pub headline: Option<ElementRef<'a>>,
+    pub url: &'a Url,
+    pub now: Timestamp,
+}
+
+/// Lines longer than this are prose: a label word in them is a word, not a
+/// label ("Håll dig uppdaterad ...").
+const MAX_LABEL_LINE_CHARS: usize = 200;
+
+/// A bare date counts as the article's only in a short line near the
+/// headline, such as `2012-01-27` above it or "mån 29 mar 2021" below it.
+const MAX_BARE_DATE_LINE_CHARS: usize = 100;
+
+/// Lines looked at around the headline for a bare date, nearest first
+/// (positive: after the headline, negative: before it).
+const LINES_NEAR_HEADLINE: &[isize] = &[1, -1, 2, -2, 3, 4];
+
+/// How far after a label its date may start: past ":", "den", a `<br>` or a
+/// `<dt>`/`<dd>` break, but not into the next paragraph.
+const MAX_LABEL_GAP_CHARS: usize = 40;
+const MAX_LABEL_GAP_LINES: usize = 2;
+
+/// Label words. Longer forms come first (leftmost-first alternation). Word
+/// boundaries are checked in code because a label may be glued to its date
+/// ("Publiceringsdatum29-mars-2021") or to the previous date ("10:50Uppdaterad").
+static LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        (?P<published>
+            (?:artikeln|nyheten|sidan|anslaget|inlägget|texten)\s+publicerades
+          | publiceringsdatum | publicerades | publicerad | publicerat
+        )
+      | (?P<created> skapades | skapad | skapat | datum )
+      | (?P<updated>
+            (?:sidan\s+)?senast\s+(?:uppdaterad|uppdaterades|ändrad|ändrades|redigerad)
+          | uppdaterades | uppdaterad | uppdaterat | ändrades | ändrad | ändringsdatum
+        )
+      | (?P<reviewed>
+            (?:sidan\s+)?senast\s+granskad | granskades | granskad | granskat | granskningsdatum
+        )",
+    )
+    .expect("label pattern compiles")
+});
+
+static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("selector"));
+
+/// Finds the article's own published and updated dates.
+pub fn find_dates(cx: &DateContext<'_>) -> PageDates {
+    let headline = cx.headline.or_else(|| first_headline(cx));
+    let protected = protected_nodes([cx.main, headline]);
+    let region = article_region(cx, headline);
+    let flow = Flow::build(region, &protected, headline.map(|h| node_key(h.deref().value())));
+    let page = PageEvidence::gather(cx, &flow);
+    let published = page.published(cx.now);
+    let updated = page.updated(published.as_ref());
+    PageDates { published, updated }
+}
+
+/// Everything dated on the page that may be the article's, sorted by kind.
+struct PageEvidence<'f> {
+    flow: &'f Flow,
+    labels: Vec<LabelledDate>,
+    bare_near_headline: Option<FoundDate>,
+    json_ld: sources::JsonLdDates,
+    metas: Vec<MetaDate>,
+    slug: Option<FoundDate>,
+    /// Marks already read as the date of a label.
+    labelled_marks: HashSet<usize>,
+}
+
+impl<'f> PageEvidence<'f> {
+    fn gather(cx: &DateContext<'_>, flow: &'f Flow) -> PageEvidence<'f> {
+        let labels = labelled_dates(flow, cx.now);
+        let labelled_marks = labels.iter().filter_map(|label| label.mark).collect();
+        let claimed: Vec<Range<usize>> = labels.iter().map(|label| label.span.clone()).collect();
+        let bare_near_headline = bare_date_near_headline(flow, &claimed, &labelled_marks);
+        PageEvidence {
+            flow,
+            labels,
+            bare_near_headline,
+            json_ld: json_ld_dates(cx.doc),
+            metas: meta_dates(cx.doc),
+            slug: slug_date(cx.url),
+            labelled_marks,
+        }
+    }
+
+    fn published(&self, now: Timestamp) -> Option<FoundDate> {
+        let latest_plausible = now
+            .to_zoned(STOCKHOLM.clone())
+            .date()
+            .checked_add(1.day())
+            .ok()?;
+        let ranked = [
+            self.label(Kind::Published),
+            self.json_ld.published.clone(),
+            self.hinted_mark(Kind::Published),
+            self.meta(Kind::Published, MetaStrength::Strong),
+            self.bare_near_headline.clone(),
+            self.meta(Kind::Published, MetaStrength::Weak),
+            self.slug.clone(),
+        ];
+        let chosen = ranked
+            .into_iter()
+            .flatten()
+            .find(|found| found.date.local_day() <= latest_plausible)?;
+        Some(self.with_precision(chosen, Kind::Published))
+    }
+
+    fn updated(&self, published: Option<&FoundDate>) -> Option<FoundDate> {
+        let ranked = [
+            self.label(Kind::Updated),
+            self.json_ld.updated.clone(),
+            self.hinted_mark(Kind::Updated),
+            self.meta(Kind::Updated, MetaStrength::Strong),
+        ];
+        let chosen = ranked.into_iter().flatten().next()?;
+        let chosen = self.with_precision(chosen, Kind::Updated);
+        let before_published = published.is_some_and(|published| is_before(&chosen.date, &published.date));
+        (!before_published).then_some(chosen)
+    }
+
+    /// The labelled date of this kind nearest the headline; "Publicerad"
+    /// before the vaguer "Datum"/"Skapad".
+    fn label(&self, kind: Kind) -> Option<FoundDate> {
+        self.labels
+            .iter()
+            .filter(|label| label.kind == kind)
+            .min_by_key(|label| (label.vague, self.distance_to_headline(label.span.start)))
+            .map(|label| label.found.clone())
+    }
+
+    /// A `<time>` whose class or itemprop names this kind and that no label
+    /// has read already (a label decides over a class: Limepark writes
+    /// "Senast uppdaterad" on a `lp-pubdate` element).
+    fn hinted_mark(&self, kind: Kind) -> Option<FoundDate> {
+        self.flow
+            .marks
+            .iter()
+            .enumerate()
+            .filter(|(index, mark)| mark.hint == Some(kind) && !self.labelled_marks.contains(index))
+            .min_by_key(|(_, mark)| self.distance_to_headline(mark.range.start))
+            .map(|(_, mark)| mark_found(mark))
+    }
+
+    fn meta(&self, kind: Kind, strength: MetaStrength) -> Option<FoundDate> {
+        self.metas
+            .iter()
+            .find(|meta| meta.kind == kind && meta.strength == strength)
+            .map(|meta| meta.found.clone())
+    }
+
+    /// Machine values of this kind, to add a time to a day-only pick.
+    fn machine_values(&self, kind: Kind) -> Vec<FoundDate> {
+        let json_ld = match kind {
+            Kind::Published => self.json_ld.published.clone(),
+            Kind::Updated => self.json_ld.updated.clone(),
+            Kind::Reviewed => None,
+        };
+        let marks = self
+            .flow
+            .marks
+            .iter()
+            .filter(|mark| mark.hint == Some(kind))
+            .map(mark_found);
+        let metas = self
+            .metas
+            .iter()
+            .filter(|meta| meta.kind == kind)
+            .map(|meta| meta.found.clone());
+        json_ld.into_iter().chain(marks).chain(metas).collect()
+    }
+
+    /// A day-only date becomes the first machine value of the same kind with
+    /// a time on the same Stockholm day.
+    fn with_precision(&self, chosen: FoundDate, kind: Kind) -> FoundDate {
+        let PageDate::Day(day) = chosen.date else {
+            return chosen;
+        };
+        self.machine_values(kind)
+            .into_iter()
+            .find(|machine| matches!(machine.date, PageDate::Time(_)) && machine.date.local_day() == day)
+            .unwrap_or(chosen)
+    }
+
+    fn distance_to_headline(&self, offset: usize) -> usize {
+        self.flow
+            .headline
+            .as_ref()
+            .map_or(offset, |headline| headline.start.abs_diff(offset))
+    }
+}
+
+/// Whether `a` is earlier than `b`, comparing days when either is day-only.
+fn is_before(a: &PageDate, b: &PageDate) -> bool {
+    match (a, b) {
+        (PageDate::Time(a), PageDate::Time(b)) => a < b,
+        _ => a.local_day() < b.local_day(),
+    }
+}
+
+fn mark_found(mark: &Mark) -> FoundDate {
+    FoundDate::new(mark.date, DateSource::TimeElement, mark.detail)
+}
+
+/// A date read after a label.
+#[derive(Debug, Clone)]
+struct LabelledDate {
+    kind: Kind,
+    /// "Datum", "Skapad": published, but less sure than "Publicerad".
+    vague: bool,
+    found: FoundDate,
+    /// From the label's start to the date's end, in the flow text.
+    span: Range<usize>,
+    /// The `<time>` mark the date was read from, if any.
+    mark: Option<usize>,
+}
+
+/// Every label in a short line that is followed by a date.
+fn labelled_dates(flow: &Flow, now: Timestamp) -> Vec<LabelledDate> {
+    let mut found = Vec::new();
+    for line in &flow.lines {
+        let text = &flow.text[line.clone()];
+        if text.len() > 4 * MAX_LABEL_LINE_CHARS || text.chars().count() > MAX_LABEL_LINE_CHARS {
+            continue;
+        }
+        for caps in LABEL.captures_iter(text) {
+            let Some(label) = caps.get(0) else {
+                continue;
+            };
+            if !stands_as_label(text, label.range()) {
+                continue;
+            }
+            let (kind, vague) = if caps.name("published").is_some() {
+                (Kind::Published, false)
+            } else if caps.name("created").is_some() {
+                (Kind::Published, true)
+            } else if caps.name("updated").is_some() {
+                (Kind::Updated, false)
+            } else {
+                (Kind::Reviewed, false)
+            };
+            let label_end = line.start + label.end();
+            let Some(dated) = date_after_label(flow, label_end, now) else {
+                continue;
+            };
+            found.push(LabelledDate {
+                kind,
+                vague,
+                found: FoundDate::new(dated.date, DateSource::Label, label.as_str()),
+                span: line.start + label.start()..dated.end,
+                mark: dated.mark,
+            });
+        }
+    }
+    found
+}
+
+/// Whether a label word found in a line is used as a label: a whole word
+/// (glued digits allowed), and at the line's start, capitalised, or followed
+/// by a colon. "Planen uppdaterades den 4 mars" in a short paragraph is prose.
+fn stands_as_label(line: &str, label: Range<usize>) -> bool {
+    let before = &line[..label.start];
+    let after = &line[label.end..];
+    if before.chars().next_back().is_some_and(char::is_alphabetic)
+        || after.chars().next().is_some_and(char::is_alphabetic)
+    {
+        return false;
+    }
+    let at_line_start = !before.chars().any(char::is_alphanumeric);
+    let capitalised = line[label.start..].chars().next().is_some_and(char::is_uppercase);
+    let before_colon = after.trim_start().starts_with(':');
+    at_line_start || capitalised || before_colon
+}
+
+/// A date read at some place in the flow, possibly from a `<time>` mark.
+struct DateAt {
+    date: PageDate,
+    end: usize,
+    mark: Option<usize>,
+}
+
+/// The date right after a label: past separators, at most two line breaks
+/// (a `<br>`, a `<dt>`/`<dd>` pair), in visible text or in a `<time>` element.
+fn date_after_label(flow: &Flow, label_end: usize, now: Timestamp) -> Option<DateAt> {
+    let text = &flow.text;
+    let start = skip_label_gap(text, label_end)?;
+    let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let line_end = floor_char_boundary(text, line_end.min(start + 4 * MAX_LABEL_LINE_CHARS));
+    if let Some((date, used)) = parse_date_at_start(&text[start..line_end], Some(now)) {
+        let span = FoundSpan { date, start, end: start + used };
+        return Some(with_mark(flow, span));
+    }
+    // An empty or unreadable <time> right after the label still has its datetime.
+    let (index, mark) = flow
+        .marks
+        .iter()
+        .enumerate()
+        .find(|(_, mark)| mark.range.start >= label_end && mark.range.start <= start)?;
+    Some(DateAt {
+        date: mark.date,
+        end: mark.range.end.max(start),
+        mark: Some(index),
+    })
+}
+
+/// Where a label's date may start: past whitespace, ":", dashes and bars,
+/// within [`MAX_LABEL_GAP_CHARS`] and [`MAX_LABEL_GAP_LINES`].
+fn skip_label_gap(text: &str, from: usize) -> Option<usize> {
+    let mut line_breaks = 0;
+    for (count, (offset, c)) in text[from..].char_indices().enumerate() {
+        if count > MAX_LABEL_GAP_CHARS {
+            return None;
+        }
+        match c {
+            '\n' => {
+                line_breaks += 1;
+                if line_breaks > MAX_LABEL_GAP_LINES {
+                    return None;
+                }
+            }
+            ':' | '-' | '–' | '|' | ',' | '·' | '•' => {}
+            c if c.is_whitespace() => {}
+            _ => return Some(from + offset),
+        }
+    }
+    None
+}
+
+/// A visible date, sharpened by the `<time>` element it is written in: a
+/// day-only text with a same-day `datetime` that has a time takes that time.
+fn with_mark(flow: &Flow, span: FoundSpan) -> DateAt {
+    let range = span.range();
+    let found = flow
+        .marks
+        .iter()
+        .enumerate()
+        .find(|(_, mark)| overlaps(&mark.range, &range));
+    let Some((index, mark)) = found else {
+        return DateAt { date: span.date, end: span.end, mark: None };
+    };
+    let date = match (span.date, mark.date) {
+        (PageDate::Day(day), PageDate::Time(_)) if mark.date.local_day() == day => mark.date,
+        _ => span.date,
+    };
+    DateAt {
+        date,
+        end: span.end.max(mark.range.end),
+        mark: Some(index),
+    }
+}
+
+/// Whether an element's text range and a date's text range share text (an
+/// empty element counts when it sits at the date's start).
+fn overlaps(element: &Range<usize>, date: &Range<usize>) -> bool {
+    if element.is_empty() {
+        return element.start == date.start;
+    }
+    element.start < date.end && date.start < element.end
+}
+
+/// A date standing alone in a short line just before or after the headline,
+/// not read by any label: `2012-01-27` above the `<h1>`, "mån 29 mar 2021"
+/// under it, or a plain `<time>` there.
+fn bare_date_near_headline(
+    flow: &Flow,
+    claimed: &[Range<usize>],
+    labelled_marks: &HashSet<usize>,
+) -> Option<FoundDate> {
+    let headline = flow.headline.as_ref()?;
+    let first = flow.line_of(headline.start)?;
+    let last = flow.line_of(headline.end.saturating_sub(1)).unwrap_or(first).max(first);
+    LINES_NEAR_HEADLINE.iter().find_map(|&step| {
+        let index = if step > 0 {
+            last.checked_add(step.unsigned_abs())?
+        } else {
+            first.checked_sub(step.unsigned_abs())?
+        };
+        if index >= flow.lines.len() {
+            return None;
+        }
+        bare_date_in_line(flow, index, claimed, labelled_marks)
+    })
+}
+
+fn bare_date_in_line(
+    flow: &Flow,
+    index: usize,
+    claimed: &[Range<usize>],
+    labelled_marks: &HashSet<usize>,
+) -> Option<FoundDate> {
+    let line = flow.lines[index].clone();
+    let text = flow.line_text(index);
+    if text.len() > 4 * MAX_BARE_DATE_LINE_CHARS
+        || text.chars().count() > MAX_BARE_DATE_LINE_CHARS
+        || looks_like_sentence(text)
+    {
+        return None;
+    }
+    let is_claimed = |offset: usize| claimed.iter().any(|span| span.contains(&offset));
+    let visible = candidate_starts(text)
+        .filter(|&start| !is_claimed(line.start + start))
+        .find_map(|start| {
+            let (date, used) = parse_date_at_start(&text[start..], None)?;
+            let start = line.start + start;
+            Some(FoundSpan { date, start, end: start + used })
+        });
+    let mark = flow.marks.iter().enumerate().find(|(mark_index, mark)| {
+        line.contains(&mark.range.start)
+            && !labelled_marks.contains(mark_index)
+            && !is_claimed(mark.range.start)
+    });
+    match (visible, mark) {
+        (Some(span), Some((_, mark))) if mark.range.start < span.start && !overlaps(&mark.range, &span.range()) => {
+            Some(mark_found(mark))
+        }
+        (Some(span), _) => {
+            let dated = with_mark(flow, span);
+            Some(match dated.mark {
+                Some(mark_index) if dated.date != span.date => mark_found(&flow.marks[mark_index]),
+                _ => FoundDate::new(dated.date, DateSource::Text, "headline"),
+            })
+        }
+        (None, Some((_, mark))) => Some(mark_found(mark)),
+        (None, None) => None,
+    }
+}
+
+/// A sentence of prose rather than a meta line: ends like a sentence and has
+/// several words.
+fn looks_like_sentence(text: &str) -> bool {
+    let text = text.trim_end();
+    text.ends_with(['.', '!', '?']) && text.split_whitespace().count() >= 6
+}
+
+/// The headline when the caller found none: the first `<h1>` of the main
+/// element, else of the page.
+fn first_headline<'a>(cx: &DateContext<'a>) -> Option<ElementRef<'a>> {
+    cx.main
+        .and_then(|main| main.select(&H1).next())
+        .or_else(|| cx.doc.select(&H1).next())
+}
+
+/// The headline, the main element and all their ancestors: never skipped as
+/// furniture, whatever their class says (`has-sidebar`, an ASP.NET `<form>`
+/// around the whole page).
+fn protected_nodes(elements: [Option<ElementRef<'_>>; 2]) -> HashSet<NodeKey> {
+    elements
+        .into_iter()
+        .flatten()
+        .flat_map(|element| std::iter::once(*element).chain(element.ancestors()))
+        .map(|node| node_key(node.value()))
+        .collect()
+}
+
+/// The element to read dates from: the `<main>` (or `role="main"`) element
+/// around the headline and the main element, else the nearest `<article>`,
+/// else the caller's main element (joined with the headline), else the page.
+fn article_region<'a>(cx: &DateContext<'a>, headline: Option<ElementRef<'a>>) -> ElementRef<'a> {
+    let page = cx.doc.root_element();
+    let anchor = match (cx.main, headline) {
+        (Some(main), Some(headline)) => common_ancestor(main, headline).unwrap_or(page),
+        (Some(main), None) => main,
+        (None, Some(headline)) => headline,
+        (None, None) => return page,
+    };
+    let mut nearest_article = None;
+    for element in std::iter::once(*anchor).chain(anchor.ancestors()).filter_map(ElementRef::wrap) {
+        let name = element.value().name();
+        let role_main = element
+            .value()
+            .attr("role")
+            .is_some_and(|role| role.trim().eq_ignore_ascii_case("main"));
+        if name == "main" || role_main {
+            return element;
+        }
+        if name == "article" && nearest_article.is_none() {
+            nearest_article = Some(element);
+        }
+    }
+    nearest_article.unwrap_or(if cx.main.is_some() { anchor } else { page })
+}
+
+fn common_ancestor<'a>(a: ElementRef<'a>, b: ElementRef<'a>) -> Option<ElementRef<'a>> {
+    let a_chain: HashSet<NodeKey> = std::iter::once(*a)
+        .chain(a.ancestors())
+        .map(|node| node_key(node.value()))
+        .collect();
+    std::iter::once(*b)
+        .chain(b.ancestors())
+        .find(|node| a_chain.contains(&node_key(node.value())))
+        .and_then(ElementRef::wrap)
+}
+
+/// The largest char boundary at or below `index`.
+fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+#[cfg(test)]
+mod corpus_check;
