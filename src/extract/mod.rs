@@ -12,6 +12,7 @@
 pub mod article;
 pub mod charset;
 pub mod date;
+pub mod dom;
 pub mod feed;
 pub mod html;
 pub mod links;
