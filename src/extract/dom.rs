@@ -144,7 +144,7 @@ impl<'a> Dom<'a> {
         let mut at = index;
         while at <= end {
             let node = &self.nodes[at as usize];
-            if is_invisible_tag(node.tag) {
+            if at != index && is_invisible_tag(node.tag) {
                 at = node.end + 1;
                 continue;
             }

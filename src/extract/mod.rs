@@ -11,6 +11,7 @@
 
 pub mod article;
 pub mod charset;
+pub mod cms;
 pub mod date;
 pub mod dom;
 pub mod feed;
