@@ -1,13 +1,575 @@
 //! Article page -> title, dates, main body.
+//!
+//! No per-site rules. The page is parsed once and flattened ([`Dom`]); one
+//! bottom-up pass gives every node its text and link-text length and its
+//! "good text" (paragraph-like blocks that are not link lists and not inside
+//! boilerplate such as navigation, sidebars, cookie banners, share and
+//! feedback widgets). Then:
+//!
+//! 1. the best candidate block is picked readability-style (text, commas,
+//!    link density, class hints), and
+//! 2. it grows to the ancestor that still adds good text, without crossing a
+//!    page column (a sibling sidebar, a table cell) or leaving `<main>`: this
+//!    gathers the ingress and every Sitevision text portlet of the article
+//!    column, but not the sidebar;
+//! 3. the chosen element is rendered paragraph by paragraph, skipping
+//!    boilerplate subtrees and the headline, and dropping date, byline,
+//!    responsibility and widget lines.
 
 use jiff::Timestamp;
+use scraper::{Html, Node};
 use url::Url;
 
+use super::cms::{hint, is_cookie_text, is_meta_line, is_widget_text, Hint};
+use super::date::{find_dates, DateContext};
+use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom, NONE};
+use super::html::{blocks_html, blocks_text, render_blocks, sanitize, Block};
 use super::Error;
 use crate::model::Article;
 
+/// Below this much body text a page has no article.
+const MIN_BODY_CHARS: usize = 80;
+/// A block needs this much text to count as content.
+const MIN_BLOCK_CHARS: u32 = 25;
+/// Growing the main element must add at least this much good text.
+const MIN_GROWTH_CHARS: u32 = MIN_BLOCK_CHARS;
+
 /// Extracts the article of one page. `url` is the page's URL (base for links).
 pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article, Error> {
-    let _ = (html, url, now);
-    todo!()
+    let no_article = || Error::NoArticle { url: url.clone() };
+    let doc = Html::parse_document(html);
+    let dom = Dom::new(&doc);
+    let base = base_url(&dom, url);
+    let page = Page::analyse(&dom);
+    let main = page.main_element().ok_or_else(no_article)?;
+    if page.is_list(main) {
+        return Err(no_article());
+    }
+    let headline = page.headline(main);
+    let title = title(&dom, headline).ok_or_else(no_article)?;
+    if looks_like_error_page(&title) {
+        return Err(no_article());
+    }
+    let blocks = page.body_blocks(main, headline, &title, &base);
+    let body_text = blocks_text(&blocks);
+    if body_text.chars().count() < MIN_BODY_CHARS {
+        return Err(no_article());
+    }
+    let dates = find_dates(&DateContext {
+        doc: &doc,
+        main: dom.nodes[main as usize].element,
+        headline: headline.and_then(|h| dom.nodes[h as usize].element),
+        url,
+        now,
+    });
+    Ok(Article {
+        url: url.clone(),
+        canonical: canonical(&dom, url),
+        title,
+        published: dates.published,
+        updated: dates.updated,
+        author: author(&dom, main),
+        body_html: sanitize(&blocks_html(&blocks)),
+        body_text,
+    })
 }
+
+/// Per-node facts of one page, computed in linear passes.
+struct Page<'d, 'a> {
+    dom: &'d Dom<'a>,
+    hints: Vec<Hint>,
+    /// Visible characters (non-whitespace) in the subtree.
+    text: Vec<u32>,
+    /// Visible characters inside links.
+    link: Vec<u32>,
+    /// Characters of good blocks in the subtree (boilerplate excluded).
+    good: Vec<u32>,
+    /// Readability-style candidate score.
+    score: Vec<f32>,
+    /// Whether the node sits in (or is) a boilerplate subtree.
+    boiler: Vec<bool>,
+    body: u32,
+}
+
+impl<'d, 'a> Page<'d, 'a> {
+    fn analyse(dom: &'d Dom<'a>) -> Page<'d, 'a> {
+        let n = dom.len();
+        let mut hints = vec![Hint::default(); n];
+        let mut text = vec![0u32; n];
+        let mut link = vec![0u32; n];
+        // Own (direct, through inline elements) text of each block, and its
+        // punctuation.
+        let mut own = vec![0u32; n];
+        let mut own_link = vec![0u32; n];
+        let mut own_commas = vec![0u32; n];
+        let mut block_of = vec![NONE; n];
+        let mut in_link = vec![false; n];
+        let mut hidden = vec![false; n];
+        let mut body = 0u32;
+        for i in 0..n {
+            let node = &dom.nodes[i];
+            let parent = node.parent;
+            let parent_hidden = parent != NONE && hidden[parent as usize];
+            let parent_block = if parent == NONE { NONE } else { block_of[parent as usize] };
+            let parent_link = parent != NONE && in_link[parent as usize];
+            match node.node {
+                Node::Element(_) => {
+                    let tag = node.tag;
+                    if tag == "body" {
+                        body = i as u32;
+                    }
+                    if let Some(element) = node.element {
+                        hints[i] = hint(element);
+                    }
+                    hidden[i] = parent_hidden || is_invisible_tag(tag) || is_control_tag(tag);
+                    block_of[i] = if is_block_tag(tag) { i as u32 } else { parent_block };
+                    in_link[i] = parent_link || tag == "a";
+                }
+                Node::Text(t) if !parent_hidden => {
+                    let (chars, commas) = count_text(t);
+                    text[i] = chars;
+                    if parent_link {
+                        link[i] = chars;
+                    }
+                    if parent_block != NONE {
+                        own[parent_block as usize] += chars;
+                        own_commas[parent_block as usize] += commas;
+                        if parent_link {
+                            own_link[parent_block as usize] += chars;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // Bottom-up sums.
+        for i in (1..n).rev() {
+            let parent = dom.nodes[i].parent;
+            if parent != NONE {
+                text[parent as usize] += text[i];
+                link[parent as usize] += link[i];
+            }
+        }
+        // Boilerplate, top-down; a boilerplate-looking element holding most
+        // of the page's text is a wrapper, not boilerplate (ASP.NET forms,
+        // `class="has-sidebar"` layouts).
+        let page_text = text[body as usize].max(1);
+        let mut boiler = vec![false; n];
+        for i in 0..n {
+            let parent = dom.nodes[i].parent;
+            let inherited = parent != NONE && boiler[parent as usize];
+            let own_boiler = hints[i].negative
+                && !hints[i].header_only
+                && (text[i] as f32) < 0.5 * page_text as f32;
+            boiler[i] = inherited || own_boiler;
+        }
+        // Good blocks and candidate scores.
+        let mut good = vec![0u32; n];
+        let mut score = vec![0f32; n];
+        for i in 0..n {
+            let chars = own[i];
+            if chars < MIN_BLOCK_CHARS || boiler[i] || hidden[i] {
+                continue;
+            }
+            if own_link[i] as f32 > 0.5 * chars as f32 {
+                continue;
+            }
+            good[i] = chars;
+            let block_score = 1.0 + own_commas[i] as f32 + (chars as f32 / 100.0).min(3.0);
+            let mut level = 0;
+            for ancestor in std::iter::once(i as u32).chain(dom.ancestors(i as u32)).take(5) {
+                let share = match level {
+                    0 | 1 => 1.0,
+                    2 => 0.5,
+                    _ => 1.0 / (3.0 * level as f32),
+                };
+                score[ancestor as usize] += block_score * share;
+                level += 1;
+            }
+        }
+        for i in (1..n).rev() {
+            let parent = dom.nodes[i].parent;
+            if parent != NONE {
+                good[parent as usize] += good[i];
+            }
+        }
+        Page {
+            dom,
+            hints,
+            text,
+            link,
+            good,
+            score,
+            boiler,
+            body,
+        }
+    }
+
+    fn link_density(&self, i: u32) -> f32 {
+        let text = self.text[i as usize];
+        if text == 0 {
+            return 0.0;
+        }
+        self.link[i as usize] as f32 / text as f32
+    }
+
+    /// The best candidate, grown to the whole article column.
+    fn main_element(&self) -> Option<u32> {
+        let candidate = self.best_candidate()?;
+        Some(self.grow(candidate))
+    }
+
+    fn best_candidate(&self) -> Option<u32> {
+        let mut best: Option<(u32, f32)> = None;
+        for i in 0..self.dom.len() as u32 {
+            let index = i as usize;
+            if self.score[index] <= 0.0 || self.boiler[index] || self.dom.nodes[index].element.is_none() {
+                continue;
+            }
+            let hint = self.hints[index];
+            let mut weight = 1.0 - self.link_density(i);
+            if hint.positive {
+                weight *= 1.25;
+            }
+            if hint.negative {
+                weight *= 0.5;
+            }
+            let value = self.score[index] * weight;
+            if best.is_none_or(|(_, v)| value > v) {
+                best = Some((i, value));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// Climbs from the candidate to the highest ancestor that adds good text,
+    /// stopping at a page column boundary, at `<body>`, or above `<main>`.
+    fn grow(&self, candidate: u32) -> u32 {
+        let dom = self.dom;
+        let mut best = candidate;
+        let mut child = candidate;
+        let inside_main = dom
+            .ancestors(candidate)
+            .chain(std::iter::once(candidate))
+            .any(|a| is_main_landmark(dom, a));
+        for ancestor in dom.ancestors(candidate) {
+            if ancestor == self.body || matches!(dom.tag(ancestor), "html" | "body") {
+                break;
+            }
+            if matches!(dom.tag(child), "td" | "th" | "tr" | "tbody" | "table" | "main")
+                || is_main_landmark(dom, child)
+            {
+                break;
+            }
+            if self.boiler[ancestor as usize] {
+                break;
+            }
+            if dom.children(ancestor).any(|c| c != child && self.hints[c as usize].column) {
+                break;
+            }
+            if self.good[ancestor as usize] >= self.good[best as usize] + MIN_GROWTH_CHARS {
+                best = ancestor;
+            }
+            child = ancestor;
+            if inside_main && is_main_landmark(dom, ancestor) {
+                break;
+            }
+        }
+        best
+    }
+
+    /// A page of teasers: several headings that are links, or mostly links.
+    fn is_list(&self, main: u32) -> bool {
+        let dom = self.dom;
+        let end = dom.nodes[main as usize].end;
+        let mut teasers = 0;
+        let mut at = main;
+        while at <= end {
+            let node = &dom.nodes[at as usize];
+            if self.boiler[at as usize] {
+                at = node.end + 1;
+                continue;
+            }
+            if heading_level(node.tag).is_some() && self.text[at as usize] > 0 {
+                let linked = self.link[at as usize] * 2 >= self.text[at as usize]
+                    || dom.ancestors(at).take(3).any(|a| dom.tag(a) == "a");
+                if linked {
+                    teasers += 1;
+                }
+            }
+            at += 1;
+        }
+        teasers >= 3 || (self.text[main as usize] > 0 && self.link_density(main) > 0.5)
+    }
+
+    /// The headline: the first `h1` in the main element, else the nearest
+    /// `h1` before it that is not in page chrome.
+    fn headline(&self, main: u32) -> Option<u32> {
+        let dom = self.dom;
+        let usable = |i: u32| !self.boiler[i as usize] || self.hints[i as usize].header_only;
+        let end = dom.nodes[main as usize].end;
+        let in_main = (main..=end).find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && usable(i));
+        in_main.or_else(|| {
+            (0..main)
+                .rev()
+                .find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && !self.in_boiler_chrome(i))
+        })
+    }
+
+    /// Boilerplate other than a `header` (an article header holds the h1).
+    fn in_boiler_chrome(&self, i: u32) -> bool {
+        std::iter::once(i)
+            .chain(self.dom.ancestors(i))
+            .any(|a| self.hints[a as usize].negative && !self.hints[a as usize].header_only)
+    }
+
+    /// Renders the main element without chrome, headline and metadata lines.
+    fn body_blocks(&self, main: u32, headline: Option<u32>, title: &str, base: &Url) -> Vec<Block> {
+        let dom = self.dom;
+        let main_text = self.text[main as usize] as f32;
+        let mut skip = |i: u32| {
+            if Some(i) == headline {
+                return true;
+            }
+            let hint = self.hints[i as usize];
+            if hint.negative && (self.text[i as usize] as f32) < 0.5 * main_text {
+                // A header is chrome unless it holds real paragraphs.
+                return !hint.header_only || self.good[i as usize] < 100;
+            }
+            if heading_level(dom.tag(i)).is_some() && normalize_space(&dom.text(i)) == title {
+                return true;
+            }
+            false
+        };
+        let blocks = render_blocks(dom, main, base, &mut skip);
+        blocks.into_iter().filter(|b| keep_block(b)).collect()
+    }
+}
+
+fn is_main_landmark(dom: &Dom<'_>, i: u32) -> bool {
+    dom.tag(i) == "main" || dom.attr(i, "role") == Some("main")
+}
+
+/// Drops paragraphs that are page metadata or widget text, whatever element
+/// they came in.
+fn keep_block(block: &Block) -> bool {
+    let text = block.text.trim();
+    if text.is_empty() {
+        return !block.html.is_empty();
+    }
+    if text.lines().all(is_meta_line) {
+        return false;
+    }
+    !(is_widget_text(text) || is_cookie_text(text))
+}
+
+/// Counts non-whitespace characters and commas/sentence ends.
+fn count_text(text: &str) -> (u32, u32) {
+    let mut chars = 0u32;
+    let mut commas = 0u32;
+    for c in text.chars() {
+        if !c.is_whitespace() {
+            chars += 1;
+        }
+        if matches!(c, ',' | '.' | ';' | '?' | '!') {
+            commas += 1;
+        }
+    }
+    (chars, commas)
+}
+
+/// The headline element's text, else og:title, else `<title>` without the
+/// site-name suffix.
+fn title(dom: &Dom<'_>, headline: Option<u32>) -> Option<String> {
+    let site_name = meta_content(dom, "og:site_name");
+    let usable = |t: &str| {
+        !t.is_empty() && site_name.as_deref().is_none_or(|s| !s.eq_ignore_ascii_case(t))
+    };
+    if let Some(h) = headline {
+        let text = normalize_space(&dom.text(h));
+        if usable(&text) {
+            return Some(text);
+        }
+    }
+    if let Some(og) = meta_content(dom, "og:title") {
+        let text = strip_site_suffix(&normalize_space(&og));
+        if usable(&text) {
+            return Some(text);
+        }
+    }
+    let title = dom.elements_named("title").next()?;
+    let text = strip_site_suffix(&normalize_space(&dom.text(title)));
+    usable(&text).then_some(text)
+}
+
+/// "Rubrik - Växjö kommun" -> "Rubrik": drops the last segment after a
+/// separator when something is left.
+fn strip_site_suffix(title: &str) -> String {
+    for separator in [" | ", " - ", " – ", " — ", " :: ", " · "] {
+        if let Some(pos) = title.rfind(separator) {
+            let head = title[..pos].trim();
+            if !head.is_empty() {
+                return head.to_string();
+            }
+        }
+    }
+    title.to_string()
+}
+
+fn looks_like_error_page(title: &str) -> bool {
+    let lower = title.to_lowercase();
+    [
+        "404",
+        "sidan kunde inte hittas",
+        "sidan finns inte",
+        "sidan hittades inte",
+        "hittade inte sidan",
+        "page not found",
+        "not found",
+        "ett fel har uppstått",
+    ]
+    .iter()
+    .any(|p| lower.contains(p))
+}
+
+fn meta_content(dom: &Dom<'_>, key: &str) -> Option<String> {
+    dom.elements_named("meta").find_map(|i| {
+        let name = dom.attr(i, "property").or_else(|| dom.attr(i, "name"))?;
+        if !name.eq_ignore_ascii_case(key) {
+            return None;
+        }
+        let content = dom.attr(i, "content")?.trim();
+        (!content.is_empty()).then(|| content.to_string())
+    })
+}
+
+/// `<base href>` when present, else the page URL.
+fn base_url(dom: &Dom<'_>, url: &Url) -> Url {
+    dom.elements_named("base")
+        .find_map(|i| dom.attr(i, "href"))
+        .and_then(|href| url.join(href.trim()).ok())
+        .unwrap_or_else(|| url.clone())
+}
+
+/// `<link rel="canonical">`, only on the page's own host.
+fn canonical(dom: &Dom<'_>, url: &Url) -> Option<Url> {
+    let href = dom.elements_named("link").find_map(|i| {
+        let rel = dom.attr(i, "rel")?;
+        rel.split_ascii_whitespace()
+            .any(|r| r.eq_ignore_ascii_case("canonical"))
+            .then(|| dom.attr(i, "href"))
+            .flatten()
+    })?;
+    let canonical = url.join(href.trim()).ok()?;
+    (canonical.host_str() == url.host_str()).then_some(canonical)
+}
+
+/// A clear byline: meta author, JSON-LD author, or an author element near
+/// the article.
+fn author(dom: &Dom<'_>, main: u32) -> Option<String> {
+    if let Some(name) = meta_content(dom, "author") {
+        return Some(name);
+    }
+    if let Some(name) = json_ld_author(dom) {
+        return Some(name);
+    }
+    author_element(dom, main)
+}
+
+fn json_ld_author(dom: &Dom<'_>) -> Option<String> {
+    for i in dom.elements_named("script") {
+        if dom.attr(i, "type").map(str::trim) != Some("application/ld+json") {
+            continue;
+        }
+        let raw: String = dom
+            .children(i)
+            .filter_map(|c| dom.nodes[c as usize].node.as_text().map(|t| t.to_string()))
+            .collect();
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&raw) else {
+            continue;
+        };
+        // Iterative search for an "author" key.
+        let mut stack = vec![&value];
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::Object(map) => {
+                    if let Some(author) = map.get("author") {
+                        if let Some(name) = author_name(author) {
+                            return Some(name);
+                        }
+                    }
+                    stack.extend(map.values());
+                }
+                serde_json::Value::Array(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+fn author_name(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        serde_json::Value::Object(map) => map
+            .get("name")
+            .and_then(|n| n.as_str())
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        serde_json::Value::Array(items) => items.iter().find_map(author_name),
+        _ => None,
+    }
+}
+
+/// An element classed `author`/`byline` in the article's region (the nearest
+/// `article` or `main` around the main element); a `*author*name` element
+/// wins over its wrapper.
+fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
+    let region = std::iter::once(main)
+        .chain(dom.ancestors(main))
+        .find(|&a| matches!(dom.tag(a), "article" | "main"))
+        .unwrap_or(main);
+    let end = dom.nodes[region as usize].end;
+    let mut fallback = None;
+    for i in region..=end {
+        let Some(element) = dom.nodes[i as usize].element else {
+            continue;
+        };
+        let words: Vec<String> = [element.attr("class"), element.attr("id")]
+            .into_iter()
+            .flatten()
+            .flat_map(|v| v.split(|c: char| !c.is_alphanumeric()))
+            .map(str::to_lowercase)
+            .collect();
+        let authorish = words.iter().any(|w| w.starts_with("author") || w == "byline")
+            || element.attr("rel") == Some("author");
+        if !authorish {
+            continue;
+        }
+        let text = normalize_space(&dom.text(i));
+        let text = strip_byline_label(&text);
+        if text.is_empty() || text.chars().count() > 60 {
+            continue;
+        }
+        if words.iter().any(|w| w == "name" || w == "fn") {
+            return Some(text);
+        }
+        fallback.get_or_insert(text);
+    }
+    fallback
+}
+
+fn strip_byline_label(text: &str) -> String {
+    let lower = text.to_lowercase();
+    for label in ["publicerat av", "publicerad av", "skriven av", "skrivet av", "av:", "av ", "text:"] {
+        if lower.starts_with(label) {
+            if let Some(rest) = text.get(label.len()..) {
+                return rest.trim().to_string();
+            }
+        }
+    }
+    text.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests;

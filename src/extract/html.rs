@@ -1,6 +1,19 @@
 //! Sanitising and plain-text rendering shared by the extractors.
+//!
+//! Both article bodies and feed content go through the same two steps:
+//! [`render_blocks`] turns a subtree into a list of paragraphs ([`Block`]s),
+//! each with its plain text and its minimal HTML, and the caller may drop
+//! blocks; then [`blocks_text`] and [`blocks_html`] + [`sanitize`] produce the
+//! two forms. Dropping whole blocks keeps the text and the HTML in step: what
+//! is missing from one is missing from the other.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use scraper::{Html, Node};
 use url::Url;
+
+use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, Dom, NONE};
 
 /// A cleaned HTML fragment: sanitised HTML with absolute URLs, and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,9 +25,550 @@ pub struct Cleaned {
 
 /// Sanitises an HTML fragment (e.g. feed content) and renders it as plain text.
 pub fn clean_fragment(html: &str, base: &Url) -> Cleaned {
-    let _ = base;
+    let doc = Html::parse_fragment(html);
+    let dom = Dom::new(&doc);
+    let blocks = render_blocks(&dom, 0, base, &mut |_| false);
     Cleaned {
-        html: html.to_string(),
-        text: html.to_string(),
+        html: sanitize(&blocks_html(&blocks)),
+        text: blocks_text(&blocks),
+    }
+}
+
+/// What a paragraph is, for the HTML form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    ListItem { ordered: bool },
+    Quote,
+}
+
+/// One paragraph of rendered content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Plain text: whitespace collapsed, a `<br>` is "\n", trimmed.
+    pub text: String,
+    /// Inline HTML of the paragraph (not yet sanitised), absolute URLs.
+    pub html: String,
+    /// Pre-order index of the element that opened the block.
+    pub origin: u32,
+}
+
+/// Renders the subtree at `root` as paragraphs. `skip(index)` is asked for
+/// every element; a `true` drops the element and everything in it.
+///
+/// Paragraph rules: block-level elements (p, div, li, headings, cells ...)
+/// start and end paragraphs; one `<br>` is a line break; two or more in a row
+/// end the paragraph (old table layouts have no `<p>`); whitespace runs are one
+/// space.
+pub fn render_blocks(
+    dom: &Dom<'_>,
+    root: u32,
+    base: &Url,
+    skip: &mut dyn FnMut(u32) -> bool,
+) -> Vec<Block> {
+    let mut renderer = Renderer::new(base);
+    if dom.is_empty() {
+        return renderer.blocks;
+    }
+    let root_end = dom.nodes[root as usize].end;
+    // Open elements: (index, end) so that an element is closed once the walk
+    // passes its subtree.
+    let mut open: Vec<(u32, u32)> = Vec::new();
+    let mut at = root;
+    while at <= root_end {
+        while let Some(&(index, end)) = open.last() {
+            if end >= at {
+                break;
+            }
+            renderer.leave(dom, index);
+            open.pop();
+        }
+        let node = &dom.nodes[at as usize];
+        match node.node {
+            Node::Text(text) => renderer.text(text),
+            Node::Element(_) => {
+                let tag = node.tag;
+                let hidden = is_invisible_tag(tag) || is_control_tag(tag);
+                if at != root && (hidden || skip(at)) {
+                    at = node.end + 1;
+                    continue;
+                }
+                renderer.enter(dom, at);
+                open.push((at, node.end));
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    while let Some((index, _)) = open.pop() {
+        renderer.leave(dom, index);
+    }
+    renderer.flush(NONE);
+    renderer.blocks
+}
+
+/// The plain text of blocks: paragraphs separated by one blank line.
+pub fn blocks_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for block in blocks.iter().filter(|b| !b.text.is_empty()) {
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(&block.text);
+    }
+    out
+}
+
+/// The HTML of blocks (unsanitised): `<p>`, `<h2>`..`<h6>`, list items grouped
+/// in `<ul>`/`<ol>`, `<blockquote>`.
+pub fn blocks_html(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    let mut open_list: Option<bool> = None;
+    for block in blocks {
+        let ordered = match block.kind {
+            BlockKind::ListItem { ordered } => Some(ordered),
+            _ => None,
+        };
+        if open_list.is_some() && open_list != ordered {
+            out.push_str(if open_list == Some(true) { "</ol>" } else { "</ul>" });
+            open_list = None;
+        }
+        if let Some(ordered) = ordered {
+            if open_list.is_none() {
+                out.push_str(if ordered { "<ol>" } else { "<ul>" });
+                open_list = Some(ordered);
+            }
+        }
+        let (open, close) = match block.kind {
+            BlockKind::Paragraph => ("<p>".to_string(), "</p>".to_string()),
+            // The headline is dropped from the body, so h1 in the text is a
+            // section heading at most.
+            BlockKind::Heading(level) => {
+                let level = level.clamp(2, 6);
+                (format!("<h{level}>"), format!("</h{level}>"))
+            }
+            BlockKind::ListItem { .. } => ("<li>".to_string(), "</li>".to_string()),
+            BlockKind::Quote => ("<blockquote><p>".to_string(), "</p></blockquote>".to_string()),
+        };
+        out.push_str(&open);
+        out.push_str(&block.html);
+        out.push_str(&close);
+        out.push('\n');
+    }
+    if let Some(ordered) = open_list {
+        out.push_str(if ordered { "</ol>" } else { "</ul>" });
+    }
+    out
+}
+
+/// The one sanitising policy for feed readers: a small safe tag set, no
+/// `class`/`style`/`id`, links and images only. URLs are made absolute by the
+/// renderer before this runs, so relative ones left over are dropped.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let tags: HashSet<&'static str> = [
+        "p",
+        "br",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "a",
+        "img",
+        "figure",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "sub",
+        "sup",
+        "code",
+        "pre",
+    ]
+    .into_iter()
+    .collect();
+    let mut tag_attributes: HashMap<&'static str, HashSet<&'static str>> = HashMap::new();
+    tag_attributes.insert("a", ["href"].into_iter().collect());
+    tag_attributes.insert("img", ["src", "alt"].into_iter().collect());
+    let mut builder = ammonia::Builder::default();
+    builder
+        .tags(tags)
+        .tag_attributes(tag_attributes)
+        .generic_attributes(HashSet::new())
+        .url_relative(ammonia::UrlRelative::Deny)
+        .strip_comments(true);
+    builder
+});
+
+/// Sanitises HTML with the shared policy.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+/// Resolves a link or image URL against the page; `None` for scripts and
+/// unparseable values.
+pub fn absolute_url(base: &Url, raw: &str) -> Option<Url> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    let lower = raw.get(..11).unwrap_or(raw).to_ascii_lowercase();
+    if lower.starts_with("javascript:") || lower.starts_with("data:") {
+        return None;
+    }
+    base.join(raw).ok()
+}
+
+struct Renderer<'u> {
+    base: &'u Url,
+    blocks: Vec<Block>,
+    text: String,
+    html: String,
+    pending_space: bool,
+    /// `<br>`s in a row (whitespace between them does not count).
+    breaks: u32,
+    /// Whether the current paragraph holds an image.
+    media: bool,
+    /// The innermost block context: kind and opening element.
+    context: Vec<(BlockKind, u32)>,
+    /// Whether each open list is ordered.
+    lists: Vec<bool>,
+    /// Open inline tags written to `html`, with the element that opened them.
+    inline: Vec<(u32, &'static str)>,
+}
+
+impl<'u> Renderer<'u> {
+    fn new(base: &'u Url) -> Renderer<'u> {
+        Renderer {
+            base,
+            blocks: Vec::new(),
+            text: String::new(),
+            html: String::new(),
+            pending_space: false,
+            breaks: 0,
+            media: false,
+            context: Vec::new(),
+            lists: Vec::new(),
+            inline: Vec::new(),
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                if !self.text.is_empty() && !self.text.ends_with('\n') {
+                    self.pending_space = true;
+                }
+                continue;
+            }
+            self.space();
+            self.breaks = 0;
+            self.text.push(c);
+            push_escaped(&mut self.html, c);
+        }
+    }
+
+    fn space(&mut self) {
+        if self.pending_space {
+            self.text.push(' ');
+            self.html.push(' ');
+            self.pending_space = false;
+        }
+    }
+
+    fn enter(&mut self, dom: &Dom<'_>, index: u32) {
+        let tag = dom.tag(index);
+        if is_block_tag(tag) {
+            self.flush(index);
+            match tag {
+                "ul" => self.lists.push(false),
+                "ol" => self.lists.push(true),
+                _ => {}
+            }
+            let kind = if let Some(level) = heading_level(tag) {
+                Some(BlockKind::Heading(level))
+            } else {
+                match tag {
+                    "li" => Some(BlockKind::ListItem {
+                        ordered: self.lists.last().copied().unwrap_or(false),
+                    }),
+                    "blockquote" => Some(BlockKind::Quote),
+                    "p" | "td" | "th" | "dd" | "dt" | "div" | "section" | "article" => {
+                        Some(BlockKind::Paragraph)
+                    }
+                    _ => None,
+                }
+            };
+            // Inside a list item or quote, a nested div or p stays that kind.
+            let inherited = matches!(
+                self.context.last(),
+                Some((BlockKind::ListItem { .. } | BlockKind::Quote, _))
+            ) && kind == Some(BlockKind::Paragraph);
+            if let Some(kind) = kind {
+                if !inherited {
+                    self.context.push((kind, index));
+                }
+            }
+            return;
+        }
+        match tag {
+            "br" => self.line_break(index),
+            "img" => self.image(dom, index),
+            "a" => {
+                let href = dom
+                    .attr(index, "href")
+                    .and_then(|h| absolute_url(self.base, h));
+                if let Some(href) = href {
+                    self.space();
+                    self.html.push_str("<a href=\"");
+                    push_attr_escaped(&mut self.html, href.as_str());
+                    self.html.push_str("\">");
+                    self.inline.push((index, "a"));
+                }
+            }
+            "strong" | "b" | "em" | "i" | "sub" | "sup" | "code" => {
+                let name: &'static str = match tag {
+                    "strong" => "strong",
+                    "b" => "b",
+                    "em" => "em",
+                    "i" => "i",
+                    "sub" => "sub",
+                    "sup" => "sup",
+                    _ => "code",
+                };
+                self.space();
+                self.html.push('<');
+                self.html.push_str(name);
+                self.html.push('>');
+                self.inline.push((index, name));
+            }
+            _ => {}
+        }
+    }
+
+    fn leave(&mut self, dom: &Dom<'_>, index: u32) {
+        let tag = dom.tag(index);
+        if is_block_tag(tag) {
+            self.flush(index);
+            if matches!(self.context.last(), Some(&(_, opener)) if opener == index) {
+                self.context.pop();
+            }
+            if matches!(tag, "ul" | "ol") {
+                self.lists.pop();
+            }
+            return;
+        }
+        if let Some(&(opener, name)) = self.inline.last() {
+            if opener == index {
+                self.inline.pop();
+                self.html.push_str("</");
+                self.html.push_str(name);
+                self.html.push('>');
+            }
+        }
+    }
+
+    fn line_break(&mut self, index: u32) {
+        if self.text.is_empty() {
+            return;
+        }
+        self.breaks += 1;
+        self.pending_space = false;
+        if self.breaks == 1 {
+            self.text.push('\n');
+            self.html.push_str("<br>");
+        } else if self.breaks == 2 {
+            // `<br><br>`: the paragraph ends here.
+            self.flush(index);
+        }
+    }
+
+    fn image(&mut self, dom: &Dom<'_>, index: u32) {
+        let Some(src) = dom
+            .attr(index, "src")
+            .and_then(|s| absolute_url(self.base, s))
+        else {
+            return;
+        };
+        self.html.push_str("<img src=\"");
+        push_attr_escaped(&mut self.html, src.as_str());
+        self.html.push_str("\" alt=\"");
+        push_attr_escaped(&mut self.html, dom.attr(index, "alt").unwrap_or(""));
+        self.html.push_str("\">");
+        self.media = true;
+    }
+
+    /// Ends the current paragraph; `origin` is the element whose start or
+    /// end caused it (used when the paragraph has no block context).
+    fn flush(&mut self, origin: u32) {
+        // Close inline tags that are still open in the HTML; they reopen in
+        // no later paragraph (the sanitiser balances what is left).
+        for &(_, name) in self.inline.iter().rev() {
+            self.html.push_str("</");
+            self.html.push_str(name);
+            self.html.push('>');
+        }
+        self.inline.clear();
+        let text = tidy_lines(&self.text);
+        let html = trim_breaks(&self.html);
+        if !text.is_empty() || self.media {
+            let (kind, opener) = self
+                .context
+                .last()
+                .copied()
+                .unwrap_or((BlockKind::Paragraph, origin));
+            self.blocks.push(Block {
+                kind,
+                text,
+                html,
+                origin: opener,
+            });
+        }
+        self.text.clear();
+        self.html.clear();
+        self.pending_space = false;
+        self.breaks = 0;
+        self.media = false;
+    }
+}
+
+/// Trims every line and drops empty ones.
+fn tidy_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split('\n').map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+fn trim_breaks(html: &str) -> String {
+    let mut s = html.trim();
+    loop {
+        let before = s.len();
+        s = s.trim_start_matches("<br>").trim_end_matches("<br>").trim();
+        if s.len() == before {
+            break;
+        }
+    }
+    s.to_string()
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        _ => out.push(c),
+    }
+}
+
+fn push_attr_escaped(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("&quot;"),
+            _ => push_escaped(out, c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://www.example.se/nyheter/a.html").unwrap()
+    }
+
+    fn check_text(html: &str, expected: &str) {
+        let cleaned = clean_fragment(html, &base());
+        assert_eq!(cleaned.text, expected, "html: {}", cleaned.html);
+    }
+
+    fn check_html(html: &str, expected: &str) {
+        let cleaned = clean_fragment(html, &base());
+        assert_eq!(cleaned.html.trim(), expected);
+    }
+
+    #[test]
+    fn paragraphs_are_separated_by_one_blank_line() {
+        check_text("<p>Ett  \n två</p><p>Tre</p>", "Ett två\n\nTre");
+        check_text("<div><p>A</p>\n\n<div><p>B</p></div></div>", "A\n\nB");
+    }
+
+    #[test]
+    fn single_br_is_a_line_break_double_br_a_paragraph() {
+        check_text("<p>Rad ett<br>rad två</p>", "Rad ett\nrad två");
+        check_text("<p>Ett<br><br>Två<br> <br><br>Tre</p>", "Ett\n\nTvå\n\nTre");
+        check_text("<td>Ett<br>\n<br>Två</td>", "Ett\n\nTvå");
+        check_text("<p><br>Ett<br></p>", "Ett");
+    }
+
+    #[test]
+    fn list_items_and_headings_are_paragraphs() {
+        check_text(
+            "<h2>Rubrik</h2><ul><li>Ett</li><li><p>Två</p></li></ul>",
+            "Rubrik\n\nEtt\n\nTvå",
+        );
+    }
+
+    #[test]
+    fn inline_elements_do_not_split() {
+        check_text(
+            "<p><strong>Namn:</strong> Mikael <a href='/x'>länk</a>.</p>",
+            "Namn: Mikael länk.",
+        );
+        check_text("<p><span>Glued</span><span>Text</span></p>", "GluedText");
+    }
+
+    #[test]
+    fn bare_text_between_blocks_is_a_paragraph() {
+        check_text("<div>Före<table><tr><td>Cell</td></tr></table>Efter</div>", "Före\n\nCell\n\nEfter");
+    }
+
+    #[test]
+    fn scripts_and_controls_are_dropped() {
+        check_text(
+            "<p>A<script>x()</script></p><form><p>Skicka</p></form><style>p{}</style><button>Ok</button>",
+            "A",
+        );
+    }
+
+    #[test]
+    fn html_is_sanitised_with_absolute_urls() {
+        check_html(
+            "<p class='x' style='color:red'>Se <a href='../om.html' onclick='x()'>här</a></p>",
+            "<p>Se <a href=\"https://www.example.se/om.html\" rel=\"noopener noreferrer\">här</a></p>",
+        );
+        check_html(
+            "<p><img src='/bild.jpg' alt='Bild' width='3'></p>",
+            "<p><img src=\"https://www.example.se/bild.jpg\" alt=\"Bild\"></p>",
+        );
+        check_html("<p><a href='javascript:evil()'>x</a></p>", "<p>x</p>");
+        check_html(
+            "<ol><li>Ett</li></ol><h1>R</h1><blockquote>Citat</blockquote>",
+            "<ol><li>Ett</li>\n</ol><h2>R</h2>\n<blockquote><p>Citat</p></blockquote>",
+        );
+    }
+
+    #[test]
+    fn entities_and_plain_text() {
+        check_text("Bara text &amp; mer", "Bara text & mer");
+        check_html("a &lt;b&gt;", "<p>a &lt;b&gt;</p>");
+        check_text("", "");
     }
 }

@@ -11,7 +11,9 @@
 
 pub mod article;
 pub mod charset;
+pub mod cms;
 pub mod date;
+pub mod dom;
 pub mod feed;
 pub mod html;
 pub mod links;

@@ -1,0 +1,212 @@
+//! One hand-written page per CMS shape and per kind of boilerplate.
+
+use super::*;
+
+const URL: &str = "https://www.kommun.se/nyheter/artikel.html";
+const LONG: &str = "Kommunen har i dag fattat beslut om en ny satsning på företagande, \
+    och arbetet börjar redan i höst med flera olika insatser för lokala företag.";
+
+fn extract(html: &str) -> Result<Article, Error> {
+    extract_article(html, &Url::parse(URL).unwrap(), Timestamp::UNIX_EPOCH)
+}
+
+/// Checks title and body text of a page.
+fn check(html: &str, title: &str, body: &str) {
+    let article = extract(html).unwrap_or_else(|e| panic!("{e}: {html}"));
+    assert_eq!(article.title, title);
+    assert_eq!(article.body_text, body, "\nhtml: {}", article.body_html);
+}
+
+fn check_none(html: &str) {
+    assert!(extract(html).is_err(), "expected no article");
+}
+
+fn page(head: &str, body: &str) -> String {
+    format!("<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>")
+}
+
+#[test]
+fn sitevision_portlets_around_an_image_are_one_body() {
+    let html = page(
+        "<title>Rubrik - Kommun</title>",
+        &format!(
+            r#"<header class="sv-layout"><button>Kommunens webbplatser</button></header>
+            <nav class="breadcrumbs"><a href="/">Start</a></nav>
+            <main><div class="sv-grid-main"><div class="sv-layout sv-column-8">
+              <div class="sv-text-portlet" id="Rubrik"><div class="sv-text-portlet-content"><h1 class="heading">Rubrik</h1></div></div>
+              <div class="sv-text-portlet" id="Ingress"><div class="sv-text-portlet-content"><p class="ingress">Ingress om saken.</p></div></div>
+              <div class="sv-html-portlet vx-pubdate"><p><span>Publiceringsdatum</span><span>29-mars-2021</span></p></div>
+              <div class="sv-text-portlet" id="Text1"><div class="sv-text-portlet-content"><p>{LONG}</p></div></div>
+              <div class="sv-image-portlet"><img src="/bild.jpg" alt=""><p class="vx-caption">Bildtext här</p></div>
+              <div class="sv-text-portlet" id="Text2"><div class="sv-text-portlet-content"><h2>Mellanrubrik</h2><p>{LONG}</p></div></div>
+              <div class="sv-text-portlet vx-factbox"><div class="sv-text-portlet-content"><h2>Fakta</h2><p><strong>Namn:</strong> Mikael</p></div></div>
+              <div class="vx-share"><a href='#'>Dela på Facebook</a></div>
+              <div class="vx-feedback"><form><legend>Hittade du det du sökte?</legend><button>Ja</button></form></div>
+            </div><aside class="sv-column-4"><h2>Relaterade sidor</h2><p>{LONG}</p></aside></div></main>
+            <footer><p>Postadress: Box 1, 351 12 Kommun</p></footer>"#
+        ),
+    );
+    check(
+        &html,
+        "Rubrik",
+        &format!("Ingress om saken.\n\n{LONG}\n\nMellanrubrik\n\n{LONG}\n\nFakta\n\nNamn: Mikael"),
+    );
+    let article = extract(&html).unwrap();
+    assert!(article.body_html.contains(r#"<img src="https://www.kommun.se/bild.jpg""#));
+    assert!(!article.body_html.contains("class="));
+}
+
+#[test]
+fn episerver_article_with_preamble_author_and_tools() {
+    let html = page(
+        r#"<title>Nyhet | Kommun</title><link rel="canonical" href="/nyheter/nyhet/">"#,
+        &format!(
+            r#"<div class="cookie-consent"><p>Kommunen använder kakor för statistik.</p></div>
+            <main><article class="article"><h1>Nyhet</h1><p class="article__date">Publicerad 2018-02-05</p>
+            <div class="article__preamble"><p>Ingressen med några fler ord.</p></div>
+            <div class="article__author"><p><span class="article__author-name">Kalle Anka</span> <span>Chef</span></p></div>
+            <div class="article__body"><p>{LONG}</p><p><a href="/film/">Se filmen på Youtube</a></p><p>Rad ett<br>rad två</p></div>
+            </article><div class="page-tools"><a href='#'>Dela på Facebook</a><button>Lyssna</button></div>
+            <section class="page-feedback"><h2>Fick du svar på din fråga?</h2></section></main>
+            <aside class="sidebar"><h2>Evenemang</h2><ul><li><a href="/e/">12 maj 2022 Frukost</a></li></ul></aside>"#
+        ),
+    );
+    check(
+        &html,
+        "Nyhet",
+        &format!("Ingressen med några fler ord.\n\n{LONG}\n\nSe filmen på Youtube\n\nRad ett\nrad två"),
+    );
+    let article = extract(&html).unwrap();
+    assert_eq!(article.author.as_deref(), Some("Kalle Anka"));
+    assert_eq!(
+        article.canonical.map(|u| u.to_string()).as_deref(),
+        Some("https://www.kommun.se/nyheter/nyhet/")
+    );
+}
+
+#[test]
+fn drupal_headline_outside_the_node_and_categories() {
+    let html = page(
+        "<title>Drupal | Kommun</title>",
+        &format!(
+            r#"<main role="main"><div class="layout-content"><div class="region">
+            <div class="block-page-title"><h1 class="page-title"><span>Drupalnyhet</span></h1></div>
+            <div class="block-system-main"><article class="node">
+              <div class="node__meta"><span class="icon"></span> tis 18 okt 2022</div>
+              <div class="node__content">
+                <div class="field field--name-field-ingress field--label-hidden"><p>Ingress här med några fler ord.</p></div>
+                <div class="field field--name-body field--label-hidden"><p>{LONG}</p><ul><li>Punkt ett</li><li>Punkt två</li></ul></div>
+                <div class="field field--name-field-kategori"><div class="field__label">Kategori</div><a href="/k/">Näringsliv</a></div>
+              </div></article></div>
+            <div class="block-ljungby-share"><h2>Dela sidan</h2></div>
+            </div></div>
+            <aside class="layout-sidebar-second"><p>{LONG}</p></aside></main>
+            <footer><p>Senast uppdaterad: 2023-11-08</p></footer>"#
+        ),
+    );
+    check(
+        &html,
+        "Drupalnyhet",
+        &format!("Ingress här med några fler ord.\n\n{LONG}\n\nPunkt ett\n\nPunkt två"),
+    );
+}
+
+#[test]
+fn wordpress_post_without_meta_comments_and_widgets() {
+    let html = page(
+        "<title>Inlägg – Bloggen</title>",
+        &format!(
+            r#"<div id="page"><header class="site-header"><p class="site-description">Bloggen om allt</p></header>
+            <main class="site-main"><article class="post hentry">
+              <header class="entry-header"><h1 class="entry-title">Inlägg</h1>
+                <div class="entry-meta"><span class="byline">Publicerat av <span class="author vcard"><a href="/a/">Kommunchefen</a></span></span>
+                <time datetime="2019-10-18">18 oktober 2019</time></div></header>
+              <div class="entry-content"><p>{LONG}</p><h3>Underrubrik</h3><p>{LONG}</p></div>
+              <footer class="entry-footer"><span class="cat-links">Publicerat i <a href="/c/">Näringsliv</a></span></footer>
+            </article>
+            <nav class="post-navigation"><a rel="prev" href="/p/">Föregående inlägg</a></nav>
+            <div id="comments" class="comments-area"><ol class="comment-list"><li><p>{LONG}</p><p>21 oktober 2019 kl. 08:02</p></li></ol>
+            <form id="commentform"><p>Din e-postadress kommer inte publiceras.</p></form></div></main>
+            <aside class="widget-area"><section class="widget"><h2>Senaste inläggen</h2></section></aside></div>"#
+        ),
+    );
+    check(&html, "Inlägg", &format!("{LONG}\n\nUnderrubrik\n\n{LONG}"));
+    assert_eq!(extract(&html).unwrap().author.as_deref(), Some("Kommunchefen"));
+}
+
+#[test]
+fn table_layout_with_double_breaks_and_bare_text() {
+    let html = page(
+        "<title>Gammal nyhet - Kommun</title>",
+        &format!(
+            r#"<table><tr><td colspan=3 class=topp><a href="/">Start</a> | <a href="/k">Kontakt</a></td></tr>
+            <tr><td class=sokvag>Du är här: <a href="/">Start</a> &gt; Nyheter</td></tr>
+            <tr valign=top><td class=vanstermeny><a href="/a">Nyheter</a><br><a href="/b">Starta företag</a><br></td>
+            <td class=innehall><span class=datum>2012-01-27</span><br>
+            <h1 class=rubrik>Gammal nyhet</h1>
+            <p class=ingress><b>Ingressen i fetstil.</b>
+            <p class=brodtext>{LONG}<br><br>Andra stycket.<br>Samma stycke.
+            <table class=bild><tr><td><img src="/b.jpg"></td></tr><tr><td class=bildtext><i>Bildtexten</i></td></tr></table>
+            Text efter bilden, utan p-element, fortsätter här.
+            <p class=sidinfo><font size=1>Sidansvarig: Gunilla<br>Senast uppdaterad: 2012-04-16</font></p>
+            <p class=verktyg><a href="javascript:print()">Skriv ut</a> | <a href="/tipsa">Tipsa en vän</a></td>
+            <td class=hogerspalt><div class=puff><p>Puff om något annat i högerspalten.</p></div>
+            <div class=kontaktruta><b>Kontakta oss</b><br>Tel 08-590 970 00</div></td></tr></table>"#
+        ),
+    );
+    check(
+        &html,
+        "Gammal nyhet",
+        &format!(
+            "Ingressen i fetstil.\n\n{LONG}\n\nAndra stycket.\nSamma stycke.\n\nText efter bilden, utan p-element, fortsätter här."
+        ),
+    );
+}
+
+#[test]
+fn title_falls_back_to_og_title_and_title_without_site_name() {
+    let body = format!("<main><div class='content'><p>{LONG}</p></div></main>");
+    check(
+        &page(r#"<meta property="og:title" content="Från og"><title>X - Kommun</title>"#, &body),
+        "Från og",
+        LONG,
+    );
+    check(&page("<title>Från title | Skellefteå kommun</title>", &body), "Från title", LONG);
+    check(
+        &page(
+            r#"<meta property="og:site_name" content="Kommun"><title>Kommun</title>"#,
+            &format!("<main><h1>Kommun</h1><p>{LONG}</p></main>"),
+        ),
+        "Kommun",
+        LONG,
+    );
+}
+
+#[test]
+fn list_pages_error_pages_and_empty_pages_have_no_article() {
+    let teaser = |n: u32| {
+        format!(
+            r#"<li class="news-item"><h2><a href="/nyheter/{n}/">Nyhet nummer {n}</a></h2><p class="date">2022-01-0{n}</p><p>{LONG}</p></li>"#
+        )
+    };
+    let list: String = (1..=4).map(teaser).collect();
+    check_none(&page("<title>Nyheter</title>", &format!("<main><h1>Nyheter</h1><ul>{list}</ul></main>")));
+    check_none(&page(
+        "<title>Sidan kunde inte hittas - Kommun</title>",
+        "<main><h1>Sidan kunde inte hittas</h1><p>Sidan du söker finns inte längre, prova sökfunktionen.</p></main>",
+    ));
+    check_none("");
+    check_none("<html><body><p>Kort.</p></body></html>");
+    check_none("<<<>>><p<<");
+}
+
+#[test]
+fn deep_nesting_and_long_lines_do_not_panic() {
+    let depth = 20_000;
+    let html = format!("{}<p>{LONG}</p>{}", "<div>".repeat(depth), "</div>".repeat(depth));
+    let _ = extract(&html);
+    let long = "ord ".repeat(250_000);
+    let article = extract(&page("<title>Lång</title>", &format!("<main><h1>Lång</h1><p>{long}</p></main>")));
+    assert!(article.is_ok());
+}
+

@@ -1,0 +1,371 @@
+//! What class names, ids, roles and short texts say about a block, across
+//! CMSs (Sitevision, Episerver, Municipio/WordPress, Drupal, Umbraco, old
+//! table layouts). Shared by the article and list extractors.
+//!
+//! Hints match whole words of `class`/`id` (split on `-`, `_`, spaces), by
+//! prefix or suffix where CMSs glue words (`sharedaddy`, `vx-listdate`), never
+//! by arbitrary substring: `field--label-hidden` on a Drupal body must not
+//! read as "hidden".
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use scraper::ElementRef;
+
+/// Words that start a boilerplate class word (`breadcrumbs`, `cookie-consent`,
+/// `share-links`, `sidebar-block` ...). Swedish words included: sites name
+/// classes in Swedish (`sidfot`, `kontaktruta`, `bildtext`, `verktyg`).
+const NEGATIVE_PREFIXES: &[&str] = &[
+    "breadcrumb",
+    "brodsmul",
+    "cookie",
+    "kakor",
+    "consent",
+    "gdpr",
+    "share",
+    "sharing",
+    "social",
+    "comment",
+    "kommentar",
+    "respond",
+    "reply",
+    "sidebar",
+    "sidopanel",
+    "widget",
+    "related",
+    "relaterad",
+    "relaterat",
+    "kontakt",
+    "contact",
+    "footer",
+    "sidfot",
+    "pagination",
+    "pager",
+    "paging",
+    "navigation",
+    "navbar",
+    "menu",
+    "meny",
+    "feedback",
+    "sidrespons",
+    "readspeaker",
+    "lyssna",
+    "listen",
+    "print",
+    "utskrift",
+    "byline",
+    "author",
+    "forfattare",
+    "caption",
+    "bildtext",
+    "photographer",
+    "credit",
+    "toolbar",
+    "verktyg",
+    "newsletter",
+    "nyhetsbrev",
+    "skip",
+    "popup",
+    "modal",
+    "advert",
+    "sponsor",
+    "lastmodified",
+    "pubdate",
+    "published",
+    "updated",
+    "modified",
+    "category",
+    "categories",
+    "kategori",
+    "taxonomy",
+    "sidinfo",
+    "pageinfo",
+    "informationsagare",
+    "sidansvarig",
+    "switcher",
+    "webbplatser",
+    "toplinks",
+    "quicklinks",
+    "assistive",
+    "visually",
+    "screen",
+    "tipsa",
+    "postnav",
+    "rating",
+    "banner",
+];
+
+/// Whole boilerplate class words.
+const NEGATIVE_WORDS: &[&str] = &[
+    "nav", "aside", "header", "meta", "date", "datum", "tags", "tag", "taglist", "tools", "some",
+    "ad", "ads", "puff", "search", "sok", "login", "sr", "prev", "next", "more", "rss", "links",
+    "lang", "languages", "cta", "alert", "dates", "signature",
+];
+
+/// Endings of glued boilerplate class words (`vx-listdate`, `postmeta`,
+/// `mainmenu`, `topnav`).
+const NEGATIVE_SUFFIXES: &[&str] = &["date", "datum", "meta", "menu", "meny", "nav", "links"];
+
+/// Words that mark main content.
+const POSITIVE_WORDS: &[&str] = &[
+    "article",
+    "artikel",
+    "content",
+    "innehall",
+    "main",
+    "body",
+    "text",
+    "story",
+    "entry",
+    "post",
+    "richtext",
+    "prose",
+    "ingress",
+    "preamble",
+    "lead",
+    "brodtext",
+    "pagecontent",
+    "news",
+    "nyhet",
+    "nyheter",
+    "editor",
+    "epi",
+];
+
+/// What an element's attributes say about it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Hint {
+    /// Some class word or role marks boilerplate.
+    pub negative: bool,
+    /// The only negative word is `header` (a header may hold the ingress).
+    pub header_only: bool,
+    /// Some class word marks content.
+    pub positive: bool,
+    /// A page column beside the content (sidebar, aside, navigation).
+    pub column: bool,
+}
+
+/// Classifies one element by tag, role, `class`, `id` and ARIA attributes.
+pub fn hint(element: ElementRef<'_>) -> Hint {
+    let value = element.value();
+    let tag = value.name();
+    let mut hint = Hint::default();
+    let mut negative_words = 0;
+    let mut header_words = 0;
+    for attribute in [value.attr("class"), value.attr("id")].into_iter().flatten() {
+        for word in attribute.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() || word.len() > 40 {
+                continue;
+            }
+            let bytes = word.as_bytes();
+            if word.eq_ignore_ascii_case("header") {
+                header_words += 1;
+                negative_words += 1;
+            } else if NEGATIVE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+                || NEGATIVE_PREFIXES.iter().any(|p| starts_with_ci(bytes, p))
+                || NEGATIVE_SUFFIXES.iter().any(|s| ends_with_ci(bytes, s))
+            {
+                negative_words += 1;
+            }
+            if POSITIVE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+                hint.positive = true;
+            }
+            if starts_with_ci(bytes, "sidebar")
+                || starts_with_ci(bytes, "aside")
+                || starts_with_ci(bytes, "sidopanel")
+                || starts_with_ci(bytes, "complementary")
+            {
+                hint.column = true;
+            }
+        }
+    }
+    let role = value.attr("role").unwrap_or("");
+    let role_negative = matches!(
+        role,
+        "navigation" | "complementary" | "banner" | "contentinfo" | "search" | "dialog"
+    );
+    let tag_negative = matches!(tag, "nav" | "aside" | "footer" | "figcaption");
+    let aria_hidden = value.attr("aria-hidden") == Some("true") || value.attr("hidden").is_some();
+    hint.negative = negative_words > 0 || role_negative || tag_negative || aria_hidden;
+    hint.header_only =
+        hint.negative && negative_words == header_words && !role_negative && !tag_negative && !aria_hidden;
+    if tag == "header" && !role_negative && !aria_hidden && negative_words == header_words {
+        hint.negative = true;
+        hint.header_only = true;
+    }
+    if matches!(tag, "aside" | "nav") || matches!(role, "complementary" | "navigation") {
+        hint.column = true;
+    }
+    if matches!(tag, "main" | "article") || role == "main" || value.attr("itemprop") == Some("articleBody") {
+        hint.positive = true;
+    }
+    hint
+}
+
+fn starts_with_ci(word: &[u8], prefix: &str) -> bool {
+    word.len() >= prefix.len() && word[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+fn ends_with_ci(word: &[u8], suffix: &str) -> bool {
+    word.len() >= suffix.len()
+        && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+const MONTH: &str = r"(?:jan(?:uari)?|feb(?:ruari)?|mar(?:s)?|apr(?:il)?|maj|jun(?:i)?|jul(?:i)?|aug(?:usti)?|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const WEEKDAY: &str = r"(?:mån|tis|ons|tor|tors|fre|lör|sön)(?:dag(?:en)?|d)?\.?";
+
+/// A date anywhere in a line: "29 mars 2021", "29-mars-2021", "2012-01-27",
+/// "17 okt. 2024".
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)(?:\b\d{{1,2}}[\s\-./]*{MONTH}\.?(?:[\s\-,]*\d{{4}})?\b|\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}[\s/]\d{{2,4}}\b)"
+    ))
+    .expect("valid date regex")
+});
+
+/// A line that is nothing but a date, maybe with weekday and time.
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^(?:{WEEKDAY}\s+)?(?:den\s+)?(?:\d{{1,2}}[\s\-./]*{MONTH}\.?(?:[\s\-,]*\d{{4}})?|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:[\s/]\d{{2,4}})?)(?:\s*,?\s*(?:kl\.?|klockan)?\s*\d{{1,2}}[.:]\d{{2}})?(?:\s*[|–-].{{0,40}})?$"
+    ))
+    .expect("valid date-line regex")
+});
+
+/// Labels that make a short line page metadata whatever follows.
+static STRONG_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:sidansvarig|sidans ansvarig|informationsägare|informationsansvarig|innehållsansvarig|ansvarig utgivare|publiceringsdatum|senast (?:uppdaterad|ändrad|granskad|redigerad)|sidan (?:senast )?(?:uppdaterad|ändrad|granskad)|(?:artikeln|nyheten|sidan|inlägget|anslaget) (?:publicerades|uppdaterades)|publicerat i|postat i|kategori(?:er)?\s*:|taggar\s*:|etiketter\s*:|ämnen\s*:)",
+    )
+    .expect("valid label regex")
+});
+
+/// Labels that make a line metadata when a colon or a date follows.
+static WEAK_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:publicerad|publicerat|publicerades|uppdaterad|uppdaterat|uppdaterades|ändrad|granskad|skapad|foto|bild|fotograf|text|skribent|författare|datum)\b",
+    )
+    .expect("valid label regex")
+});
+
+/// Short widget texts: share, print, listen, page feedback, site switchers.
+static WIDGET_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:dela(?: sidan| artikeln| nyheten| inlägget| detta)?:?|dela (?:på|via) .{1,20}|skriv ut(?: sidan)?|lyssna(?: på sidan)?|läs upp(?: sidan)?|tipsa(?: en vän)?|till toppen|tillbaka till toppen|skicka (?:som|via) e-post|e-post|print|share|hittade du det du sökte\??|fick du svar på din fråga\??|var informationen på sidan till hjälp\??|hjälpte informationen på sidan dig\??|var (?:sidan|informationen) (?:till )?(?:hjälp|användbar)\??|vad tycker du om sidan\??|kommunens webbplatser|våra webbplatser|fler webbplatser|relaterade sidor|relaterad information|kontakta oss|ja|nej)$",
+    )
+    .expect("valid widget regex")
+});
+
+static COOKIE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\banvänder (?:sig av )?(?:kakor|cookies)\b").expect("valid cookie regex")
+});
+
+/// Whether a rendered line is a date, a "Publicerad/Uppdaterad" line, a
+/// responsibility line ("Sidansvarig: ...") or similar page metadata.
+pub fn is_meta_line(line: &str) -> bool {
+    let line = line.trim();
+    if line.is_empty() {
+        return true;
+    }
+    if line.chars().count() > 160 {
+        return false;
+    }
+    if DATE_LINE.is_match(line) || STRONG_LABEL.is_match(line) {
+        return true;
+    }
+    if let Some(found) = WEAK_LABEL.find(line) {
+        let rest = line[found.end()..].trim_start();
+        return rest.starts_with(':') || DATE.is_match(rest) || rest.is_empty();
+    }
+    false
+}
+
+/// Whether a short paragraph is widget chrome (share, print, feedback ...):
+/// the whole text, or every `|`-separated part of it, is a widget text.
+pub fn is_widget_text(text: &str) -> bool {
+    let text = text.trim();
+    if text.chars().count() > 160 {
+        return false;
+    }
+    let parts: Vec<&str> = text
+        .split(['|', '·', '•', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    !parts.is_empty() && parts.iter().all(|p| WIDGET_TEXT.is_match(p))
+}
+
+/// Whether a paragraph is a cookie notice.
+pub fn is_cookie_text(text: &str) -> bool {
+    let head: String = text.chars().take(120).collect();
+    text.chars().count() < 500 && COOKIE_TEXT.is_match(&head)
+}
+
+/// Whether text holds a date (for teasers in lists).
+pub fn has_date(text: &str) -> bool {
+    DATE.is_match(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::Html;
+
+    fn check_hint(html: &str, negative: bool, positive: bool) {
+        let doc = Html::parse_fragment(html);
+        let element = doc
+            .root_element()
+            .child_elements()
+            .next()
+            .expect("an element");
+        let h = hint(element);
+        assert_eq!((h.negative, h.positive), (negative, positive), "{html}");
+    }
+
+    #[test]
+    fn hints_match_words_not_substrings() {
+        check_hint(r#"<div class="vx-breadcrumbs__item"></div>"#, true, false);
+        check_hint(r#"<div class="sharedaddy sd-sharing-enabled"></div>"#, true, false);
+        check_hint(
+            r#"<div class="field field--name-body field--label-hidden"></div>"#,
+            false,
+            true,
+        );
+        check_hint(r#"<p class="vx-listdate"></p>"#, true, false);
+        check_hint(r#"<div class="sv-text-portlet-content"></div>"#, false, true);
+        check_hint(r#"<p class="bildtext"></p>"#, true, false);
+        check_hint(r#"<div class="headline"></div>"#, false, false);
+        check_hint(r#"<aside></aside>"#, true, false);
+        check_hint(r#"<div role="navigation"></div>"#, true, false);
+    }
+
+    fn check_meta(line: &str, expected: bool) {
+        assert_eq!(is_meta_line(line), expected, "{line}");
+    }
+
+    #[test]
+    fn meta_lines() {
+        check_meta("Publicerad 2018-02-05", true);
+        check_meta("Publicerad: 14 september 2022 kl. 10.15", true);
+        check_meta("Publiceringsdatum29-mars-2021", true);
+        check_meta("Uppdaterad: 31-maj-2021", true);
+        check_meta("tis 18 okt 2022", true);
+        check_meta("Uppdaterad ons 31 mar 2021", true);
+        check_meta("2012-01-27", true);
+        check_meta("Sidansvarig: Gunilla Rydström", true);
+        check_meta("Senast uppdaterad: 2012-04-16", true);
+        check_meta("Artikeln publicerades 5 november 2024 kl 9.42", true);
+        check_meta("Foto: Anna Svensson", true);
+        check_meta("Uppdaterad information om bygglov finns på sidan.", false);
+        check_meta("Den 4 oktober bjuder kommunen in till en upphandlingsdag.", false);
+        check_meta("3 mars var det nätverksträff i Växjö kommunhus.", false);
+    }
+
+    #[test]
+    fn widget_texts() {
+        assert!(is_widget_text("Skriv ut | Tipsa en vän | Dela på Facebook"));
+        assert!(is_widget_text("Hittade du det du sökte?"));
+        assert!(is_widget_text("Dela sidan"));
+        assert!(!is_widget_text("Dela gärna med dig av dina erfarenheter till oss."));
+        assert!(is_cookie_text("Vi använder kakor (cookies) för att webbplatsen ska fungera."));
+    }
+}

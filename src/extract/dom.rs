@@ -1,0 +1,305 @@
+//! A flat, pre-order view of a parsed document, shared by the article and
+//! list extractors and by the renderer in [`super::html`].
+//!
+//! Why a flat table: every heuristic here needs per-node aggregates (text
+//! length, link text length, hints inherited from ancestors). Computing them
+//! once, bottom-up over a `Vec` in reverse pre-order, keeps extraction linear
+//! and free of recursion, so a page nested 100 000 levels deep cannot blow the
+//! stack or go quadratic.
+
+use scraper::{ElementRef, Html, Node};
+
+/// "No node" in the `u32` links of [`DomNode`].
+pub const NONE: u32 = u32::MAX;
+
+/// One node of the document, in pre-order.
+#[derive(Clone, Copy)]
+pub struct DomNode<'a> {
+    pub node: &'a Node,
+    /// The element, when this node is one.
+    pub element: Option<ElementRef<'a>>,
+    /// Lower-case local name for elements, "" otherwise.
+    pub tag: &'a str,
+    pub parent: u32,
+    pub first_child: u32,
+    pub next_sibling: u32,
+    /// Index of the last node of this node's subtree (itself when a leaf), so
+    /// `index..=end` is the subtree.
+    pub end: u32,
+    pub depth: u32,
+}
+
+/// The document as a pre-order table.
+pub struct Dom<'a> {
+    pub nodes: Vec<DomNode<'a>>,
+}
+
+impl<'a> Dom<'a> {
+    /// Builds the table for a whole parsed document (or fragment).
+    pub fn new(doc: &'a Html) -> Dom<'a> {
+        let mut nodes: Vec<DomNode<'a>> = Vec::new();
+        let mut last_child: Vec<u32> = Vec::new();
+        // Iterative pre-order walk with an explicit stack; children are
+        // pushed last-first so they pop in document order.
+        let mut stack = vec![(doc.tree.root(), NONE)];
+        while let Some((node_ref, parent)) = stack.pop() {
+            let index = nodes.len() as u32;
+            let element = ElementRef::wrap(node_ref);
+            let tag = element.map(|e| e.value().name()).unwrap_or("");
+            let depth = if parent == NONE {
+                0
+            } else {
+                nodes[parent as usize].depth + 1
+            };
+            nodes.push(DomNode {
+                node: node_ref.value(),
+                element,
+                tag,
+                parent,
+                first_child: NONE,
+                next_sibling: NONE,
+                end: index,
+                depth,
+            });
+            last_child.push(NONE);
+            if parent != NONE {
+                let previous = last_child[parent as usize];
+                if previous == NONE {
+                    nodes[parent as usize].first_child = index;
+                } else {
+                    nodes[previous as usize].next_sibling = index;
+                }
+                last_child[parent as usize] = index;
+            }
+            let mut child = node_ref.last_child();
+            while let Some(c) = child {
+                stack.push((c, index));
+                child = c.prev_sibling();
+            }
+        }
+        // Subtree ends, bottom-up: children come after their parent.
+        for index in (1..nodes.len()).rev() {
+            let parent = nodes[index].parent;
+            if parent != NONE {
+                let end = nodes[index].end;
+                let parent_end = &mut nodes[parent as usize].end;
+                *parent_end = (*parent_end).max(end);
+            }
+        }
+        Dom { nodes }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The children of `index`, in order.
+    pub fn children(&self, index: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut child = self.nodes[index as usize].first_child;
+        std::iter::from_fn(move || {
+            if child == NONE {
+                return None;
+            }
+            let current = child;
+            child = self.nodes[child as usize].next_sibling;
+            Some(current)
+        })
+    }
+
+    /// The ancestors of `index`, nearest first (not including itself).
+    pub fn ancestors(&self, index: u32) -> impl Iterator<Item = u32> + '_ {
+        let mut at = self.nodes[index as usize].parent;
+        std::iter::from_fn(move || {
+            if at == NONE {
+                return None;
+            }
+            let current = at;
+            at = self.nodes[at as usize].parent;
+            Some(current)
+        })
+    }
+
+    /// Whether `ancestor` contains `index` (or is it).
+    pub fn contains(&self, ancestor: u32, index: u32) -> bool {
+        ancestor <= index && index <= self.nodes[ancestor as usize].end
+    }
+
+    pub fn attr(&self, index: u32, name: &str) -> Option<&'a str> {
+        self.nodes[index as usize].element.and_then(|e| e.attr(name))
+    }
+
+    pub fn tag(&self, index: u32) -> &'a str {
+        self.nodes[index as usize].tag
+    }
+
+    /// The text content of a subtree with whitespace runs collapsed to one
+    /// space, skipping scripts and styles.
+    pub fn text(&self, index: u32) -> String {
+        let mut out = String::new();
+        let end = self.nodes[index as usize].end;
+        let mut at = index;
+        while at <= end {
+            let node = &self.nodes[at as usize];
+            if at != index && is_invisible_tag(node.tag) {
+                at = node.end + 1;
+                continue;
+            }
+            if let Node::Text(text) = node.node {
+                push_collapsed(&mut out, text);
+            }
+            at += 1;
+        }
+        out.trim().to_string()
+    }
+
+    /// Pre-order indices of the elements named `tag`.
+    pub fn elements_named<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = u32> + 's {
+        (0..self.nodes.len() as u32).filter(move |&i| self.nodes[i as usize].tag == tag)
+    }
+}
+
+/// Appends `text` to `out`, collapsing whitespace runs (also across calls) to
+/// one space.
+pub fn push_collapsed(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// Collapses whitespace runs to one space and trims.
+pub fn normalize_space(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_collapsed(&mut out, text);
+    out.trim_end().to_string()
+}
+
+/// Elements whose content is never visible text.
+pub fn is_invisible_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "head"
+            | "title"
+            | "svg"
+            | "math"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "canvas"
+            | "video"
+            | "audio"
+            | "map"
+    )
+}
+
+/// Interactive elements: never body text.
+pub fn is_control_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "form"
+            | "button"
+            | "input"
+            | "select"
+            | "textarea"
+            | "label"
+            | "option"
+            | "fieldset"
+            | "legend"
+            | "dialog"
+            | "menu"
+    )
+}
+
+/// Elements that start a new paragraph (or line of layout).
+pub fn is_block_tag(tag: &str) -> bool {
+    matches!(
+        tag,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "caption"
+            | "figure"
+            | "figcaption"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "hr"
+            | "center"
+            | "details"
+            | "summary"
+            | "body"
+            | "html"
+            | "hgroup"
+            | "legend"
+    )
+}
+
+pub fn heading_level(tag: &str) -> Option<u8> {
+    match tag {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+/// The words of an element's `class` and `id`, lower-cased and split on
+/// anything that is not a letter or digit (`vx-breadcrumbs__item` gives
+/// `vx`, `breadcrumbs`, `item`), so hints match whole words and not
+/// accidental substrings.
+pub fn hint_words(element: ElementRef<'_>) -> Vec<String> {
+    let mut words = Vec::new();
+    for value in [element.attr("class"), element.attr("id")]
+        .into_iter()
+        .flatten()
+    {
+        for word in value.split(|c: char| !c.is_alphanumeric()) {
+            if !word.is_empty() && word.len() < 40 {
+                words.push(word.to_lowercase());
+            }
+        }
+    }
+    words
+}
