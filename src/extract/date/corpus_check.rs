@@ -40,6 +40,14 @@ fn corpus_dates_match_gold() {
     let (mut published_ok, mut updated_ok, mut failures) = (0, 0, Vec::new());
     for case in &cases {
         let dates = dates_of(case);
+        if std::env::var_os("MUNIFLUX_DATE_VERBOSE").is_some() {
+            eprintln!(
+                "{}: {:?} / {:?}",
+                case.id,
+                dates.published.as_ref().map(|d| format!("{} {}", d.date, d.describe())),
+                dates.updated.as_ref().map(|d| format!("{} {}", d.date, d.describe())),
+            );
+        }
         let published_matches = matches_gold(dates.published.as_ref(), case.published.as_deref(), None);
         let updated_matches = matches_gold(
             dates.updated.as_ref(),
