@@ -44,11 +44,18 @@ fn corpus_dates_match_gold() {
             eprintln!(
                 "{}: {:?} / {:?}",
                 case.id,
-                dates.published.as_ref().map(|d| format!("{} {}", d.date, d.describe())),
-                dates.updated.as_ref().map(|d| format!("{} {}", d.date, d.describe())),
+                dates
+                    .published
+                    .as_ref()
+                    .map(|d| format!("{} {}", d.date, d.describe())),
+                dates
+                    .updated
+                    .as_ref()
+                    .map(|d| format!("{} {}", d.date, d.describe())),
             );
         }
-        let published_matches = matches_gold(dates.published.as_ref(), case.published.as_deref(), None);
+        let published_matches =
+            matches_gold(dates.published.as_ref(), case.published.as_deref(), None);
         let updated_matches = matches_gold(
             dates.updated.as_ref(),
             case.updated.as_deref(),
@@ -60,9 +67,15 @@ fn corpus_dates_match_gold() {
             failures.push(format!(
                 "{}: published {:?} (gold {:?}), updated {:?} (gold {:?})",
                 case.id,
-                dates.published.as_ref().map(|d| (d.date.to_string(), d.describe())),
+                dates
+                    .published
+                    .as_ref()
+                    .map(|d| (d.date.to_string(), d.describe())),
                 case.published,
-                dates.updated.as_ref().map(|d| (d.date.to_string(), d.describe())),
+                dates
+                    .updated
+                    .as_ref()
+                    .map(|d| (d.date.to_string(), d.describe())),
                 case.updated,
             ));
         }
@@ -109,7 +122,10 @@ fn dates_of(case: &Case) -> crate::model::PageDates {
     };
     let doc = Html::parse_document(&text);
     let h1 = Selector::parse("h1").unwrap();
-    let url = Url::parse("http://127.0.0.1:8765").unwrap().join(&case.path).unwrap();
+    let url = Url::parse("http://127.0.0.1:8765")
+        .unwrap()
+        .join(&case.path)
+        .unwrap();
     let cx = DateContext {
         doc: &doc,
         main: None,
@@ -123,7 +139,11 @@ fn dates_of(case: &Case) -> crate::model::PageDates {
 /// Gold is `YYYY-MM-DD` (compare the day) or `YYYY-MM-DDTHH:MM` (compare to
 /// the minute, local). A missing gold `updated` accepts none or the
 /// published date.
-fn matches_gold(found: Option<&FoundDate>, gold: Option<&str>, published: Option<&FoundDate>) -> bool {
+fn matches_gold(
+    found: Option<&FoundDate>,
+    gold: Option<&str>,
+    published: Option<&FoundDate>,
+) -> bool {
     match (found, gold) {
         (None, None) => true,
         (Some(found), None) => published.is_some_and(|published| published.date == found.date),
@@ -134,7 +154,10 @@ fn matches_gold(found: Option<&FoundDate>, gold: Option<&str>, published: Option
 
 fn local_text(date: &PageDate, with_time: bool) -> String {
     match (date, with_time) {
-        (PageDate::Time(t), true) => t.to_zoned(STOCKHOLM.clone()).strftime("%Y-%m-%dT%H:%M").to_string(),
+        (PageDate::Time(t), true) => t
+            .to_zoned(STOCKHOLM.clone())
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string(),
         (PageDate::Day(_), true) => "day only".to_string(),
         (_, false) => date.local_day().to_string(),
     }
