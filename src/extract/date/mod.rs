@@ -93,11 +93,13 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         (?P<published>
             (?:artikeln|nyheten|sidan|anslaget|inlägget|texten)\s+publicerades
           | publiceringsdatum | publicerades | publicerad | publicerat
+          | published(?:\s+on)?
         )
       | (?P<created> skapades | skapad | skapat | datum )
       | (?P<updated>
             (?:sidan\s+)?senast\s+(?:uppdaterad|uppdaterades|ändrad|ändrades|redigerad)
           | uppdaterades | uppdaterad | uppdaterat | ändrades | ändrad | ändringsdatum
+          | last\s+(?:updated|modified)(?:\s+on)? | updated(?:\s+on)?
         )
       | (?P<reviewed>
             (?:sidan\s+)?senast\s+granskad | granskades | granskad | granskat | granskningsdatum
@@ -1033,6 +1035,15 @@ mod tests {
             r#"<main><h1>Rubrik</h1><p>Skapad: 2 maj 2025</p></main>"#,
             "2025-05-02 label:Skapad",
             "-",
+        );
+    }
+
+    #[test]
+    fn english_labels() {
+        check(
+            r#"<main><h1>Title</h1><p>Published: March 3, 2025</p><p>Last updated on 5 March 2025</p></main>"#,
+            "2025-03-03 label:Published",
+            "2025-03-05 label:Last updated on",
         );
     }
 

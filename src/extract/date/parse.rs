@@ -36,7 +36,8 @@ const WEEKDAY_NAMES: &str = "måndagen|tisdagen|onsdagen|torsdagen|fredagen|lör
 /// weekday. The alternatives are the shapes Swedish pages write:
 /// ISO `2021-03-29`; day + month name + year with spaces, dashes, dots or a
 /// comma (`29 mars 2021`, `29-mars-2021`, `3 mar. 2025`, `19 december, 2025`);
-/// `29/3 2021`; `29.3.2021`; and the relative words.
+/// `29/3 2021`; `29.3.2021`; English `March 3, 2025`; the relative words
+/// ("idag", "igår") and Municipio's "för 3 dagar sedan".
 static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)^
@@ -48,7 +49,9 @@ static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
           | (?P<day>\d{{1,2}})\.?(?:\s*-\s*|\s+)?(?P<month>{MONTH_NAMES})\.?(?:\s*,\s*|\s*-\s*|\s+)(?P<year>\d{{4}})
           | (?P<slash_d>\d{{1,2}})/(?P<slash_m>\d{{1,2}})(?:\s+|/|-)(?P<slash_y>\d{{4}})
           | (?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})
+          | (?P<month_first>{MONTH_NAMES})\.?\s+(?P<month_first_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<month_first_y>\d{{4}})
           | (?P<relative>i\s?förrgår|i\s?går|i\s?dag)
+          | för\s+(?P<ago_count>\d{{1,3}})\s+(?P<ago_unit>dagar|dag|timmar|timme|minuter|minut)\s+sedan
         )"
     ))
     .expect("date pattern compiles")
@@ -197,6 +200,9 @@ pub(super) fn parse_date_at_start(text: &str, now: Option<Timestamp>) -> Option<
     let caps = DATE_AT_START.captures(text)?;
     let whole = caps.get(0)?;
     let rest = &text[whole.end()..];
+    if caps.name("ago_count").is_some() {
+        return Some((time_ago(&caps, now?)?, whole.end()));
+    }
     let day = if caps.name("relative").is_some() {
         if rest.starts_with(char::is_alphanumeric) {
             return None;
@@ -228,11 +234,34 @@ fn absolute_day(caps: &Captures<'_>) -> Option<civil::Date> {
     if let Some(year) = number(caps, "slash_y") {
         return civil_date(year, number(caps, "slash_m")?, number(caps, "slash_d")?);
     }
+    if let Some(year) = number(caps, "month_first_y") {
+        let month = month_number(caps.name("month_first")?.as_str())?;
+        return civil_date(year, month, number(caps, "month_first_d")?);
+    }
     civil_date(
         number(caps, "dot_y")?,
         number(caps, "dot_m")?,
         number(caps, "dot_d")?,
     )
+}
+
+/// "för 3 dagar sedan" is a day; "för 2 timmar sedan" an instant (to the
+/// minute at best, which is what the page knows).
+fn time_ago(caps: &Captures<'_>, now: Timestamp) -> Option<PageDate> {
+    let count: i64 = number(caps, "ago_count")?;
+    let unit = caps.name("ago_unit")?.as_str().to_lowercase();
+    if unit.starts_with("dag") {
+        let today = now.to_zoned(STOCKHOLM.clone()).date();
+        return today.checked_sub(count.days()).ok().map(PageDate::Day);
+    }
+    let span = if unit.starts_with("tim") {
+        count.hours()
+    } else {
+        count.minutes()
+    };
+    let then = now.checked_sub(span).ok()?;
+    let minute = then.as_second() - then.as_second().rem_euclid(60);
+    Timestamp::from_second(minute).ok().map(PageDate::Time)
 }
 
 /// "idag", "igår", "i förrgår" as the Stockholm day relative to `now`.
@@ -387,6 +416,8 @@ mod tests {
         check("29-mars-2021", "2021-03-29");
         check("04-april-2022", "2022-04-04");
         check("25 Feb 2026", "2026-02-25");
+        check("March 3, 2025", "2025-03-03");
+        check("May 21st, 2024", "2024-05-21");
         check("  6 november 2024  ", "2024-11-06");
     }
 
@@ -455,6 +486,9 @@ mod tests {
         check("igår", "2025-06-09");
         check("I går kl. 08.02", "2025-06-09T08:02+02:00");
         check("i förrgår", "2025-06-08");
+        check("för 3 dagar sedan", "2025-06-07");
+        check("för 2 timmar sedan", "2025-06-10T10:00+02:00");
+        check("för 5 minuter sedan", "2025-06-10T11:55+02:00");
         check("Publicerad idag", "2025-06-10");
         check("idagsläget", "-");
     }
