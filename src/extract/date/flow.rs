@@ -211,6 +211,10 @@ pub(super) fn node_key(node: &Node) -> NodeKey {
     node as *const Node as usize
 }
 
+pub(super) fn element_key(element: ElementRef<'_>) -> NodeKey {
+    node_key((*element).value())
+}
+
 impl Builder {
     /// Handles an element's start or a text node; returns whether to enter
     /// the node's children.
@@ -406,14 +410,20 @@ fn is_furniture(element: &Element, inside_article: bool) -> bool {
     if by_tag {
         return true;
     }
+    const FURNITURE_ROLES: &[&str] = &[
+        "complementary",
+        "navigation",
+        "contentinfo",
+        "dialog",
+        "alertdialog",
+        "search",
+    ];
     let by_role = element.attr("role").is_some_and(|role| {
-        let role = role.trim().to_ascii_lowercase();
-        match role.as_str() {
-            "complementary" | "navigation" | "contentinfo" | "dialog" | "alertdialog"
-            | "search" => true,
-            "banner" => !inside_article,
-            _ => false,
-        }
+        let role = role.trim();
+        FURNITURE_ROLES
+            .iter()
+            .any(|known| role.eq_ignore_ascii_case(known))
+            || (!inside_article && role.eq_ignore_ascii_case("banner"))
     });
     by_role
         || ["class", "id"].into_iter().any(|attr| {

@@ -32,7 +32,7 @@ mod parse;
 mod sources;
 
 use std::collections::HashSet;
-use std::ops::{Deref, Range};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use jiff::{Timestamp, ToSpan};
@@ -40,7 +40,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use self::flow::{node_key, Flow, Mark, NodeKey};
+use self::flow::{element_key, node_key, Flow, Mark, NodeKey};
 use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
 use self::sources::{json_ld_dates, meta_dates, slug_date, MetaDate, MetaStrength};
 use crate::model::{DateSource, FoundDate, PageDate, PageDates, STOCKHOLM};
@@ -115,11 +115,7 @@ pub fn find_dates(cx: &DateContext<'_>) -> PageDates {
     let headline = cx.headline.or_else(|| first_headline(cx));
     let protected = protected_nodes([cx.main, headline]);
     let region = article_region(cx, headline);
-    let flow = Flow::build(
-        region,
-        &protected,
-        headline.map(|h| node_key(h.deref().value())),
-    );
+    let flow = Flow::build(region, &protected, headline.map(element_key));
     let page = PageEvidence::gather(cx, &flow);
     let published = page.published(cx.now);
     let updated = page.updated(published.as_ref());
