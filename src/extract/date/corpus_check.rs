@@ -30,7 +30,7 @@ fn corpus_dates_match_gold() {
     }
     let gold: Value =
         serde_json::from_str(&std::fs::read_to_string(corpus.join("gold.json")).unwrap()).unwrap();
-    let mut cases = cases(&gold["initial"], &corpus.join("sites"));
+    let mut cases = cases_from(&gold["initial"], &corpus.join("sites"));
     let updates = corpus.join("updates");
     cases.extend(
         cases_from(&gold["after_updates"], &updates)
@@ -40,7 +40,22 @@ fn corpus_dates_match_gold() {
     let (mut published_ok, mut updated_ok, mut failures) = (0, 0, Vec::new());
     for case in &cases {
         let dates = dates_of(case);
-        let published_matches = matches_gold(dates.published.as_ref(), case.published.as_deref(), None);
+        if std::env::var_os("MUNIFLUX_DATE_VERBOSE").is_some() {
+            eprintln!(
+                "{}: {:?} / {:?}",
+                case.id,
+                dates
+                    .published
+                    .as_ref()
+                    .map(|d| format!("{} {}", d.date, d.describe())),
+                dates
+                    .updated
+                    .as_ref()
+                    .map(|d| format!("{} {}", d.date, d.describe())),
+            );
+        }
+        let published_matches =
+            matches_gold(dates.published.as_ref(), case.published.as_deref(), None);
         let updated_matches = matches_gold(
             dates.updated.as_ref(),
             case.updated.as_deref(),
@@ -52,9 +67,15 @@ fn corpus_dates_match_gold() {
             failures.push(format!(
                 "{}: published {:?} (gold {:?}), updated {:?} (gold {:?})",
                 case.id,
-                dates.published.as_ref().map(|d| (d.date.to_string(), d.describe())),
+                dates
+                    .published
+                    .as_ref()
+                    .map(|d| (d.date.to_string(), d.describe())),
                 case.published,
-                dates.updated.as_ref().map(|d| (d.date.to_string(), d.describe())),
+                dates
+                    .updated
+                    .as_ref()
+                    .map(|d| (d.date.to_string(), d.describe())),
                 case.updated,
             ));
         }
@@ -67,10 +88,6 @@ fn corpus_dates_match_gold() {
 }
 
 /// Every item's first URL under `root`.
-fn cases(items: &Value, root: &Path) -> Vec<Case> {
-    cases_from(items, root)
-}
-
 fn cases_from(items: &Value, root: &Path) -> Vec<Case> {
     let items = items.as_array().map(Vec::as_slice).unwrap_or_default();
     items
@@ -101,7 +118,10 @@ fn dates_of(case: &Case) -> crate::model::PageDates {
     };
     let doc = Html::parse_document(&text);
     let h1 = Selector::parse("h1").unwrap();
-    let url = Url::parse("http://127.0.0.1:8765").unwrap().join(&case.path).unwrap();
+    let url = Url::parse("http://127.0.0.1:8765")
+        .unwrap()
+        .join(&case.path)
+        .unwrap();
     let cx = DateContext {
         doc: &doc,
         main: None,
@@ -115,7 +135,11 @@ fn dates_of(case: &Case) -> crate::model::PageDates {
 /// Gold is `YYYY-MM-DD` (compare the day) or `YYYY-MM-DDTHH:MM` (compare to
 /// the minute, local). A missing gold `updated` accepts none or the
 /// published date.
-fn matches_gold(found: Option<&FoundDate>, gold: Option<&str>, published: Option<&FoundDate>) -> bool {
+fn matches_gold(
+    found: Option<&FoundDate>,
+    gold: Option<&str>,
+    published: Option<&FoundDate>,
+) -> bool {
     match (found, gold) {
         (None, None) => true,
         (Some(found), None) => published.is_some_and(|published| published.date == found.date),
@@ -126,8 +150,90 @@ fn matches_gold(found: Option<&FoundDate>, gold: Option<&str>, published: Option
 
 fn local_text(date: &PageDate, with_time: bool) -> String {
     match (date, with_time) {
-        (PageDate::Time(t), true) => t.to_zoned(STOCKHOLM.clone()).strftime("%Y-%m-%dT%H:%M").to_string(),
+        (PageDate::Time(t), true) => t
+            .to_zoned(STOCKHOLM.clone())
+            .strftime("%Y-%m-%dT%H:%M")
+            .to_string(),
         (PageDate::Day(_), true) => "day only".to_string(),
         (_, false) => date.local_day().to_string(),
+    }
+}
+
+/// The other URLs of an item (a cross-posted copy) must give the same day:
+/// gold keeps the coarser precision of the two.
+#[test]
+fn corpus_copies_have_the_same_day() {
+    let corpus = Path::new(CORPUS);
+    if !corpus.exists() {
+        return;
+    }
+    let gold: Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus.join("gold.json")).unwrap()).unwrap();
+    for item in gold["initial"].as_array().unwrap() {
+        for path in item["urls"].as_array().unwrap().iter().skip(1) {
+            let path = path
+                .as_str()
+                .unwrap()
+                .split('?')
+                .next()
+                .unwrap()
+                .to_string();
+            let mut file = corpus.join("sites").join(path.trim_start_matches('/'));
+            if path.ends_with('/') {
+                file.push("index.html");
+            }
+            let case = Case {
+                id: item["id"].as_str().unwrap().to_string(),
+                file,
+                path,
+                published: item["published"].as_str().map(|d| d[..10].to_string()),
+                updated: None,
+            };
+            let dates = dates_of(&case);
+            assert!(
+                matches_gold(dates.published.as_ref(), case.published.as_deref(), None),
+                "{} at {}: {:?}",
+                case.id,
+                case.path,
+                dates.published
+            );
+        }
+    }
+}
+
+/// Every page of the corpus, lists and calendars included, goes through
+/// `find_dates` without a panic, and calendar pages (no article) give no
+/// date from their event lists.
+#[test]
+fn corpus_pages_never_panic() {
+    let corpus = Path::new(CORPUS);
+    if !corpus.exists() {
+        return;
+    }
+    let mut stack = vec![corpus.join("sites"), corpus.join("updates")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !path.extension().is_some_and(|e| e == "html" || e == "htm") {
+                continue;
+            }
+            let relative = path
+                .strip_prefix(corpus)
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            let case = Case {
+                id: relative.clone(),
+                file: path.clone(),
+                path: format!("/{}", relative.split_once('/').unwrap().1),
+                published: None,
+                updated: None,
+            };
+            let _ = dates_of(&case);
+        }
     }
 }

@@ -24,26 +24,84 @@ const LONG_TEXT_NODE: usize = 2000;
 
 /// Elements whose text is never visible article text.
 const SKIPPED_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "svg", "math", "select",
-    "option", "textarea", "iframe", "object", "canvas", "button",
+    "script", "style", "noscript", "template", "head", "title", "svg", "math", "select", "option",
+    "textarea", "iframe", "object", "canvas", "button",
 ];
 
 /// Elements that start a new line of text.
 const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details",
-    "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-    "h3", "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "nav", "ol", "p", "pre",
-    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "legend",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 ];
 
 /// Class or id words that mark page furniture with dates of its own
 /// (comments, event calendars, "latest news" lists) wherever they occur in
 /// the word: `layout-sidebar-second`, `comments-area`, `sv-archive-portlet`.
 const FURNITURE_ANYWHERE: &[&str] = &[
-    "sidebar", "sidopanel", "sidokolumn", "comment", "kommentar", "related", "relaterad",
-    "evenemang", "calendar", "kalender", "breadcrumb", "brodsmul", "cookie", "archive",
-    "more-news", "latest-news", "fler-nyheter", "senaste-nyheter", "newslist", "news-list",
-    "nyhetslista", "teaser", "puff",
+    "sidebar",
+    "sidopanel",
+    "sidokolumn",
+    "comment",
+    "kommentar",
+    "related",
+    "relaterad",
+    "evenemang",
+    "calendar",
+    "kalender",
+    "breadcrumb",
+    "brodsmul",
+    "cookie",
+    "archive",
+    "more-news",
+    "latest-news",
+    "fler-nyheter",
+    "senaste-nyheter",
+    "newslist",
+    "news-list",
+    "nyhetslista",
+    "teaser",
+    "puff",
 ];
 
 /// Furniture words that count at the start of a class word or after `-`/`_`
@@ -89,7 +147,11 @@ impl Flow {
     /// `protected` (the ancestors of the headline and of the main element,
     /// which may carry any class). Iterative, so deep trees cannot overflow
     /// the stack.
-    pub fn build(root: ElementRef<'_>, protected: &HashSet<NodeKey>, headline: Option<NodeKey>) -> Flow {
+    pub fn build(
+        root: ElementRef<'_>,
+        protected: &HashSet<NodeKey>,
+        headline: Option<NodeKey>,
+    ) -> Flow {
         let mut builder = Builder::default();
         let root = *root;
         let mut node = root;
@@ -149,11 +211,19 @@ pub(super) fn node_key(node: &Node) -> NodeKey {
     node as *const Node as usize
 }
 
+pub(super) fn element_key(element: ElementRef<'_>) -> NodeKey {
+    node_key((*element).value())
+}
 
 impl Builder {
     /// Handles an element's start or a text node; returns whether to enter
     /// the node's children.
-    fn open(&mut self, node: &Node, protected: &HashSet<NodeKey>, headline: Option<NodeKey>) -> bool {
+    fn open(
+        &mut self,
+        node: &Node,
+        protected: &HashSet<NodeKey>,
+        headline: Option<NodeKey>,
+    ) -> bool {
         match node {
             Node::Text(text) => {
                 self.push_text(text);
@@ -182,7 +252,8 @@ impl Builder {
                     self.headline_start = Some(self.text.len());
                 }
                 if let Some((date, hint, detail)) = machine_date_of(element) {
-                    self.open_marks.push((key, self.text.len(), date, hint, detail));
+                    self.open_marks
+                        .push((key, self.text.len(), date, hint, detail));
                 }
                 true
             }
@@ -205,7 +276,12 @@ impl Builder {
         if self.open_marks.last().is_some_and(|open| open.0 == key) {
             if let Some((_, start, date, hint, detail)) = self.open_marks.pop() {
                 let range = start..self.text.len();
-                self.marks.push(Mark { range, date, hint, detail });
+                self.marks.push(Mark {
+                    range,
+                    date,
+                    hint,
+                    detail,
+                });
             }
         }
         if Some(key) == headline {
@@ -334,13 +410,20 @@ fn is_furniture(element: &Element, inside_article: bool) -> bool {
     if by_tag {
         return true;
     }
+    const FURNITURE_ROLES: &[&str] = &[
+        "complementary",
+        "navigation",
+        "contentinfo",
+        "dialog",
+        "alertdialog",
+        "search",
+    ];
     let by_role = element.attr("role").is_some_and(|role| {
-        let role = role.trim().to_ascii_lowercase();
-        match role.as_str() {
-            "complementary" | "navigation" | "contentinfo" | "dialog" | "alertdialog" | "search" => true,
-            "banner" => !inside_article,
-            _ => false,
-        }
+        let role = role.trim();
+        FURNITURE_ROLES
+            .iter()
+            .any(|known| role.eq_ignore_ascii_case(known))
+            || (!inside_article && role.eq_ignore_ascii_case("banner"))
     });
     by_role
         || ["class", "id"].into_iter().any(|attr| {
@@ -355,8 +438,12 @@ fn names_furniture(value: &str, inside_article: bool) -> bool {
     value.split_whitespace().any(|word| {
         let word = lowercase_ascii(word);
         let word = word.as_ref();
-        FURNITURE_ANYWHERE.iter().any(|needle| word.contains(needle))
-            || FURNITURE_PREFIX.iter().any(|prefix| word.starts_with(prefix))
+        FURNITURE_ANYWHERE
+            .iter()
+            .any(|needle| word.contains(needle))
+            || FURNITURE_PREFIX
+                .iter()
+                .any(|prefix| word.starts_with(prefix))
             || FURNITURE_SEGMENT
                 .iter()
                 .any(|segment| word_has_segment(word, segment))
@@ -366,9 +453,8 @@ fn names_furniture(value: &str, inside_article: bool) -> bool {
 
 /// Whether `segment` starts `word` or follows a `-` or `_` in it.
 fn word_has_segment(word: &str, segment: &str) -> bool {
-    word.match_indices(segment).any(|(index, _)| {
-        index == 0 || matches!(word.as_bytes()[index - 1], b'-' | b'_')
-    })
+    word.match_indices(segment)
+        .any(|(index, _)| index == 0 || matches!(word.as_bytes()[index - 1], b'-' | b'_'))
 }
 
 /// Lowercases ASCII letters, borrowing when there is nothing to change

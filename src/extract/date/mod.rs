@@ -32,7 +32,7 @@ mod parse;
 mod sources;
 
 use std::collections::HashSet;
-use std::ops::{Deref, Range};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use jiff::{Timestamp, ToSpan};
@@ -40,7 +40,7 @@ use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use self::flow::{node_key, Flow, Mark, NodeKey};
+use self::flow::{element_key, node_key, Flow, Mark, NodeKey};
 use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
 use self::sources::{json_ld_dates, meta_dates, slug_date, MetaDate, MetaStrength};
 use crate::model::{DateSource, FoundDate, PageDate, PageDates, STOCKHOLM};
@@ -93,11 +93,13 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         (?P<published>
             (?:artikeln|nyheten|sidan|anslaget|inlägget|texten)\s+publicerades
           | publiceringsdatum | publicerades | publicerad | publicerat
+          | published(?:\s+on)?
         )
       | (?P<created> skapades | skapad | skapat | datum )
       | (?P<updated>
             (?:sidan\s+)?senast\s+(?:uppdaterad|uppdaterades|ändrad|ändrades|redigerad)
           | uppdaterades | uppdaterad | uppdaterat | ändrades | ändrad | ändringsdatum
+          | last\s+(?:updated|modified)(?:\s+on)? | updated(?:\s+on)?
         )
       | (?P<reviewed>
             (?:sidan\s+)?senast\s+granskad | granskades | granskad | granskat | granskningsdatum
@@ -113,7 +115,7 @@ pub fn find_dates(cx: &DateContext<'_>) -> PageDates {
     let headline = cx.headline.or_else(|| first_headline(cx));
     let protected = protected_nodes([cx.main, headline]);
     let region = article_region(cx, headline);
-    let flow = Flow::build(region, &protected, headline.map(|h| node_key(h.deref().value())));
+    let flow = Flow::build(region, &protected, headline.map(element_key));
     let page = PageEvidence::gather(cx, &flow);
     let published = page.published(cx.now);
     let updated = page.updated(published.as_ref());
@@ -180,7 +182,8 @@ impl<'f> PageEvidence<'f> {
         ];
         let chosen = ranked.into_iter().flatten().next()?;
         let chosen = self.with_precision(chosen, Kind::Updated);
-        let before_published = published.is_some_and(|published| is_before(&chosen.date, &published.date));
+        let before_published =
+            published.is_some_and(|published| is_before(&chosen.date, &published.date));
         (!before_published).then_some(chosen)
     }
 
@@ -243,7 +246,9 @@ impl<'f> PageEvidence<'f> {
         };
         self.machine_values(kind)
             .into_iter()
-            .find(|machine| matches!(machine.date, PageDate::Time(_)) && machine.date.local_day() == day)
+            .find(|machine| {
+                matches!(machine.date, PageDate::Time(_)) && machine.date.local_day() == day
+            })
             .unwrap_or(chosen)
     }
 
@@ -332,7 +337,10 @@ fn stands_as_label(line: &str, label: Range<usize>) -> bool {
         return false;
     }
     let at_line_start = !before.chars().any(char::is_alphanumeric);
-    let capitalised = line[label.start..].chars().next().is_some_and(char::is_uppercase);
+    let capitalised = line[label.start..]
+        .chars()
+        .next()
+        .is_some_and(char::is_uppercase);
     let before_colon = after.trim_start().starts_with(':');
     at_line_start || capitalised || before_colon
 }
@@ -352,7 +360,11 @@ fn date_after_label(flow: &Flow, label_end: usize, now: Timestamp) -> Option<Dat
     let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
     let line_end = floor_char_boundary(text, line_end.min(start + 4 * MAX_LABEL_LINE_CHARS));
     if let Some((date, used)) = parse_date_at_start(&text[start..line_end], Some(now)) {
-        let span = FoundSpan { date, start, end: start + used };
+        let span = FoundSpan {
+            date,
+            start,
+            end: start + used,
+        };
         return Some(with_mark(flow, span));
     }
     // An empty or unreadable <time> right after the label still has its datetime.
@@ -401,7 +413,11 @@ fn with_mark(flow: &Flow, span: FoundSpan) -> DateAt {
         .enumerate()
         .find(|(_, mark)| overlaps(&mark.range, &range));
     let Some((index, mark)) = found else {
-        return DateAt { date: span.date, end: span.end, mark: None };
+        return DateAt {
+            date: span.date,
+            end: span.end,
+            mark: None,
+        };
     };
     let date = match (span.date, mark.date) {
         (PageDate::Day(day), PageDate::Time(_)) if mark.date.local_day() == day => mark.date,
@@ -433,7 +449,10 @@ fn bare_date_near_headline(
 ) -> Option<FoundDate> {
     let headline = flow.headline.as_ref()?;
     let first = flow.line_of(headline.start)?;
-    let last = flow.line_of(headline.end.saturating_sub(1)).unwrap_or(first).max(first);
+    let last = flow
+        .line_of(headline.end.saturating_sub(1))
+        .unwrap_or(first)
+        .max(first);
     LINES_NEAR_HEADLINE.iter().find_map(|&step| {
         let index = if step > 0 {
             last.checked_add(step.unsigned_abs())?
@@ -467,7 +486,11 @@ fn bare_date_in_line(
         .find_map(|start| {
             let (date, used) = parse_date_at_start(&text[start..], None)?;
             let start = line.start + start;
-            Some(FoundSpan { date, start, end: start + used })
+            Some(FoundSpan {
+                date,
+                start,
+                end: start + used,
+            })
         });
     let mark = flow.marks.iter().enumerate().find(|(mark_index, mark)| {
         line.contains(&mark.range.start)
@@ -475,14 +498,20 @@ fn bare_date_in_line(
             && !is_claimed(mark.range.start)
     });
     match (visible, mark) {
-        (Some(span), Some((_, mark))) if mark.range.start < span.start && !overlaps(&mark.range, &span.range()) => {
+        (Some(span), Some((_, mark)))
+            if mark.range.start < span.start && !overlaps(&mark.range, &span.range()) =>
+        {
             Some(mark_found(mark))
         }
         (Some(span), _) => {
             let dated = with_mark(flow, span);
             Some(match dated.mark {
-                Some(mark_index) if dated.date != span.date => mark_found(&flow.marks[mark_index]),
-                _ => FoundDate::new(dated.date, DateSource::Text, "headline"),
+                Some(mark_index) => FoundDate::new(
+                    dated.date,
+                    DateSource::TimeElement,
+                    flow.marks[mark_index].detail,
+                ),
+                None => FoundDate::new(dated.date, DateSource::Text, "headline"),
             })
         }
         (None, Some((_, mark))) => Some(mark_found(mark)),
@@ -529,7 +558,10 @@ fn article_region<'a>(cx: &DateContext<'a>, headline: Option<ElementRef<'a>>) ->
         (None, None) => return page,
     };
     let mut nearest_article = None;
-    for element in std::iter::once(*anchor).chain(anchor.ancestors()).filter_map(ElementRef::wrap) {
+    for element in std::iter::once(*anchor)
+        .chain(anchor.ancestors())
+        .filter_map(ElementRef::wrap)
+    {
         let name = element.value().name();
         let role_main = element
             .value()
@@ -567,3 +599,506 @@ fn floor_char_boundary(text: &str, index: usize) -> usize {
 
 #[cfg(test)]
 mod corpus_check;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE_URL: &str = "https://www.kommun.se/nyheter/artikel.html";
+
+    /// Like `check_at` on a URL without a date.
+    fn check(html: &str, published: &str, updated: &str) {
+        check_at(ARTICLE_URL, html, published, updated);
+    }
+
+    /// Runs `find_dates` with the first `<h1>` as headline and no main
+    /// element, and compares each date as `<value> <source:detail>` (a day
+    /// `YYYY-MM-DD`, an instant in Stockholm time) or `-`.
+    fn check_at(url: &str, html: &str, published: &str, updated: &str) {
+        let doc = Html::parse_document(html);
+        let headline = doc.select(&H1).next();
+        let dates = dates_with(&doc, None, headline, url);
+        assert_eq!(
+            (
+                show(&dates.published).as_str(),
+                show(&dates.updated).as_str()
+            ),
+            (published, updated),
+            "find_dates on {html}"
+        );
+    }
+
+    /// Like `check`, with the main element given by a selector.
+    fn check_in_main(main: &str, html: &str, published: &str, updated: &str) {
+        let doc = Html::parse_document(html);
+        let main = doc.select(&Selector::parse(main).unwrap()).next();
+        let headline = doc.select(&H1).next();
+        let dates = dates_with(&doc, main, headline, ARTICLE_URL);
+        assert_eq!(
+            (
+                show(&dates.published).as_str(),
+                show(&dates.updated).as_str()
+            ),
+            (published, updated),
+            "find_dates in {main:?} on {html}"
+        );
+    }
+
+    fn dates_with<'a>(
+        doc: &'a Html,
+        main: Option<ElementRef<'a>>,
+        headline: Option<ElementRef<'a>>,
+        url: &str,
+    ) -> PageDates {
+        let url = Url::parse(url).unwrap();
+        let cx = DateContext {
+            doc,
+            main,
+            headline,
+            url: &url,
+            now: "2025-06-10T10:00:00Z".parse().unwrap(),
+        };
+        find_dates(&cx)
+    }
+
+    fn show(found: &Option<FoundDate>) -> String {
+        let Some(found) = found else {
+            return "-".to_string();
+        };
+        let value = match found.date {
+            PageDate::Day(day) => day.to_string(),
+            PageDate::Time(t) => t
+                .to_zoned(STOCKHOLM.clone())
+                .strftime("%Y-%m-%dT%H:%M%:z")
+                .to_string(),
+        };
+        format!("{value} {}", found.describe())
+    }
+
+    #[test]
+    fn sitevision_label_glued_to_its_date() {
+        check(
+            r#"<main><div id="Rubrik"><h1>Ny näringslivsutvecklare</h1></div>
+            <p class="ingress">Från Umeå till Barcelona och vidare till Småland, berättar hon.</p>
+            <p class="small"><span class="pubdate__label">Publiceringsdatum</span><span>29-mars-2021</span></p>
+            <p>Vi ses på mässan den 4 oktober och igen 3 mars.</p>
+            <p class="small">Uppdaterad: <span>31-maj-2021</span></p></main>"#,
+            "2021-03-29 label:Publiceringsdatum",
+            "2021-05-31 label:Uppdaterad",
+        );
+    }
+
+    #[test]
+    fn episerver_definition_list_with_naive_time() {
+        check(
+            r#"<main><h1>Nytt verksamhetsområde</h1>
+            <dl class="meta"><dt>Organisation:</dt><dd>Näringslivskontoret</dd>
+            <dt>Publicerad:</dt><dd><time datetime="2024-10-02T14:05">2 oktober 2024, kl. 14.05</time></dd></dl>
+            <p>Text.</p></main>"#,
+            "2024-10-02T14:05+02:00 label:Publicerad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn municipio_signature_naive_local_against_utc_meta() {
+        check(
+            r#"<html><head><meta property="article:published_time" content="2024-09-12T08:50:31+00:00">
+            <meta property="article:modified_time" content="2024-09-13T06:05:00+00:00"></head>
+            <body><main><article><h1>Rubrik</h1>
+            <div class="c-signature__dates"><span class="c-signature__published">Publicerad: <time class="c-date" datetime="2024-09-12T10:50:31">2024-09-12 10:50</time></span><span class="c-signature__updated">Uppdaterad: <time class="c-date" datetime="2024-09-13T08:05:00">2024-09-13 08:05</time></span></div>
+            <p>Text.</p></article></main></body></html>"#,
+            "2024-09-12T10:50+02:00 label:Publicerad",
+            "2024-09-13T08:05+02:00 label:Uppdaterad",
+        );
+    }
+
+    #[test]
+    fn municipio_meta_alone_is_utc() {
+        check(
+            r#"<html><head><meta name="pubdate" content="2024-09-12">
+            <meta property="article:published_time" content="2024-09-12T08:50:31+00:00"></head>
+            <body><main><h1>Rubrik</h1><p>Text.</p></main></body></html>"#,
+            "2024-09-12T10:50+02:00 meta:article:published_time",
+            "-",
+        );
+    }
+
+    #[test]
+    fn sitevision_date_and_clock_in_two_time_elements() {
+        check(
+            r#"<main><h1>Rubrik</h1><p class="ingress">Ingress.</p>
+            <p>Artikeln publicerades <time datetime="2024-11-05T09:42:10+01:00">5 november 2024</time> kl <time datetime="2024-11-05T09:42:10+01:00">9.42</time></p></main>"#,
+            "2024-11-05T09:42+01:00 label:Artikeln publicerades",
+            "-",
+        );
+    }
+
+    #[test]
+    fn limepark_label_decides_over_the_class() {
+        check(
+            r#"<main><h1>Rubrik</h1><p>Text.</p>
+            <p>Senast uppdaterad <time class="lp-pubdate small" datetime="2024-08-28T10:00:00+02:00">28 augusti 2024</time></p></main>"#,
+            "-",
+            "2024-08-28T10:00+02:00 label:Senast uppdaterad",
+        );
+        check(
+            r#"<main><h1>Rubrik</h1><span class="lp-pubdate">Publicerad <span>28 augusti 2024</span></span></main>"#,
+            "2024-08-28 label:Publicerad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn label_then_line_break_then_date() {
+        check(
+            r#"<div class="content"><h1>Rubrik</h1><p>Text.</p>
+            <p><strong>Publicerad:</strong><br>4 mars 2025</p>
+            <p><strong>Senast uppdaterad:</strong><br> 4 mars 2025 10:05</p></div>"#,
+            "2025-03-04 label:Publicerad",
+            "2025-03-04T10:05+01:00 label:Senast uppdaterad",
+        );
+    }
+
+    #[test]
+    fn service_message_padded_date_only_time_element() {
+        check(
+            r#"<main><h1>Driftstörning</h1><p><time datetime="2024-09-02"> 2 september 2024 </time></p>
+            <p>Uppdaterad: 2 september 2024 av Anna Svensson</p></main>"#,
+            "2024-09-02 time-element:datetime",
+            "2024-09-02 label:Uppdaterad",
+        );
+    }
+
+    #[test]
+    fn site_footer_update_date_is_a_trap() {
+        check(
+            r#"<body><main><h1>Rubrik</h1><div class="meta">mån 29 mar 2021</div><p>Text.</p></main>
+            <footer><p>Senast uppdaterad: 2023-11-08</p></footer></body>"#,
+            "2021-03-29 text:headline",
+            "-",
+        );
+        check(
+            r#"<body><div class="page"><h1>Rubrik</h1><p>2021-03-29</p><p>Text.</p></div>
+            <div id="site-footer"><p>Senast uppdaterad: 2023-11-08</p></div></body>"#,
+            "2021-03-29 text:headline",
+            "-",
+        );
+    }
+
+    #[test]
+    fn update_date_in_the_text_column_is_the_articles() {
+        check(
+            r#"<table><tr><td class="meny"><a href="/">Start</a></td>
+            <td class="innehall"><span class="datum">2012-01-27</span><br><h1>Rubrik</h1>
+            <p class="ingress"><b>Ingress.</b><p>Brödtext.<br><br>Mer text.
+            <p class="sidinfo"><font size="1">Sidansvarig: Anna Svensson<br>Senast uppdaterad: 2012-04-16</font></p></td></tr>
+            <tr><td class="sidfot">Kommunen, Storgatan 1</td></tr></table>"#,
+            "2012-01-27 text:headline",
+            "2012-04-16 label:Senast uppdaterad",
+        );
+    }
+
+    #[test]
+    fn sidebar_event_dates_are_not_the_articles() {
+        check(
+            r#"<main><div class="col-8"><article><h1>Så blir ditt företag leverantör</h1>
+            <p>Text utan datum.</p></article></div>
+            <aside><h2>Evenemang</h2><ul><li><span>12 maj 2022</span> Frukost</li></ul></aside></main>"#,
+            "-",
+            "-",
+        );
+        check(
+            r#"<div class="wrapper"><h1>Så blir ditt företag leverantör</h1><p>Text utan datum.</p>
+            <div class="event-list"><span>12 maj 2022</span> Frukost</div>
+            <div class="sidebar-right"><time datetime="2022-05-24">24 maj 2022</time></div></div>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn comment_dates_are_not_the_posts() {
+        check(
+            r#"<main id="main"><article class="post"><header class="entry-header"><h1 class="entry-title">Näringsliv</h1>
+            <div class="entry-meta"><span class="byline">Publicerat av <a href="/a/">Kommunchefen</a></span>
+            <span class="posted-on"><time class="entry-date published" datetime="2019-10-18T16:42:11+02:00">18 oktober 2019</time></span></div></header>
+            <div class="entry-content"><p>Text.</p></div></article>
+            <div id="comments" class="comments-area"><article class="comment-body"><footer class="comment-meta">
+            <time datetime="2019-10-21T08:02:00+02:00">21 oktober 2019 kl. 08:02</time></footer><p>Bra!</p></article></div></main>"#,
+            "2019-10-18T16:42+02:00 time-element:datetime",
+            "-",
+        );
+        check(
+            r#"<main><article><h1>Utan datum</h1><p>Text.</p></article>
+            <ol class="comment-list"><li class="comment"><time datetime="2019-10-21T08:02:00+02:00">21 oktober 2019</time></li></ol></main>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn wordpress_updated_label_and_class() {
+        check(
+            r#"<main><article><h1>Ett år</h1><div class="entry-meta"><span class="posted-on"><time class="entry-date published" datetime="2021-03-29T13:50:11+02:00">29 mars 2021</time>
+            <span class="updated-on">Uppdaterad <time class="updated" datetime="2021-04-06T08:15:40+02:00">6 april 2021</time></span></span></div></article></main>"#,
+            "2021-03-29T13:50+02:00 time-element:datetime",
+            "2021-04-06T08:15+02:00 label:Uppdaterad",
+        );
+    }
+
+    #[test]
+    fn reviewed_is_neither_published_nor_updated() {
+        check(
+            r#"<html><head><meta name="granskad" content="2023-03-10"></head><body><main><h1>Rubrik</h1>
+            <div class="publishinginfo">Senast granskad <strong>02 januari 2025</strong></div><p>Text.</p></main></body></html>"#,
+            "-",
+            "-",
+        );
+        check(
+            r#"<main><h1>Rubrik</h1><p>Publicerad: 3 mars 2025</p><p>Granskad: 5 maj 2025</p></main>"#,
+            "2025-03-03 label:Publicerad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn no_date_at_all() {
+        check(
+            r#"<main><h1>Så blir ditt företag leverantör</h1>
+            <p>Upphandlingsdagen är den 4 oktober, anmäl dig före 3 mars.</p></main>"#,
+            "-",
+            "-",
+        );
+        check("", "-", "-");
+        check("<p>Publicerad</p>", "-", "-");
+    }
+
+    #[test]
+    fn url_slug_only_when_nothing_better() {
+        let page = "<main><h1>Rubrik</h1><p>Text.</p></main>";
+        check_at(
+            "https://kommun.se/nyheter/2022-03-30-foretagsnatverk.html",
+            page,
+            "2022-03-30 url-slug:2022-03-30-",
+            "-",
+        );
+        check_at(
+            "https://kommun.se/blogg/2019/10/18/naringsliv/",
+            page,
+            "2019-10-18 url-slug:2019/10/18",
+            "-",
+        );
+        check_at(
+            "https://kommun.se/nyheter/2021/03/strategi/",
+            page,
+            "-",
+            "-",
+        );
+        check_at(
+            "https://kommun.se/nyheter/2022-03-30-foretagsnatverk.html",
+            "<main><h1>Rubrik</h1><p>Publicerad 2 april 2022</p></main>",
+            "2022-04-02 label:Publicerad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn day_only_label_takes_the_time_of_a_same_day_machine_value() {
+        check(
+            r#"<html><head><meta property="article:published_time" content="2018-02-05T09:12:00+01:00"></head>
+            <body><main><article><h1>Smakstart</h1><p class="article__date">Publicerad 2018-02-05</p></article></main>
+            <aside><span>12 maj 2022</span></aside></body></html>"#,
+            "2018-02-05T09:12+01:00 meta:article:published_time",
+            "-",
+        );
+        check(
+            r#"<html><head><meta property="article:published_time" content="2018-02-06T09:12:00+01:00"></head>
+            <body><main><h1>Smakstart</h1><p>Publicerad 2018-02-05</p></main></body></html>"#,
+            "2018-02-05 label:Publicerad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn json_ld_graph_gives_times_to_drupal_dates() {
+        check(
+            r#"<html><head><script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+            {"@type":"WebSite","name":"Kommunen"},
+            {"@type":"NewsArticle","datePublished":"2021-03-29T13:05:00+02:00","dateModified":"2021-03-31T08:20:00+02:00",
+             "comment":[{"@type":"Comment","datePublished":"2021-04-01T10:00:00+02:00"}]}]}</script></head>
+            <body><main><h1>Ny strategi</h1><article><div class="node__meta"><span>mån 29 mar 2021</span> <span>Uppdaterad ons 31 mar 2021</span></div>
+            <p>Text.</p></article></main><footer><p>Senast uppdaterad: 2023-11-08</p></footer></body></html>"#,
+            "2021-03-29T13:05+02:00 json-ld:datePublished",
+            "2021-03-31T08:20+02:00 json-ld:dateModified",
+        );
+    }
+
+    #[test]
+    fn json_ld_article_before_web_page_and_no_comments() {
+        check(
+            r#"<script type="application/ld+json">[{"@type":"WebPage","datePublished":"2020-01-01"},
+            {"@type":["BlogPosting"],"datePublished":"2021-05-05T10:00:00Z"}]</script>
+            <script type="application/ld+json">{"@type":"Comment","datePublished":"2022-01-01"}</script>
+            <script type="application/ld+json">not json</script><main><h1>Rubrik</h1></main>"#,
+            "2021-05-05T12:00+02:00 json-ld:datePublished",
+            "-",
+        );
+    }
+
+    #[test]
+    fn label_words_in_prose_are_not_labels() {
+        check(
+            r#"<main><h1>Rubrik</h1><p>Ingressen är här och den är lite längre än en rad brukar vara på sidan.</p>
+            <p>Planen uppdaterades den 4 mars 2024.</p>
+            <p>Håll dig uppdaterad 3 mars 2024 om nyheter, eller läs om vad som är ny eller ändrad 5 maj 2024.</p>
+            <p>Det här är ett långt stycke som nämner att dokumentet Publicerad: 3 mars 2024 fanns, och fortsätter sedan länge med mycket text om näringslivet, företagen, kommunen, upphandlingar, vägar, skolor, kompetensförsörjning och allt annat som ett långt stycke kan handla om i en kommun.</p></main>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn stale_og_updated_time_is_ignored() {
+        check(
+            r#"<head><meta property="og:updated_time" content="1692358379">
+            <meta property="og:updated_time" content="2023-08-18T11:32:59+00:00">
+            <meta property="article:published_time" content="2025-01-10T09:00:00+01:00"></head><main><h1>R</h1></main>"#,
+            "2025-01-10T09:00+01:00 meta:article:published_time",
+            "-",
+        );
+    }
+
+    #[test]
+    fn dublin_core_and_rek_metas() {
+        check(
+            r#"<head><meta name="DC.Date.Published" content="2025-03-04 10.05">
+            <meta name="DC.Date.Modified" content="2025-03-05 08:00"></head><main><h1>R</h1></main>"#,
+            "2025-03-04T10:05+01:00 meta:DC.Date.Published",
+            "2025-03-05T08:00+01:00 meta:DC.Date.Modified",
+        );
+        check(
+            r#"<head><meta name="rek:pubdate" content="2025-03-04T09:05:00.000Z">
+            <meta name="rek:moddate" content="2025-03-06T13:16:52.000Z"></head><main><h1>R</h1></main>"#,
+            "2025-03-04T10:05+01:00 meta:rek:pubdate",
+            "2025-03-06T14:16+01:00 meta:rek:moddate",
+        );
+    }
+
+    #[test]
+    fn commented_out_markup_is_not_text() {
+        check(
+            r#"<main><h1>Rubrik</h1><div class="sol-publish-info"><!-- Sidan publicerad av: 1 januari 2020 -->
+            Senast uppdaterad: 23 december 2024</div></main>"#,
+            "-",
+            "2024-12-23 label:Senast uppdaterad",
+        );
+    }
+
+    #[test]
+    fn first_time_element_on_the_page_is_not_taken_blindly() {
+        check(
+            r#"<header class="site-header"><time datetime="2025-06-10">Idag: 10 juni 2025</time></header>
+            <div class="latest-news"><time datetime="2025-06-01">1 juni 2025</time></div>
+            <main><h1>Rubrik</h1><p>Publicerad: 12 maj 2025</p></main>"#,
+            "2025-05-12 label:Publicerad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn main_element_from_the_caller() {
+        let page = r#"<div class="page"><div class="top"><h1>Rubrik</h1><p>Publicerad 3 mars 2025</p></div>
+            <div class="body"><p>Text.</p></div><div class="puff-area"><p>Publicerad 1 juni 2025</p></div></div>
+            <div class="bottom"><p>Senast uppdaterad: 2023-11-08</p></div>"#;
+        check_in_main("div.body", page, "2025-03-03 label:Publicerad", "-");
+        check_in_main(
+            "div.body",
+            r#"<div class="body"><h1>Rubrik</h1><p>Text.</p></div><p>Publicerad 1 juni 2025</p>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn vague_labels_rank_after_publicerad() {
+        check(
+            r#"<main><h1>Rubrik</h1><p>Datum: 12 maj 2025</p><p>Text.</p><p>Publicerad: 2 maj 2025</p></main>"#,
+            "2025-05-02 label:Publicerad",
+            "-",
+        );
+        check(
+            r#"<main><h1>Rubrik</h1><p>Skapad: 2 maj 2025</p></main>"#,
+            "2025-05-02 label:Skapad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn english_labels() {
+        check(
+            r#"<main><h1>Title</h1><p>Published: March 3, 2025</p><p>Last updated on 5 March 2025</p></main>"#,
+            "2025-03-03 label:Published",
+            "2025-03-05 label:Last updated on",
+        );
+    }
+
+    #[test]
+    fn relative_published_label() {
+        check(
+            r#"<main><h1>Rubrik</h1><p>Publicerad: idag 10:15</p><p>Uppdaterad i går</p></main>"#,
+            "2025-06-10T10:15+02:00 label:Publicerad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn updated_before_published_is_dropped() {
+        check(
+            r#"<main><h1>Rubrik</h1><p>Publicerad: 3 mars 2025</p><p>Senast ändrad den 1 mars 2025</p></main>"#,
+            "2025-03-03 label:Publicerad",
+            "-",
+        );
+        check(
+            r#"<main><h1>Rubrik</h1><p>Publicerad: 3 mars 2025</p><p>Senast ändrad den 19 december, 2025</p></main>"#,
+            "2025-03-03 label:Publicerad",
+            "2025-12-19 label:Senast ändrad",
+        );
+    }
+
+    #[test]
+    fn future_bare_date_is_an_event_not_a_publication() {
+        check(
+            r#"<main><h1>Företagarkväll</h1><p>12 september 2025 kl 18.00</p><p>Text.</p></main>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn gothenburg_klockan_and_sidan_senast_uppdaterad() {
+        check(
+            r#"<main><h1>Rubrik</h1><p>Text.</p><p>Senast uppdaterad: 9 juni 2023 klockan 11:50</p></main>"#,
+            "-",
+            "2023-06-09T11:50+02:00 label:Senast uppdaterad",
+        );
+        check(
+            r#"<main><h1>Rubrik</h1><p>Sidan senast uppdaterad: <time>2025-05-15 13:28</time></p></main>"#,
+            "-",
+            "2025-05-15T13:28+02:00 label:Sidan senast uppdaterad",
+        );
+    }
+
+    #[test]
+    fn deep_and_large_pages_do_not_break() {
+        let deep = format!(
+            "{}<h1>R</h1><p>Publicerad 3 mars 2025</p>{}",
+            "<div>".repeat(5000),
+            "</div>".repeat(5000)
+        );
+        check(&deep, "2025-03-03 label:Publicerad", "-");
+        let long_text = "ord ".repeat(50_000);
+        let big = format!("<main><h1>R</h1><p>{long_text}</p><p>Publicerad 3 mars 2025</p></main>");
+        check(&big, "2025-03-03 label:Publicerad", "-");
+    }
+}

@@ -36,7 +36,8 @@ const WEEKDAY_NAMES: &str = "måndagen|tisdagen|onsdagen|torsdagen|fredagen|lör
 /// weekday. The alternatives are the shapes Swedish pages write:
 /// ISO `2021-03-29`; day + month name + year with spaces, dashes, dots or a
 /// comma (`29 mars 2021`, `29-mars-2021`, `3 mar. 2025`, `19 december, 2025`);
-/// `29/3 2021`; `29.3.2021`; and the relative words.
+/// `29/3 2021`; `29.3.2021`; English `March 3, 2025`; the relative words
+/// ("idag", "igår") and Municipio's "för 3 dagar sedan".
 static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?ix)^
@@ -48,7 +49,9 @@ static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
           | (?P<day>\d{{1,2}})\.?(?:\s*-\s*|\s+)?(?P<month>{MONTH_NAMES})\.?(?:\s*,\s*|\s*-\s*|\s+)(?P<year>\d{{4}})
           | (?P<slash_d>\d{{1,2}})/(?P<slash_m>\d{{1,2}})(?:\s+|/|-)(?P<slash_y>\d{{4}})
           | (?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})
+          | (?P<month_first>{MONTH_NAMES})\.?\s+(?P<month_first_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<month_first_y>\d{{4}})
           | (?P<relative>i\s?förrgår|i\s?går|i\s?dag)
+          | för\s+(?P<ago_count>\d{{1,3}})\s+(?P<ago_unit>dagar|dag|timmar|timme|minuter|minut)\s+sedan
         )"
     ))
     .expect("date pattern compiles")
@@ -140,7 +143,10 @@ fn offset_from(text: &str) -> Option<Offset> {
     let sign = if text.starts_with('-') { -1 } else { 1 };
     let digits: String = text[1..].chars().filter(|c| c.is_ascii_digit()).collect();
     let hours: i32 = digits.get(..2)?.parse().ok()?;
-    let minutes: i32 = digits.get(2..).filter(|m| !m.is_empty()).map_or(Some(0), |m| m.parse().ok())?;
+    let minutes: i32 = digits
+        .get(2..)
+        .filter(|m| !m.is_empty())
+        .map_or(Some(0), |m| m.parse().ok())?;
     if hours > 23 || minutes > 59 {
         return None;
     }
@@ -194,6 +200,9 @@ pub(super) fn parse_date_at_start(text: &str, now: Option<Timestamp>) -> Option<
     let caps = DATE_AT_START.captures(text)?;
     let whole = caps.get(0)?;
     let rest = &text[whole.end()..];
+    if caps.name("ago_count").is_some() {
+        return Some((time_ago(&caps, now?)?, whole.end()));
+    }
     let day = if caps.name("relative").is_some() {
         if rest.starts_with(char::is_alphanumeric) {
             return None;
@@ -225,7 +234,34 @@ fn absolute_day(caps: &Captures<'_>) -> Option<civil::Date> {
     if let Some(year) = number(caps, "slash_y") {
         return civil_date(year, number(caps, "slash_m")?, number(caps, "slash_d")?);
     }
-    civil_date(number(caps, "dot_y")?, number(caps, "dot_m")?, number(caps, "dot_d")?)
+    if let Some(year) = number(caps, "month_first_y") {
+        let month = month_number(caps.name("month_first")?.as_str())?;
+        return civil_date(year, month, number(caps, "month_first_d")?);
+    }
+    civil_date(
+        number(caps, "dot_y")?,
+        number(caps, "dot_m")?,
+        number(caps, "dot_d")?,
+    )
+}
+
+/// "för 3 dagar sedan" is a day; "för 2 timmar sedan" an instant (to the
+/// minute at best, which is what the page knows).
+fn time_ago(caps: &Captures<'_>, now: Timestamp) -> Option<PageDate> {
+    let count: i64 = number(caps, "ago_count")?;
+    let unit = caps.name("ago_unit")?.as_str().to_lowercase();
+    if unit.starts_with("dag") {
+        let today = now.to_zoned(STOCKHOLM.clone()).date();
+        return today.checked_sub(count.days()).ok().map(PageDate::Day);
+    }
+    let span = if unit.starts_with("tim") {
+        count.hours()
+    } else {
+        count.minutes()
+    };
+    let then = now.checked_sub(span).ok()?;
+    let minute = then.as_second() - then.as_second().rem_euclid(60);
+    Timestamp::from_second(minute).ok().map(PageDate::Time)
 }
 
 /// "idag", "igår", "i förrgår" as the Stockholm day relative to `now`.
@@ -325,4 +361,229 @@ fn plausible(date: PageDate) -> Option<PageDate> {
 /// A captured decimal number that fits the target type.
 fn number<T: std::str::FromStr>(caps: &Captures<'_>, name: &str) -> Option<T> {
     caps.name(name)?.as_str().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `now` for relative words: Tuesday 10 June 2025, 12:00 in Stockholm.
+    fn now() -> Timestamp {
+        "2025-06-10T10:00:00Z".parse().unwrap()
+    }
+
+    /// A day as `YYYY-MM-DD`, an instant as Stockholm `YYYY-MM-DDTHH:MM±hh:mm`,
+    /// nothing as `-`.
+    fn show(date: Option<PageDate>) -> String {
+        match date {
+            None => "-".to_string(),
+            Some(PageDate::Day(day)) => day.to_string(),
+            Some(PageDate::Time(t)) => t
+                .to_zoned(STOCKHOLM.clone())
+                .strftime("%Y-%m-%dT%H:%M%:z")
+                .to_string(),
+        }
+    }
+
+    fn check(text: &str, expected: &str) {
+        assert_eq!(
+            show(parse_date(text, now())),
+            expected,
+            "parse_date({text:?})"
+        );
+    }
+
+    fn check_machine(text: &str, expected: &str) {
+        assert_eq!(
+            show(parse_machine_date(text)),
+            expected,
+            "parse_machine_date({text:?})"
+        );
+    }
+
+    #[test]
+    fn day_month_name_year() {
+        check("29 mars 2021", "2021-03-29");
+        check("02 januari 2024", "2024-01-02");
+        check("19 december, 2025", "2025-12-19");
+        check("17 apr 2025", "2025-04-17");
+        check("3 mar. 2025", "2025-03-03");
+        check("5 jun 2024", "2024-06-05");
+        check("12 Sept 2024", "2024-09-12");
+        check("1 okt. 2023", "2023-10-01");
+        check("22 MAJ 2025", "2025-05-22");
+        check("8 juli 2020", "2020-07-08");
+        check("29-mars-2021", "2021-03-29");
+        check("04-april-2022", "2022-04-04");
+        check("25 Feb 2026", "2026-02-25");
+        check("March 3, 2025", "2025-03-03");
+        check("May 21st, 2024", "2024-05-21");
+        check("  6 november 2024  ", "2024-11-06");
+    }
+
+    #[test]
+    fn numeric_dates() {
+        check("2021-03-29", "2021-03-29");
+        check("2021-3-9", "2021-03-09");
+        check("29/3 2021", "2021-03-29");
+        check("29/3/2021", "2021-03-29");
+        check("29.3.2021", "2021-03-29");
+    }
+
+    #[test]
+    fn times_after_the_date() {
+        check("2025-05-14 10:50", "2025-05-14T10:50+02:00");
+        check("28 april 2025, kl. 11.01", "2025-04-28T11:01+02:00");
+        check("28 april 2025 kl 8.15", "2025-04-28T08:15+02:00");
+        check("9 juni 2023 klockan 11:50", "2023-06-09T11:50+02:00");
+        check("28 januari 2025 11.02", "2025-01-28T11:02+01:00");
+        check("2 oktober 2024, kl. 14.05", "2024-10-02T14:05+02:00");
+        check("4 mars 2025 10:05", "2025-03-04T10:05+01:00");
+        check("2 oktober 2024 kl. 11", "2024-10-02T11:00+02:00");
+        check("21 oktober 2019 kl. 08:02:30", "2019-10-21T08:02+02:00");
+    }
+
+    #[test]
+    fn numbers_after_the_date_that_are_no_time() {
+        check("3 mars 2025 kl 25.00", "2025-03-03");
+        check("12 maj 2022 12.500 kronor", "2022-05-12");
+        check("3 mars 2025 2.5 miljoner", "2025-03-03");
+    }
+
+    #[test]
+    fn weekdays_and_den_are_skipped() {
+        check("måndag 29 mars 2021", "2021-03-29");
+        check("mån 29 mar 2021", "2021-03-29");
+        check("Ons 31 mar 2021", "2021-03-31");
+        check("tors 3 okt 2024", "2024-10-03");
+        check("måndagen den 29 mars 2021", "2021-03-29");
+        check("torsdagen den 21 november 2024", "2024-11-21");
+        check("den 24 mars 2025", "2025-03-24");
+        check("Fred. 8 maj 2020", "2020-05-08");
+    }
+
+    #[test]
+    fn dates_inside_longer_text() {
+        check("Publiceringsdatum29-mars-2021", "2021-03-29");
+        check(
+            "Uppdaterad: 2 september 2024 av Anna Svensson",
+            "2024-09-02",
+        );
+        check("Senast uppdaterad den 24 mars 2025", "2025-03-24");
+        check(
+            "Publicerad: 14 september 2022 kl. 10.15",
+            "2022-09-14T10:15+02:00",
+        );
+        check("13 maj 2025 | Kategori", "2025-05-13");
+        check("Nummer 123 mars 2021", "-");
+    }
+
+    #[test]
+    fn relative_days_in_stockholm() {
+        check("idag", "2025-06-10");
+        check("I dag", "2025-06-10");
+        check("i dag 10:15", "2025-06-10T10:15+02:00");
+        check("igår", "2025-06-09");
+        check("I går kl. 08.02", "2025-06-09T08:02+02:00");
+        check("i förrgår", "2025-06-08");
+        check("för 3 dagar sedan", "2025-06-07");
+        check("för 2 timmar sedan", "2025-06-10T10:00+02:00");
+        check("för 5 minuter sedan", "2025-06-10T11:55+02:00");
+        check("Publicerad idag", "2025-06-10");
+        check("idagsläget", "-");
+    }
+
+    #[test]
+    fn relative_day_follows_the_stockholm_date_not_utc() {
+        // 23:30 UTC on 9 June is already 10 June in Stockholm.
+        let late: Timestamp = "2025-06-09T23:30:00Z".parse().unwrap();
+        assert_eq!(show(parse_date("idag", late)), "2025-06-10");
+    }
+
+    #[test]
+    fn summer_time() {
+        check("14 september 2022 kl. 10.15", "2022-09-14T10:15+02:00");
+        check("17 januari 2023 kl. 09.00", "2023-01-17T09:00+01:00");
+        // The spring gap: 02:30 does not exist; the later instant is taken.
+        check("30 mars 2025 kl 02.30", "2025-03-30T03:30+02:00");
+        // The autumn fold: 02:30 happens twice; the earlier instant is taken.
+        check("27 oktober 2024 kl 02.30", "2024-10-27T02:30+02:00");
+        check("27 oktober 2024 kl 03.30", "2024-10-27T03:30+01:00");
+    }
+
+    #[test]
+    fn no_date() {
+        check("kl 8.15", "-");
+        check("", "-");
+        check("31 februari 2021", "-");
+        check("29 februari 2023", "-");
+        check("29 februari 2024", "2024-02-29");
+        check("3 mars", "-");
+        check("den 4 oktober", "-");
+        check("Nyheter 2021", "-");
+        check("1 januari 1970", "-");
+        check("mars 2021", "-");
+        check("29 marsipan 2021", "-");
+        check("2021-02-30", "-");
+    }
+
+    #[test]
+    fn machine_values_through_parse_date() {
+        check("2024-11-05T09:42:10+01:00", "2024-11-05T09:42+01:00");
+        check("Wed, 25 Feb 2026 13:41:04 +0100", "2026-02-25T13:41+01:00");
+    }
+
+    #[test]
+    fn machine_dates() {
+        check_machine("2024-11-05T09:42:10+01:00", "2024-11-05T09:42+01:00");
+        check_machine("2024-10-02T14:05", "2024-10-02T14:05+02:00");
+        check_machine("2024-09-12T10:50:31", "2024-09-12T10:50+02:00");
+        check_machine("2024-09-12T08:50:31+00:00", "2024-09-12T10:50+02:00");
+        check_machine("2024-09-12T08:50:31.000Z", "2024-09-12T10:50+02:00");
+        check_machine("2025-03-04T13:16:52Z", "2025-03-04T14:16+01:00");
+        check_machine("2024-09-02", "2024-09-02");
+        check_machine(" 2024-09-02 ", "2024-09-02");
+        check_machine("2025-03-04 10:05", "2025-03-04T10:05+01:00");
+        check_machine("2025-03-04 10.05", "2025-03-04T10:05+01:00");
+        check_machine("2024-01-15T10:00:00+0100", "2024-01-15T10:00+01:00");
+        check_machine("2024-01-15T10:00:00-05:00", "2024-01-15T16:00+01:00");
+        check_machine("Wed, 25 Feb 2026 13:41:04 +0100", "2026-02-25T13:41+01:00");
+    }
+
+    #[test]
+    fn machine_garbage() {
+        check_machine("", "-");
+        check_machine("garbage", "-");
+        check_machine("1692358379", "-");
+        check_machine("2024-13-01", "-");
+        check_machine("2024-02-30T10:00", "-");
+        check_machine("2024-09-12T25:00", "-");
+        check_machine("0001-01-01T00:00:00", "-");
+        check_machine("29 mars 2021", "-");
+        check_machine("2024-09-12T10:50+99:00", "-");
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let odd = [
+            "ååå 29 å",
+            "2021-ö",
+            "29 mars 20å1",
+            "kl. ",
+            "i",
+            "I",
+            "i\u{301}dag",
+            "€2021-03-29",
+            "29\u{a0}mars\u{a0}2021",
+            "+",
+            "2024-01-01T10:00+",
+            "2024-01-01T10:00:00+0",
+        ];
+        for text in odd {
+            let _ = parse_date(text, now());
+            let _ = parse_machine_date(text);
+        }
+        let huge = "å1 ".repeat(100_000);
+        assert_eq!(parse_date(&huge, now()), None);
+    }
 }

@@ -37,8 +37,16 @@ pub(super) enum MetaStrength {
 /// purpose: `og:updated_time` (seen stale by years), `granskad` (a review
 /// date), `last-modified` style server stamps.
 const META_NAMES: &[(&str, Kind, MetaStrength)] = &[
-    ("article:published_time", Kind::Published, MetaStrength::Strong),
-    ("og:article:published_time", Kind::Published, MetaStrength::Strong),
+    (
+        "article:published_time",
+        Kind::Published,
+        MetaStrength::Strong,
+    ),
+    (
+        "og:article:published_time",
+        Kind::Published,
+        MetaStrength::Strong,
+    ),
     ("dc.date.published", Kind::Published, MetaStrength::Strong),
     ("dc.date.issued", Kind::Published, MetaStrength::Strong),
     ("dcterms.issued", Kind::Published, MetaStrength::Strong),
@@ -53,7 +61,11 @@ const META_NAMES: &[(&str, Kind, MetaStrength)] = &[
     ("dcterms.created", Kind::Published, MetaStrength::Weak),
     ("dc.created", Kind::Published, MetaStrength::Weak),
     ("article:modified_time", Kind::Updated, MetaStrength::Strong),
-    ("og:article:modified_time", Kind::Updated, MetaStrength::Strong),
+    (
+        "og:article:modified_time",
+        Kind::Updated,
+        MetaStrength::Strong,
+    ),
     ("dc.date.modified", Kind::Updated, MetaStrength::Strong),
     ("dc.modified", Kind::Updated, MetaStrength::Strong),
     ("dcterms.modified", Kind::Updated, MetaStrength::Strong),
@@ -201,10 +213,26 @@ fn type_rank(node: &Map<String, Value>) -> Option<u8> {
         _ => Vec::new(),
     };
     const NOT_THE_PAGE: &[&str] = &[
-        "Comment", "Event", "Person", "Organization", "WebSite", "BreadcrumbList", "ImageObject",
-        "VideoObject", "Offer", "Place", "ListItem", "ItemList", "Review", "Answer", "Question",
+        "Comment",
+        "Event",
+        "Person",
+        "Organization",
+        "WebSite",
+        "BreadcrumbList",
+        "ImageObject",
+        "VideoObject",
+        "Offer",
+        "Place",
+        "ListItem",
+        "ItemList",
+        "Review",
+        "Answer",
+        "Question",
     ];
-    if types.iter().any(|kind| kind.contains("Article") || kind.contains("Posting")) {
+    if types
+        .iter()
+        .any(|kind| kind.contains("Article") || kind.contains("Posting"))
+    {
         return Some(0);
     }
     if types.iter().any(|kind| NOT_THE_PAGE.contains(kind)) {
@@ -230,6 +258,10 @@ pub(super) fn slug_date(url: &Url) -> Option<FoundDate> {
     SLUG_DATE.captures_iter(path).find_map(|caps| {
         let text = format!("{}-{}-{}", &caps[1], &caps[2], &caps[3]);
         let date = parse_machine_date(&text)?;
-        Some(FoundDate::new(date, DateSource::UrlSlug, caps.get(0)?.as_str().trim_matches('/')))
+        Some(FoundDate::new(
+            date,
+            DateSource::UrlSlug,
+            caps.get(0)?.as_str().trim_matches('/'),
+        ))
     })
 }
