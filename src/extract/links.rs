@@ -7,5 +7,5 @@ use crate::model::ListPage;
 /// The article links of the page's main news list and its next-page link.
 pub fn links_from_list(html: &str, url: &Url) -> ListPage {
     let _ = (html, url);
-    todo!()
+    ListPage::default()
 }
