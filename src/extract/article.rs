@@ -22,7 +22,7 @@ use url::Url;
 
 use super::cms::{hint, is_cookie_text, is_meta_line, is_widget_text, Hint};
 use super::date::{find_dates, DateContext};
-use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom, NONE};
+use super::dom::{base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom, NONE};
 use super::html::{blocks_html, blocks_text, render_blocks, sanitize, Block};
 use super::Error;
 use crate::model::Article;
@@ -441,14 +441,6 @@ fn meta_content(dom: &Dom<'_>, key: &str) -> Option<String> {
         let content = dom.attr(i, "content")?.trim();
         (!content.is_empty()).then(|| content.to_string())
     })
-}
-
-/// `<base href>` when present, else the page URL.
-fn base_url(dom: &Dom<'_>, url: &Url) -> Url {
-    dom.elements_named("base")
-        .find_map(|i| dom.attr(i, "href"))
-        .and_then(|href| url.join(href.trim()).ok())
-        .unwrap_or_else(|| url.clone())
 }
 
 /// `<link rel="canonical">`, only on the page's own host.

@@ -1,0 +1,2 @@
+//! List shapes per CMS.
+use super::*;
