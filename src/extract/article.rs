@@ -22,7 +22,10 @@ use url::Url;
 
 use super::cms::{hint, is_cookie_text, is_meta_line, is_widget_text, Hint};
 use super::date::{find_dates, DateContext};
-use super::dom::{base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom, NONE};
+use super::dom::{
+    base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom,
+    NONE,
+};
 use super::html::{blocks_html, blocks_text, render_blocks, sanitize, Block};
 use super::Error;
 use crate::model::Article;
@@ -110,7 +113,11 @@ impl<'d, 'a> Page<'d, 'a> {
             let node = &dom.nodes[i];
             let parent = node.parent;
             let parent_hidden = parent != NONE && hidden[parent as usize];
-            let parent_block = if parent == NONE { NONE } else { block_of[parent as usize] };
+            let parent_block = if parent == NONE {
+                NONE
+            } else {
+                block_of[parent as usize]
+            };
             let parent_link = parent != NONE && in_link[parent as usize];
             match node.node {
                 Node::Element(_) => {
@@ -122,7 +129,11 @@ impl<'d, 'a> Page<'d, 'a> {
                         hints[i] = hint(element);
                     }
                     hidden[i] = parent_hidden || is_invisible_tag(tag) || is_control_tag(tag);
-                    block_of[i] = if is_block_tag(tag) { i as u32 } else { parent_block };
+                    block_of[i] = if is_block_tag(tag) {
+                        i as u32
+                    } else {
+                        parent_block
+                    };
                     in_link[i] = parent_link || tag == "a";
                 }
                 Node::Text(t) if !parent_hidden => {
@@ -176,15 +187,17 @@ impl<'d, 'a> Page<'d, 'a> {
             }
             good[i] = chars;
             let block_score = 1.0 + own_commas[i] as f32 + (chars as f32 / 100.0).min(3.0);
-            let mut level = 0;
-            for ancestor in std::iter::once(i as u32).chain(dom.ancestors(i as u32)).take(5) {
+            for (level, ancestor) in std::iter::once(i as u32)
+                .chain(dom.ancestors(i as u32))
+                .take(5)
+                .enumerate()
+            {
                 let share = match level {
                     0 | 1 => 1.0,
                     2 => 0.5,
                     _ => 1.0 / (3.0 * level as f32),
                 };
                 score[ancestor as usize] += block_score * share;
-                level += 1;
             }
         }
         for i in (1..n).rev() {
@@ -223,7 +236,10 @@ impl<'d, 'a> Page<'d, 'a> {
         let mut best: Option<(u32, f32)> = None;
         for i in 0..self.dom.len() as u32 {
             let index = i as usize;
-            if self.score[index] <= 0.0 || self.boiler[index] || self.dom.nodes[index].element.is_none() {
+            if self.score[index] <= 0.0
+                || self.boiler[index]
+                || self.dom.nodes[index].element.is_none()
+            {
                 continue;
             }
             let hint = self.hints[index];
@@ -256,15 +272,20 @@ impl<'d, 'a> Page<'d, 'a> {
             if ancestor == self.body || matches!(dom.tag(ancestor), "html" | "body") {
                 break;
             }
-            if matches!(dom.tag(child), "td" | "th" | "tr" | "tbody" | "table" | "main")
-                || is_main_landmark(dom, child)
+            if matches!(
+                dom.tag(child),
+                "td" | "th" | "tr" | "tbody" | "table" | "main"
+            ) || is_main_landmark(dom, child)
             {
                 break;
             }
             if self.boiler[ancestor as usize] {
                 break;
             }
-            if dom.children(ancestor).any(|c| c != child && self.hints[c as usize].column) {
+            if dom
+                .children(ancestor)
+                .any(|c| c != child && self.hints[c as usize].column)
+            {
                 break;
             }
             if self.good[ancestor as usize] >= self.good[best as usize] + MIN_GROWTH_CHARS {
@@ -308,11 +329,12 @@ impl<'d, 'a> Page<'d, 'a> {
         let dom = self.dom;
         let usable = |i: u32| !self.boiler[i as usize] || self.hints[i as usize].header_only;
         let end = dom.nodes[main as usize].end;
-        let in_main = (main..=end).find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && usable(i));
+        let in_main =
+            (main..=end).find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && usable(i));
         in_main.or_else(|| {
-            (0..main)
-                .rev()
-                .find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && !self.in_boiler_chrome(i))
+            (0..main).rev().find(|&i| {
+                dom.tag(i) == "h1" && self.text[i as usize] > 0 && !self.in_boiler_chrome(i)
+            })
         })
     }
 
@@ -342,7 +364,7 @@ impl<'d, 'a> Page<'d, 'a> {
             false
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
-        blocks.into_iter().filter(|b| keep_block(b)).collect()
+        blocks.into_iter().filter(keep_block).collect()
     }
 }
 
@@ -383,7 +405,10 @@ fn count_text(text: &str) -> (u32, u32) {
 fn title(dom: &Dom<'_>, headline: Option<u32>) -> Option<String> {
     let site_name = meta_content(dom, "og:site_name");
     let usable = |t: &str| {
-        !t.is_empty() && site_name.as_deref().is_none_or(|s| !s.eq_ignore_ascii_case(t))
+        !t.is_empty()
+            && site_name
+                .as_deref()
+                .is_none_or(|s| !s.eq_ignore_ascii_case(t))
     };
     if let Some(h) = headline {
         let text = normalize_space(&dom.text(h));
@@ -533,7 +558,9 @@ fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
             .flat_map(|v| v.split(|c: char| !c.is_alphanumeric()))
             .map(str::to_lowercase)
             .collect();
-        let authorish = words.iter().any(|w| w.starts_with("author") || w == "byline")
+        let authorish = words
+            .iter()
+            .any(|w| w.starts_with("author") || w == "byline")
             || element.attr("rel") == Some("author");
         if !authorish {
             continue;
@@ -553,7 +580,15 @@ fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
 
 fn strip_byline_label(text: &str) -> String {
     let lower = text.to_lowercase();
-    for label in ["publicerat av", "publicerad av", "skriven av", "skrivet av", "av:", "av ", "text:"] {
+    for label in [
+        "publicerat av",
+        "publicerad av",
+        "skriven av",
+        "skrivet av",
+        "av:",
+        "av ",
+        "text:",
+    ] {
         if lower.starts_with(label) {
             if let Some(rest) = text.get(label.len()..) {
                 return rest.trim().to_string();

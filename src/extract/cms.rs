@@ -97,9 +97,35 @@ const NEGATIVE_PREFIXES: &[&str] = &[
 
 /// Whole boilerplate class words.
 const NEGATIVE_WORDS: &[&str] = &[
-    "nav", "aside", "header", "meta", "date", "datum", "tags", "tag", "taglist", "tools", "some",
-    "ad", "ads", "puff", "search", "sok", "login", "sr", "prev", "next", "more", "rss", "links",
-    "lang", "languages", "cta", "alert", "dates", "signature",
+    "nav",
+    "aside",
+    "header",
+    "meta",
+    "date",
+    "datum",
+    "tags",
+    "tag",
+    "taglist",
+    "tools",
+    "some",
+    "ad",
+    "ads",
+    "puff",
+    "search",
+    "sok",
+    "login",
+    "sr",
+    "prev",
+    "next",
+    "more",
+    "rss",
+    "links",
+    "lang",
+    "languages",
+    "cta",
+    "alert",
+    "dates",
+    "signature",
 ];
 
 /// Endings of glued boilerplate class words (`vx-listdate`, `postmeta`,
@@ -152,7 +178,10 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     let mut hint = Hint::default();
     let mut negative_words = 0;
     let mut header_words = 0;
-    for attribute in [value.attr("class"), value.attr("id")].into_iter().flatten() {
+    for attribute in [value.attr("class"), value.attr("id")]
+        .into_iter()
+        .flatten()
+    {
         for word in attribute.split(|c: char| !c.is_alphanumeric()) {
             if word.is_empty() || word.len() > 40 {
                 continue;
@@ -187,8 +216,11 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     let tag_negative = matches!(tag, "nav" | "aside" | "footer" | "figcaption");
     let aria_hidden = value.attr("aria-hidden") == Some("true") || value.attr("hidden").is_some();
     hint.negative = negative_words > 0 || role_negative || tag_negative || aria_hidden;
-    hint.header_only =
-        hint.negative && negative_words == header_words && !role_negative && !tag_negative && !aria_hidden;
+    hint.header_only = hint.negative
+        && negative_words == header_words
+        && !role_negative
+        && !tag_negative
+        && !aria_hidden;
     if tag == "header" && !role_negative && !aria_hidden && negative_words == header_words {
         hint.negative = true;
         hint.header_only = true;
@@ -196,7 +228,10 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     if matches!(tag, "aside" | "nav") || matches!(role, "complementary" | "navigation") {
         hint.column = true;
     }
-    if matches!(tag, "main" | "article") || role == "main" || value.attr("itemprop") == Some("articleBody") {
+    if matches!(tag, "main" | "article")
+        || role == "main"
+        || value.attr("itemprop") == Some("articleBody")
+    {
         hint.positive = true;
     }
     hint
@@ -324,14 +359,22 @@ mod tests {
     #[test]
     fn hints_match_words_not_substrings() {
         check_hint(r#"<div class="vx-breadcrumbs__item"></div>"#, true, false);
-        check_hint(r#"<div class="sharedaddy sd-sharing-enabled"></div>"#, true, false);
+        check_hint(
+            r#"<div class="sharedaddy sd-sharing-enabled"></div>"#,
+            true,
+            false,
+        );
         check_hint(
             r#"<div class="field field--name-body field--label-hidden"></div>"#,
             false,
             true,
         );
         check_hint(r#"<p class="vx-listdate"></p>"#, true, false);
-        check_hint(r#"<div class="sv-text-portlet-content"></div>"#, false, true);
+        check_hint(
+            r#"<div class="sv-text-portlet-content"></div>"#,
+            false,
+            true,
+        );
         check_hint(r#"<p class="bildtext"></p>"#, true, false);
         check_hint(r#"<div class="headline"></div>"#, false, false);
         check_hint(r#"<aside></aside>"#, true, false);
@@ -356,7 +399,10 @@ mod tests {
         check_meta("Artikeln publicerades 5 november 2024 kl 9.42", true);
         check_meta("Foto: Anna Svensson", true);
         check_meta("Uppdaterad information om bygglov finns på sidan.", false);
-        check_meta("Den 4 oktober bjuder kommunen in till en upphandlingsdag.", false);
+        check_meta(
+            "Den 4 oktober bjuder kommunen in till en upphandlingsdag.",
+            false,
+        );
         check_meta("3 mars var det nätverksträff i Växjö kommunhus.", false);
     }
 
@@ -365,7 +411,11 @@ mod tests {
         assert!(is_widget_text("Skriv ut | Tipsa en vän | Dela på Facebook"));
         assert!(is_widget_text("Hittade du det du sökte?"));
         assert!(is_widget_text("Dela sidan"));
-        assert!(!is_widget_text("Dela gärna med dig av dina erfarenheter till oss."));
-        assert!(is_cookie_text("Vi använder kakor (cookies) för att webbplatsen ska fungera."));
+        assert!(!is_widget_text(
+            "Dela gärna med dig av dina erfarenheter till oss."
+        ));
+        assert!(is_cookie_text(
+            "Vi använder kakor (cookies) för att webbplatsen ska fungera."
+        ));
     }
 }

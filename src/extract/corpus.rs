@@ -23,7 +23,11 @@ fn corpus_dir() -> Option<PathBuf> {
 
 /// The file served for `path` in a state; `updates/` overrides `sites/`.
 fn read_page(dir: &Path, path: &str, updated: bool) -> String {
-    let path = path.split('?').next().unwrap_or(path).trim_start_matches('/');
+    let path = path
+        .split('?')
+        .next()
+        .unwrap_or(path)
+        .trim_start_matches('/');
     let mut relative = path.to_string();
     if relative.ends_with('/') || relative.is_empty() {
         relative.push_str("index.html");
@@ -37,7 +41,10 @@ fn read_page(dir: &Path, path: &str, updated: bool) -> String {
     let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => encoding_rs::WINDOWS_1252.decode(e.as_bytes()).0.into_owned(),
+        Err(e) => encoding_rs::WINDOWS_1252
+            .decode(e.as_bytes())
+            .0
+            .into_owned(),
     }
 }
 
@@ -55,7 +62,10 @@ fn token_f1(got: &str, want: &str) -> f64 {
             }
         }
     }
-    let (g, w) = (got.split_whitespace().count(), want.split_whitespace().count());
+    let (g, w) = (
+        got.split_whitespace().count(),
+        want.split_whitespace().count(),
+    );
     if g == 0 || w == 0 || common == 0 {
         return if g == w { 1.0 } else { 0.0 };
     }
@@ -117,7 +127,9 @@ fn corpus_articles() {
     }
     let min = f1s.iter().copied().fold(1.0, f64::min);
     let mean = f1s.iter().sum::<f64>() / f1s.len().max(1) as f64;
-    eprintln!("corpus articles: titles {titles}/{pages}, F1 min {min:.3} mean {mean:.4}, leaks {leaks}");
+    eprintln!(
+        "corpus articles: titles {titles}/{pages}, F1 min {min:.3} mean {mean:.4}, leaks {leaks}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -127,9 +139,18 @@ fn list_pages(dir: &Path) -> Vec<(String, Option<String>)> {
     let sources: toml::Value =
         toml::from_str(&std::fs::read_to_string(dir.join("sources.toml")).unwrap()).unwrap();
     let next: HashMap<&str, &str> = [
-        ("/upplandsvasby/naringsliv/nyheter/index.htm", "/upplandsvasby/naringsliv/nyheter/index2.htm"),
-        ("/vimmerby/kommunchefsbloggen/", "/vimmerby/kommunchefsbloggen/page/2/"),
-        ("/skelleftea/naringsliv/nyheter/", "/skelleftea/naringsliv/nyheter/sida-2/"),
+        (
+            "/upplandsvasby/naringsliv/nyheter/index.htm",
+            "/upplandsvasby/naringsliv/nyheter/index2.htm",
+        ),
+        (
+            "/vimmerby/kommunchefsbloggen/",
+            "/vimmerby/kommunchefsbloggen/page/2/",
+        ),
+        (
+            "/skelleftea/naringsliv/nyheter/",
+            "/skelleftea/naringsliv/nyheter/sida-2/",
+        ),
         ("/ljungby/nyheter/", "/ljungby/nyheter/sida/2/"),
     ]
     .into_iter()
@@ -239,7 +260,10 @@ fn corpus_speed() {
     for item in gold["initial"].as_array().unwrap() {
         for path in item["urls"].as_array().unwrap() {
             let path = path.as_str().unwrap();
-            pages.push((read_page(&dir, path, false), Url::parse(&format!("{HOST}{path}")).unwrap()));
+            pages.push((
+                read_page(&dir, path, false),
+                Url::parse(&format!("{HOST}{path}")).unwrap(),
+            ));
         }
     }
     let rounds = 50;

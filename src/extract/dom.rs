@@ -130,7 +130,9 @@ impl<'a> Dom<'a> {
     }
 
     pub fn attr(&self, index: u32, name: &str) -> Option<&'a str> {
-        self.nodes[index as usize].element.and_then(|e| e.attr(name))
+        self.nodes[index as usize]
+            .element
+            .and_then(|e| e.attr(name))
     }
 
     pub fn tag(&self, index: u32) -> &'a str {

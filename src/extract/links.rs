@@ -96,7 +96,8 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         for i in 0..n {
             let parent = dom.nodes[i].parent;
             let inherited = parent != NONE && boiler[parent as usize];
-            let own = hints[i].negative && !hints[i].header_only && (text[i] as f32) < 0.5 * page_text;
+            let own =
+                hints[i].negative && !hints[i].header_only && (text[i] as f32) < 0.5 * page_text;
             boiler[i] = inherited || own || hidden[i];
         }
         let mut analysis = ListAnalysis {
@@ -304,7 +305,10 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
     /// A link inside running text: its paragraph has much more text before it.
     fn in_prose(&self, link: u32) -> bool {
         let dom = self.dom;
-        let Some(block) = dom.ancestors(link).find(|&a| matches!(dom.tag(a), "p" | "td" | "li" | "div")) else {
+        let Some(block) = dom
+            .ancestors(link)
+            .find(|&a| matches!(dom.tag(a), "p" | "td" | "li" | "div"))
+        else {
             return false;
         };
         let before: u32 = (block..link)
@@ -329,7 +333,10 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         for tag in ["link", "a"] {
             for i in dom.elements_named(tag) {
                 let rel = dom.attr(i, "rel").unwrap_or("");
-                if !rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("next")) {
+                if !rel
+                    .split_ascii_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+                {
                     continue;
                 }
                 if let Some(url) = dom.attr(i, "href").and_then(|h| self.resolve(h)) {
@@ -358,7 +365,9 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
                 return Some(url);
             }
             if by_number.is_none()
-                && label.last().is_some_and(|t| t.trim() == (current + 1).to_string())
+                && label
+                    .last()
+                    .is_some_and(|t| t.trim() == (current + 1).to_string())
                 && (is_pagination_url(&url) || self.hints[i as usize].negative)
             {
                 by_number = Some(url);
@@ -408,22 +417,29 @@ fn list_root(page: &Url) -> String {
 
 fn strip_pagination(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
-    let ends_with_slash = path.ends_with('/');
+    let mut ends_with_slash = path.ends_with('/');
     if ends_with_slash {
         parts.pop();
     }
     if let Some(last) = parts.last() {
-        if last.chars().all(|c| c.is_ascii_digit()) && !last.is_empty() {
-            let previous = parts.get(parts.len().wrapping_sub(2)).copied().unwrap_or("");
+        if !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()) {
+            let previous = parts
+                .get(parts.len().wrapping_sub(2))
+                .copied()
+                .unwrap_or("");
             if matches!(previous, "page" | "sida" | "p") {
                 parts.truncate(parts.len() - 2);
+                ends_with_slash = true;
             }
         } else if is_page_segment(last) {
             parts.pop();
+            ends_with_slash = true;
         }
     }
     let mut out = parts.join("/");
-    out.push('/');
+    if ends_with_slash || out.is_empty() {
+        out.push('/');
+    }
     out
 }
 
@@ -446,7 +462,10 @@ fn is_page_segment(segment: &str) -> bool {
 /// `/sida/N/`, `/sida-N/`, `indexN.htm`.
 fn page_number(url: &Url) -> Option<u32> {
     for (key, value) in url.query_pairs() {
-        if matches!(key.as_ref(), "page" | "sida" | "paged" | "p" | "pg" | "pagenumber") {
+        if matches!(
+            key.as_ref(),
+            "page" | "sida" | "paged" | "p" | "pg" | "pagenumber"
+        ) {
             if let Ok(n) = value.parse() {
                 return Some(n);
             }
@@ -478,8 +497,7 @@ fn is_pagination_url(url: &Url) -> bool {
 
 /// Whether two URLs are pages of the same list.
 fn same_list(a: &Url, b: &Url) -> bool {
-    strip_pagination(a.path()) == strip_pagination(b.path())
-        || list_root(a) == list_root(b)
+    strip_pagination(a.path()) == strip_pagination(b.path()) || list_root(a) == list_root(b)
 }
 
 /// How much a URL looks like an article of this list: under the list's root,
@@ -510,7 +528,15 @@ fn is_next_label(label: &str) -> bool {
     symbol_only
         || matches!(
             trimmed.as_str(),
-            "nästa" | "nästa sida" | "next" | "next page" | "gå till nästa sida" | "visa fler" | "äldre nyheter" | "äldre inlägg" | "older posts"
+            "nästa"
+                | "nästa sida"
+                | "next"
+                | "next page"
+                | "gå till nästa sida"
+                | "visa fler"
+                | "äldre nyheter"
+                | "äldre inlägg"
+                | "older posts"
         )
 }
 
