@@ -45,7 +45,7 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     let base = base_url(&dom, url);
     let page = Page::analyse(&dom);
     let main = page.main_element().ok_or_else(no_article)?;
-    if page.is_list(main) {
+    if page.is_list(main, url) {
         return Err(no_article());
     }
     let headline = page.headline(main);
@@ -299,28 +299,88 @@ impl<'d, 'a> Page<'d, 'a> {
         best
     }
 
-    /// A page of teasers: several headings that are links, or mostly links.
-    fn is_list(&self, main: u32) -> bool {
+    /// A page of teasers rather than an article: the main element holds two
+    /// or more teasers (or one that is most of its text), or it is itself the
+    /// text of a teaser whose title link sits just outside it, or it is
+    /// mostly links.
+    fn is_list(&self, main: u32, page_url: &Url) -> bool {
         let dom = self.dom;
-        let end = dom.nodes[main as usize].end;
-        let mut teasers = 0;
-        let mut at = main;
+        let main_text = self.text[main as usize];
+        if main_text > 0 && self.link_density(main) > 0.5 {
+            return true;
+        }
+        let (count, teaser_text) = self.teasers(main, None, page_url);
+        if count >= 2 || (count == 1 && teaser_text * 10 >= main_text * 4) {
+            return true;
+        }
+        for ancestor in dom.ancestors(main).take(3) {
+            if self.text[ancestor as usize] > 2 * main_text + 300 {
+                break;
+            }
+            if self.teasers(ancestor, Some(main), page_url).0 > 0 {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Teaser links under `root` (outside `except`): a title link to another
+    /// page that is or sits in a sub-heading, or that opens its block (15+
+    /// characters) with teaser text after it. Returns their number and
+    /// the text of their blocks.
+    fn teasers(&self, root: u32, except: Option<u32>, page_url: &Url) -> (u32, u32) {
+        let dom = self.dom;
+        let end = dom.nodes[root as usize].end;
+        let (mut count, mut text) = (0, 0);
+        let mut at = root;
         while at <= end {
             let node = &dom.nodes[at as usize];
-            if self.boiler[at as usize] {
+            let skip = self.boiler[at as usize] || except.is_some_and(|e| e == at);
+            if skip {
                 at = node.end + 1;
                 continue;
             }
-            if heading_level(node.tag).is_some() && self.text[at as usize] > 0 {
-                let linked = self.link[at as usize] * 2 >= self.text[at as usize]
-                    || dom.ancestors(at).take(3).any(|a| dom.tag(a) == "a");
-                if linked {
-                    teasers += 1;
+            if node.tag == "a" && self.text[at as usize] >= 3 {
+                if let Some(block) = self.teaser_block(at, page_url) {
+                    count += 1;
+                    text += self.text[block as usize];
                 }
+                at = node.end + 1;
+                continue;
             }
             at += 1;
         }
-        teasers >= 3 || (self.text[main as usize] > 0 && self.link_density(main) > 0.5)
+        (count, text)
+    }
+
+    /// The block of a teaser title link, if `link` is one.
+    fn teaser_block(&self, link: u32, page_url: &Url) -> Option<u32> {
+        let dom = self.dom;
+        let href = dom.attr(link, "href")?;
+        let target = page_url.join(href.trim()).ok()?;
+        if target.path() == page_url.path() || target.scheme() != page_url.scheme() {
+            return None;
+        }
+        let in_heading = std::iter::once(link)
+            .chain(dom.ancestors(link).take(3))
+            .any(|a| matches!(heading_level(dom.tag(a)), Some(2..=6)));
+        let holds_heading = (link..=dom.nodes[link as usize].end)
+            .any(|d| matches!(heading_level(dom.tag(d)), Some(2..=6)));
+        let block = dom
+            .ancestors(link)
+            .find(|&a| is_block_tag(dom.tag(a)) && heading_level(dom.tag(a)).is_none())?;
+        if in_heading || holds_heading {
+            return Some(block);
+        }
+        if self.text[link as usize] < 15 {
+            return None;
+        }
+        let before: u32 = (block..link)
+            .filter(|&i| matches!(dom.nodes[i as usize].node, Node::Text(_)))
+            .map(|i| self.text[i as usize])
+            .sum();
+        let after = self.text[block as usize].saturating_sub(before + self.text[link as usize]);
+        (before == 0 && after >= 40).then_some(block)
     }
 
     /// The headline: the first `h1` in the main element, else the nearest
@@ -552,6 +612,19 @@ fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
         let Some(element) = dom.nodes[i as usize].element else {
             continue;
         };
+        // Cheap test first: most elements say nothing about authors.
+        let mentions = |v: Option<&str>| {
+            v.is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("author") || v.contains("byline")
+            })
+        };
+        if !mentions(element.attr("class"))
+            && !mentions(element.attr("id"))
+            && element.attr("rel") != Some("author")
+        {
+            continue;
+        }
         let words: Vec<String> = [element.attr("class"), element.attr("id")]
             .into_iter()
             .flatten()

@@ -247,6 +247,17 @@ fn corpus_lists() {
         }
     }
     eprintln!("corpus lists: exact {exact}/{total}");
+    // A list page is not an article.
+    for (path, _) in list_pages(&dir) {
+        let html = read_page(&dir, &path, false);
+        let url = Url::parse(&format!("{HOST}{path}")).unwrap();
+        if let Ok(article) = extract_article(&html, &url, Timestamp::UNIX_EPOCH) {
+            failures.push(format!(
+                "{path}: list page read as article {:?}",
+                article.title
+            ));
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
