@@ -300,3 +300,26 @@ fn corpus_speed() {
         extract.as_secs_f64() / parse.as_secs_f64()
     );
 }
+
+/// Pathological input in release mode: 100 000 nested elements.
+#[test]
+#[ignore]
+fn deep_nesting_speed() {
+    let depth = 100_000;
+    let html = format!(
+        "{}<p>Text.</p>{}",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let url = Url::parse(HOST).unwrap();
+    let start = Instant::now();
+    let _ = Html::parse_document(&html);
+    let parse = start.elapsed();
+    let start = Instant::now();
+    let _ = extract_article(&html, &url, Timestamp::UNIX_EPOCH);
+    let _ = links_from_list(&html, &url);
+    eprintln!(
+        "100k nesting: parse {parse:?}, extract+links {:?}",
+        start.elapsed()
+    );
+}
