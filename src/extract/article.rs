@@ -22,7 +22,10 @@ use url::Url;
 
 use super::cms::{hint, is_cookie_text, is_meta_line, is_widget_text, Hint};
 use super::date::{find_dates, DateContext};
-use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom, NONE};
+use super::dom::{
+    base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom,
+    NONE,
+};
 use super::html::{blocks_html, blocks_text, render_blocks, sanitize, Block};
 use super::Error;
 use crate::model::Article;
@@ -42,7 +45,7 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     let base = base_url(&dom, url);
     let page = Page::analyse(&dom);
     let main = page.main_element().ok_or_else(no_article)?;
-    if page.is_list(main) {
+    if page.is_list(main, url) {
         return Err(no_article());
     }
     let headline = page.headline(main);
@@ -110,7 +113,11 @@ impl<'d, 'a> Page<'d, 'a> {
             let node = &dom.nodes[i];
             let parent = node.parent;
             let parent_hidden = parent != NONE && hidden[parent as usize];
-            let parent_block = if parent == NONE { NONE } else { block_of[parent as usize] };
+            let parent_block = if parent == NONE {
+                NONE
+            } else {
+                block_of[parent as usize]
+            };
             let parent_link = parent != NONE && in_link[parent as usize];
             match node.node {
                 Node::Element(_) => {
@@ -122,7 +129,11 @@ impl<'d, 'a> Page<'d, 'a> {
                         hints[i] = hint(element);
                     }
                     hidden[i] = parent_hidden || is_invisible_tag(tag) || is_control_tag(tag);
-                    block_of[i] = if is_block_tag(tag) { i as u32 } else { parent_block };
+                    block_of[i] = if is_block_tag(tag) {
+                        i as u32
+                    } else {
+                        parent_block
+                    };
                     in_link[i] = parent_link || tag == "a";
                 }
                 Node::Text(t) if !parent_hidden => {
@@ -176,15 +187,17 @@ impl<'d, 'a> Page<'d, 'a> {
             }
             good[i] = chars;
             let block_score = 1.0 + own_commas[i] as f32 + (chars as f32 / 100.0).min(3.0);
-            let mut level = 0;
-            for ancestor in std::iter::once(i as u32).chain(dom.ancestors(i as u32)).take(5) {
+            for (level, ancestor) in std::iter::once(i as u32)
+                .chain(dom.ancestors(i as u32))
+                .take(5)
+                .enumerate()
+            {
                 let share = match level {
                     0 | 1 => 1.0,
                     2 => 0.5,
                     _ => 1.0 / (3.0 * level as f32),
                 };
                 score[ancestor as usize] += block_score * share;
-                level += 1;
             }
         }
         for i in (1..n).rev() {
@@ -223,7 +236,10 @@ impl<'d, 'a> Page<'d, 'a> {
         let mut best: Option<(u32, f32)> = None;
         for i in 0..self.dom.len() as u32 {
             let index = i as usize;
-            if self.score[index] <= 0.0 || self.boiler[index] || self.dom.nodes[index].element.is_none() {
+            if self.score[index] <= 0.0
+                || self.boiler[index]
+                || self.dom.nodes[index].element.is_none()
+            {
                 continue;
             }
             let hint = self.hints[index];
@@ -256,15 +272,20 @@ impl<'d, 'a> Page<'d, 'a> {
             if ancestor == self.body || matches!(dom.tag(ancestor), "html" | "body") {
                 break;
             }
-            if matches!(dom.tag(child), "td" | "th" | "tr" | "tbody" | "table" | "main")
-                || is_main_landmark(dom, child)
+            if matches!(
+                dom.tag(child),
+                "td" | "th" | "tr" | "tbody" | "table" | "main"
+            ) || is_main_landmark(dom, child)
             {
                 break;
             }
             if self.boiler[ancestor as usize] {
                 break;
             }
-            if dom.children(ancestor).any(|c| c != child && self.hints[c as usize].column) {
+            if dom
+                .children(ancestor)
+                .any(|c| c != child && self.hints[c as usize].column)
+            {
                 break;
             }
             if self.good[ancestor as usize] >= self.good[best as usize] + MIN_GROWTH_CHARS {
@@ -278,28 +299,88 @@ impl<'d, 'a> Page<'d, 'a> {
         best
     }
 
-    /// A page of teasers: several headings that are links, or mostly links.
-    fn is_list(&self, main: u32) -> bool {
+    /// A page of teasers rather than an article: the main element holds two
+    /// or more teasers (or one that is most of its text), or it is itself the
+    /// text of a teaser whose title link sits just outside it, or it is
+    /// mostly links.
+    fn is_list(&self, main: u32, page_url: &Url) -> bool {
         let dom = self.dom;
-        let end = dom.nodes[main as usize].end;
-        let mut teasers = 0;
-        let mut at = main;
+        let main_text = self.text[main as usize];
+        if main_text > 0 && self.link_density(main) > 0.5 {
+            return true;
+        }
+        let (count, teaser_text) = self.teasers(main, None, page_url);
+        if count >= 2 || (count == 1 && teaser_text * 10 >= main_text * 4) {
+            return true;
+        }
+        for ancestor in dom.ancestors(main).take(3) {
+            if self.text[ancestor as usize] > 2 * main_text + 300 {
+                break;
+            }
+            if self.teasers(ancestor, Some(main), page_url).0 > 0 {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Teaser links under `root` (outside `except`): a title link to another
+    /// page that is or sits in a sub-heading, or that opens its block (15+
+    /// characters) with teaser text after it. Returns their number and
+    /// the text of their blocks.
+    fn teasers(&self, root: u32, except: Option<u32>, page_url: &Url) -> (u32, u32) {
+        let dom = self.dom;
+        let end = dom.nodes[root as usize].end;
+        let (mut count, mut text) = (0, 0);
+        let mut at = root;
         while at <= end {
             let node = &dom.nodes[at as usize];
-            if self.boiler[at as usize] {
+            let skip = self.boiler[at as usize] || except.is_some_and(|e| e == at);
+            if skip {
                 at = node.end + 1;
                 continue;
             }
-            if heading_level(node.tag).is_some() && self.text[at as usize] > 0 {
-                let linked = self.link[at as usize] * 2 >= self.text[at as usize]
-                    || dom.ancestors(at).take(3).any(|a| dom.tag(a) == "a");
-                if linked {
-                    teasers += 1;
+            if node.tag == "a" && self.text[at as usize] >= 3 {
+                if let Some(block) = self.teaser_block(at, page_url) {
+                    count += 1;
+                    text += self.text[block as usize];
                 }
+                at = node.end + 1;
+                continue;
             }
             at += 1;
         }
-        teasers >= 3 || (self.text[main as usize] > 0 && self.link_density(main) > 0.5)
+        (count, text)
+    }
+
+    /// The block of a teaser title link, if `link` is one.
+    fn teaser_block(&self, link: u32, page_url: &Url) -> Option<u32> {
+        let dom = self.dom;
+        let href = dom.attr(link, "href")?;
+        let target = page_url.join(href.trim()).ok()?;
+        if target.path() == page_url.path() || target.scheme() != page_url.scheme() {
+            return None;
+        }
+        let in_heading = std::iter::once(link)
+            .chain(dom.ancestors(link).take(3))
+            .any(|a| matches!(heading_level(dom.tag(a)), Some(2..=6)));
+        let holds_heading = (link..=dom.nodes[link as usize].end)
+            .any(|d| matches!(heading_level(dom.tag(d)), Some(2..=6)));
+        let block = dom
+            .ancestors(link)
+            .find(|&a| is_block_tag(dom.tag(a)) && heading_level(dom.tag(a)).is_none())?;
+        if in_heading || holds_heading {
+            return Some(block);
+        }
+        if self.text[link as usize] < 15 {
+            return None;
+        }
+        let before: u32 = (block..link)
+            .filter(|&i| matches!(dom.nodes[i as usize].node, Node::Text(_)))
+            .map(|i| self.text[i as usize])
+            .sum();
+        let after = self.text[block as usize].saturating_sub(before + self.text[link as usize]);
+        (before == 0 && after >= 40).then_some(block)
     }
 
     /// The headline: the first `h1` in the main element, else the nearest
@@ -308,11 +389,12 @@ impl<'d, 'a> Page<'d, 'a> {
         let dom = self.dom;
         let usable = |i: u32| !self.boiler[i as usize] || self.hints[i as usize].header_only;
         let end = dom.nodes[main as usize].end;
-        let in_main = (main..=end).find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && usable(i));
+        let in_main =
+            (main..=end).find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && usable(i));
         in_main.or_else(|| {
-            (0..main)
-                .rev()
-                .find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && !self.in_boiler_chrome(i))
+            (0..main).rev().find(|&i| {
+                dom.tag(i) == "h1" && self.text[i as usize] > 0 && !self.in_boiler_chrome(i)
+            })
         })
     }
 
@@ -342,7 +424,7 @@ impl<'d, 'a> Page<'d, 'a> {
             false
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
-        blocks.into_iter().filter(|b| keep_block(b)).collect()
+        blocks.into_iter().filter(keep_block).collect()
     }
 }
 
@@ -383,7 +465,10 @@ fn count_text(text: &str) -> (u32, u32) {
 fn title(dom: &Dom<'_>, headline: Option<u32>) -> Option<String> {
     let site_name = meta_content(dom, "og:site_name");
     let usable = |t: &str| {
-        !t.is_empty() && site_name.as_deref().is_none_or(|s| !s.eq_ignore_ascii_case(t))
+        !t.is_empty()
+            && site_name
+                .as_deref()
+                .is_none_or(|s| !s.eq_ignore_ascii_case(t))
     };
     if let Some(h) = headline {
         let text = normalize_space(&dom.text(h));
@@ -441,14 +526,6 @@ fn meta_content(dom: &Dom<'_>, key: &str) -> Option<String> {
         let content = dom.attr(i, "content")?.trim();
         (!content.is_empty()).then(|| content.to_string())
     })
-}
-
-/// `<base href>` when present, else the page URL.
-fn base_url(dom: &Dom<'_>, url: &Url) -> Url {
-    dom.elements_named("base")
-        .find_map(|i| dom.attr(i, "href"))
-        .and_then(|href| url.join(href.trim()).ok())
-        .unwrap_or_else(|| url.clone())
 }
 
 /// `<link rel="canonical">`, only on the page's own host.
@@ -535,13 +612,28 @@ fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
         let Some(element) = dom.nodes[i as usize].element else {
             continue;
         };
+        // Cheap test first: most elements say nothing about authors.
+        let mentions = |v: Option<&str>| {
+            v.is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("author") || v.contains("byline")
+            })
+        };
+        if !mentions(element.attr("class"))
+            && !mentions(element.attr("id"))
+            && element.attr("rel") != Some("author")
+        {
+            continue;
+        }
         let words: Vec<String> = [element.attr("class"), element.attr("id")]
             .into_iter()
             .flatten()
             .flat_map(|v| v.split(|c: char| !c.is_alphanumeric()))
             .map(str::to_lowercase)
             .collect();
-        let authorish = words.iter().any(|w| w.starts_with("author") || w == "byline")
+        let authorish = words
+            .iter()
+            .any(|w| w.starts_with("author") || w == "byline")
             || element.attr("rel") == Some("author");
         if !authorish {
             continue;
@@ -561,7 +653,15 @@ fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
 
 fn strip_byline_label(text: &str) -> String {
     let lower = text.to_lowercase();
-    for label in ["publicerat av", "publicerad av", "skriven av", "skrivet av", "av:", "av ", "text:"] {
+    for label in [
+        "publicerat av",
+        "publicerad av",
+        "skriven av",
+        "skrivet av",
+        "av:",
+        "av ",
+        "text:",
+    ] {
         if lower.starts_with(label) {
             if let Some(rest) = text.get(label.len()..) {
                 return rest.trim().to_string();

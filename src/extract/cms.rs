@@ -7,6 +7,7 @@
 //! by arbitrary substring: `field--label-hidden` on a Drupal body must not
 //! read as "hidden".
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -97,9 +98,35 @@ const NEGATIVE_PREFIXES: &[&str] = &[
 
 /// Whole boilerplate class words.
 const NEGATIVE_WORDS: &[&str] = &[
-    "nav", "aside", "header", "meta", "date", "datum", "tags", "tag", "taglist", "tools", "some",
-    "ad", "ads", "puff", "search", "sok", "login", "sr", "prev", "next", "more", "rss", "links",
-    "lang", "languages", "cta", "alert", "dates", "signature",
+    "nav",
+    "aside",
+    "header",
+    "meta",
+    "date",
+    "datum",
+    "tags",
+    "tag",
+    "taglist",
+    "tools",
+    "some",
+    "ad",
+    "ads",
+    "puff",
+    "search",
+    "sok",
+    "login",
+    "sr",
+    "prev",
+    "next",
+    "more",
+    "rss",
+    "links",
+    "lang",
+    "languages",
+    "cta",
+    "alert",
+    "dates",
+    "signature",
 ];
 
 /// Endings of glued boilerplate class words (`vx-listdate`, `postmeta`,
@@ -145,38 +172,75 @@ pub struct Hint {
     pub column: bool,
 }
 
+/// Boilerplate prefixes bucketed by first letter, and the whole-word sets:
+/// this runs for every element of every page, so a word costs a hash lookup
+/// and a handful of prefix compares.
+struct HintTables {
+    prefixes: [Vec<&'static str>; 26],
+    negative: HashSet<&'static str>,
+    positive: HashSet<&'static str>,
+}
+
+static HINT_TABLES: LazyLock<HintTables> = LazyLock::new(|| {
+    let mut prefixes: [Vec<&'static str>; 26] = Default::default();
+    for prefix in NEGATIVE_PREFIXES {
+        let first = prefix.as_bytes()[0];
+        prefixes[(first - b'a') as usize].push(prefix);
+    }
+    HintTables {
+        prefixes,
+        negative: NEGATIVE_WORDS.iter().copied().collect(),
+        positive: POSITIVE_WORDS.iter().copied().collect(),
+    }
+});
+
+/// What one lower-case class word says.
+fn word_hint(word: &str, tables: &HintTables) -> (bool, bool, bool) {
+    let first = word.as_bytes()[0];
+    let prefixed = first.is_ascii_lowercase()
+        && tables.prefixes[(first - b'a') as usize]
+            .iter()
+            .any(|p| word.starts_with(p));
+    let negative = prefixed
+        || tables.negative.contains(word)
+        || NEGATIVE_SUFFIXES.iter().any(|s| word.ends_with(s));
+    let positive = tables.positive.contains(word);
+    let column = ["sidebar", "aside", "sidopanel", "complementary"]
+        .iter()
+        .any(|p| word.starts_with(p));
+    (negative, positive, column)
+}
+
 /// Classifies one element by tag, role, `class`, `id` and ARIA attributes.
 pub fn hint(element: ElementRef<'_>) -> Hint {
     let value = element.value();
     let tag = value.name();
     let mut hint = Hint::default();
-    let mut negative_words = 0;
-    let mut header_words = 0;
-    for attribute in [value.attr("class"), value.attr("id")].into_iter().flatten() {
-        for word in attribute.split(|c: char| !c.is_alphanumeric()) {
+    let mut negative_words = false;
+    let mut header_word = false;
+    let tables = &*HINT_TABLES;
+    let mut paging = false;
+    let mut buffer = String::new();
+    for attribute in [value.attr("class"), value.attr("id")]
+        .into_iter()
+        .flatten()
+    {
+        for word in attribute.split(|c: char| !c.is_ascii_alphanumeric()) {
             if word.is_empty() || word.len() > 40 {
                 continue;
             }
-            let bytes = word.as_bytes();
-            if word.eq_ignore_ascii_case("header") {
-                header_words += 1;
-                negative_words += 1;
-            } else if NEGATIVE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
-                || NEGATIVE_PREFIXES.iter().any(|p| starts_with_ci(bytes, p))
-                || NEGATIVE_SUFFIXES.iter().any(|s| ends_with_ci(bytes, s))
-            {
-                negative_words += 1;
+            buffer.clear();
+            buffer.push_str(word);
+            buffer.make_ascii_lowercase();
+            let (negative, positive, column) = word_hint(&buffer, tables);
+            if buffer == "header" {
+                header_word = true;
+            } else if negative {
+                negative_words = true;
             }
-            if POSITIVE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
-                hint.positive = true;
-            }
-            if starts_with_ci(bytes, "sidebar")
-                || starts_with_ci(bytes, "aside")
-                || starts_with_ci(bytes, "sidopanel")
-                || starts_with_ci(bytes, "complementary")
-            {
-                hint.column = true;
-            }
+            hint.positive |= positive;
+            hint.column |= column;
+            paging |= buffer.starts_with("pag");
         }
     }
     let role = value.attr("role").unwrap_or("");
@@ -186,29 +250,22 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     );
     let tag_negative = matches!(tag, "nav" | "aside" | "footer" | "figcaption");
     let aria_hidden = value.attr("aria-hidden") == Some("true") || value.attr("hidden").is_some();
-    hint.negative = negative_words > 0 || role_negative || tag_negative || aria_hidden;
-    hint.header_only =
-        hint.negative && negative_words == header_words && !role_negative && !tag_negative && !aria_hidden;
-    if tag == "header" && !role_negative && !aria_hidden && negative_words == header_words {
-        hint.negative = true;
-        hint.header_only = true;
-    }
+    let strong_negative = negative_words || role_negative || tag_negative || aria_hidden;
+    // A header (tag or class) may hold the ingress; the caller decides.
+    let header = header_word || tag == "header";
+    hint.negative = strong_negative || header;
+    hint.header_only = header && !strong_negative;
+    // Pagination sits beside a list's items, not beside the page's content.
     if matches!(tag, "aside" | "nav") || matches!(role, "complementary" | "navigation") {
-        hint.column = true;
+        hint.column |= !paging;
     }
-    if matches!(tag, "main" | "article") || role == "main" || value.attr("itemprop") == Some("articleBody") {
+    if matches!(tag, "main" | "article")
+        || role == "main"
+        || value.attr("itemprop") == Some("articleBody")
+    {
         hint.positive = true;
     }
     hint
-}
-
-fn starts_with_ci(word: &[u8], prefix: &str) -> bool {
-    word.len() >= prefix.len() && word[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
-}
-
-fn ends_with_ci(word: &[u8], suffix: &str) -> bool {
-    word.len() >= suffix.len()
-        && word[word.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 const MONTH: &str = r"(?:jan(?:uari)?|feb(?:ruari)?|mar(?:s)?|apr(?:il)?|maj|jun(?:i)?|jul(?:i)?|aug(?:usti)?|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
@@ -324,14 +381,22 @@ mod tests {
     #[test]
     fn hints_match_words_not_substrings() {
         check_hint(r#"<div class="vx-breadcrumbs__item"></div>"#, true, false);
-        check_hint(r#"<div class="sharedaddy sd-sharing-enabled"></div>"#, true, false);
+        check_hint(
+            r#"<div class="sharedaddy sd-sharing-enabled"></div>"#,
+            true,
+            false,
+        );
         check_hint(
             r#"<div class="field field--name-body field--label-hidden"></div>"#,
             false,
             true,
         );
         check_hint(r#"<p class="vx-listdate"></p>"#, true, false);
-        check_hint(r#"<div class="sv-text-portlet-content"></div>"#, false, true);
+        check_hint(
+            r#"<div class="sv-text-portlet-content"></div>"#,
+            false,
+            true,
+        );
         check_hint(r#"<p class="bildtext"></p>"#, true, false);
         check_hint(r#"<div class="headline"></div>"#, false, false);
         check_hint(r#"<aside></aside>"#, true, false);
@@ -356,7 +421,10 @@ mod tests {
         check_meta("Artikeln publicerades 5 november 2024 kl 9.42", true);
         check_meta("Foto: Anna Svensson", true);
         check_meta("Uppdaterad information om bygglov finns på sidan.", false);
-        check_meta("Den 4 oktober bjuder kommunen in till en upphandlingsdag.", false);
+        check_meta(
+            "Den 4 oktober bjuder kommunen in till en upphandlingsdag.",
+            false,
+        );
         check_meta("3 mars var det nätverksträff i Växjö kommunhus.", false);
     }
 
@@ -365,7 +433,11 @@ mod tests {
         assert!(is_widget_text("Skriv ut | Tipsa en vän | Dela på Facebook"));
         assert!(is_widget_text("Hittade du det du sökte?"));
         assert!(is_widget_text("Dela sidan"));
-        assert!(!is_widget_text("Dela gärna med dig av dina erfarenheter till oss."));
-        assert!(is_cookie_text("Vi använder kakor (cookies) för att webbplatsen ska fungera."));
+        assert!(!is_widget_text(
+            "Dela gärna med dig av dina erfarenheter till oss."
+        ));
+        assert!(is_cookie_text(
+            "Vi använder kakor (cookies) för att webbplatsen ska fungera."
+        ));
     }
 }

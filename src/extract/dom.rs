@@ -8,6 +8,7 @@
 //! stack or go quadratic.
 
 use scraper::{ElementRef, Html, Node};
+use url::Url;
 
 /// "No node" in the `u32` links of [`DomNode`].
 pub const NONE: u32 = u32::MAX;
@@ -129,7 +130,9 @@ impl<'a> Dom<'a> {
     }
 
     pub fn attr(&self, index: u32, name: &str) -> Option<&'a str> {
-        self.nodes[index as usize].element.and_then(|e| e.attr(name))
+        self.nodes[index as usize]
+            .element
+            .and_then(|e| e.attr(name))
     }
 
     pub fn tag(&self, index: u32) -> &'a str {
@@ -302,4 +305,12 @@ pub fn hint_words(element: ElementRef<'_>) -> Vec<String> {
         }
     }
     words
+}
+
+/// `<base href>` when present (resolved against the page), else the page URL.
+pub fn base_url(dom: &Dom<'_>, url: &Url) -> Url {
+    dom.elements_named("base")
+        .find_map(|i| dom.attr(i, "href"))
+        .and_then(|href| url.join(href.trim()).ok())
+        .unwrap_or_else(|| url.clone())
 }

@@ -132,7 +132,11 @@ pub fn blocks_html(blocks: &[Block]) -> String {
             _ => None,
         };
         if open_list.is_some() && open_list != ordered {
-            out.push_str(if open_list == Some(true) { "</ol>" } else { "</ul>" });
+            out.push_str(if open_list == Some(true) {
+                "</ol>"
+            } else {
+                "</ul>"
+            });
             open_list = None;
         }
         if let Some(ordered) = ordered {
@@ -150,7 +154,10 @@ pub fn blocks_html(blocks: &[Block]) -> String {
                 (format!("<h{level}>"), format!("</h{level}>"))
             }
             BlockKind::ListItem { .. } => ("<li>".to_string(), "</li>".to_string()),
-            BlockKind::Quote => ("<blockquote><p>".to_string(), "</p></blockquote>".to_string()),
+            BlockKind::Quote => (
+                "<blockquote><p>".to_string(),
+                "</p></blockquote>".to_string(),
+            ),
         };
         out.push_str(&open);
         out.push_str(&block.html);
@@ -537,7 +544,10 @@ mod tests {
 
     #[test]
     fn bare_text_between_blocks_is_a_paragraph() {
-        check_text("<div>Före<table><tr><td>Cell</td></tr></table>Efter</div>", "Före\n\nCell\n\nEfter");
+        check_text(
+            "<div>Före<table><tr><td>Cell</td></tr></table>Efter</div>",
+            "Före\n\nCell\n\nEfter",
+        );
     }
 
     #[test]

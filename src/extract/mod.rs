@@ -12,6 +12,8 @@
 pub mod article;
 pub mod charset;
 pub mod cms;
+#[cfg(test)]
+mod corpus;
 pub mod date;
 pub mod dom;
 pub mod feed;

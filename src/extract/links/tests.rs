@@ -1,0 +1,170 @@
+//! One hand-written list per CMS shape and per kind of non-article link.
+
+use super::*;
+
+const LIST: &str = "https://www.kommun.se/nyheter/";
+
+/// Checks the article links (paths with query) and the next page of a list.
+fn check(url: &str, html: &str, links: &[&str], next: Option<&str>) {
+    let list = links_from_list(html, &Url::parse(url).unwrap());
+    let got: Vec<String> = list
+        .links
+        .iter()
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        })
+        .collect();
+    assert_eq!(got, links);
+    assert_eq!(list.next_page.as_ref().map(|u| u.path()), next);
+}
+
+fn page(main: &str) -> String {
+    format!(
+        r#"<html><body><header><nav><a href="/">Start</a><a href="/kontakt/">Kontakt</a></nav></header>
+        <nav class="breadcrumb"><a href="/">Start</a></nav>
+        <main>{main}</main>
+        <aside class="sidebar"><h2>Senaste</h2><ul><li><a href="/nyheter/2020/gammal/">Gammal nyhet i sidopanelen</a></li></ul></aside>
+        <footer><a href="/om/">Om webbplatsen</a><a href="mailto:x@kommun.se">E-post</a></footer></body></html>"#
+    )
+}
+
+#[test]
+fn sitevision_archive_portlet() {
+    let items: String = ["a", "b", "c"]
+        .iter()
+        .map(|s| {
+            format!(
+                r#"<li class="sv-channel-item"><time datetime="2024-01-01">1 januari 2024</time>
+                <a href="/nyheter/2024-01-01-{s}.html?utm_source=x#top">Nyhetsrubrik {s} som är lång</a></li>"#
+            )
+        })
+        .collect();
+    check(
+        "https://www.kommun.se/nyheter.html",
+        &page(&format!(
+            r#"<h1>Nyheter</h1><p>Här finns nyheter. Se även <a href="/evenemang/">evenemang</a>.</p>
+            <div class="sv-archive-portlet"><ul class="sv-channel sv-defaultlist ">{items}</ul></div>"#
+        )),
+        &[
+            "/nyheter/2024-01-01-a.html?utm_source=x",
+            "/nyheter/2024-01-01-b.html?utm_source=x",
+            "/nyheter/2024-01-01-c.html?utm_source=x",
+        ],
+        None,
+    );
+}
+
+#[test]
+fn wordpress_posts_with_read_more_and_pagination() {
+    let post = |s: &str| {
+        format!(
+            r#"<article class="post-1{s} post"><header class="entry-header"><h2 class="entry-title"><a href="/nyheter/2019/10/{s}/">Inlägg {s} med rubrik</a></h2>
+            <div class="entry-meta"><time>18 oktober 2019</time></div></header>
+            <div class="entry-summary"><p>Sammanfattning av inlägget som är ganska lång […]</p>
+            <p><a class="more-link" href="/nyheter/2019/10/{s}/">Läs mer</a></p></div></article>"#
+        )
+    };
+    check(
+        LIST,
+        &page(&format!(
+            r#"{}{}<nav class="navigation pagination"><span class="current">1</span><a class="page-numbers" href="/nyheter/page/2/">2</a>
+            <a class="next page-numbers" href="/nyheter/page/2/">Nästa sida</a></nav>"#,
+            post("a"),
+            post("b")
+        )),
+        &["/nyheter/2019/10/a/", "/nyheter/2019/10/b/"],
+        Some("/nyheter/page/2/"),
+    );
+}
+
+#[test]
+fn card_links_wrapping_headings_and_hidden_next_label() {
+    let card = |s: &str| {
+        format!(
+            r#"<li class="card"><a class="card__link" href="/nyheter/{s}/"><h2>Kortrubrik {s} här</h2></a><p class="card__date">2 mars 2023</p><p>Ingress för kortet med lite text.</p></li>"#
+        )
+    };
+    check(
+        LIST,
+        &page(&format!(
+            r#"<ul class="news">{}{}</ul><ul class="pager"><li><a href="/nyheter/sida/2/" rel="next"><span class="visually-hidden">Nästa sida</span>››</a></li></ul>"#,
+            card("x"),
+            card("y")
+        )),
+        &["/nyheter/x/", "/nyheter/y/"],
+        Some("/nyheter/sida/2/"),
+    );
+}
+
+#[test]
+fn old_table_layout_with_relative_links_and_base() {
+    let html = r#"<html><head><base href="https://www.kommun.se/gamla/nyheter/"></head><body>
+        <table><tr><td class=toppmeny><a href="/index.htm">Startsida</a> | <a href="/kontakt.htm">Kontakt</a></td></tr>
+        <tr><td class=innehall><h1>Nyheter</h1>
+        <table class=nyhetslista><tr><td class=datum>2012-03-05</td><td><a href="2012/frukost.htm">Välkommen till företagsfrukost</a><br>Hur hittar ditt företag rätt medarbetare?</td></tr>
+        <tr><td class=datum>2012-02-14</td><td><a href="2012/policy.htm">Ny upphandlingspolicy antagen</a><br>Kommunfullmäktige har antagit en ny policy.</td></tr></table>
+        <p><a href="index2.htm">Nästa sida &raquo;</a></td></tr></table></body></html>"#;
+    check(
+        "https://www.kommun.se/gamla/nyheter/index.htm",
+        html,
+        &[
+            "/gamla/nyheter/2012/frukost.htm",
+            "/gamla/nyheter/2012/policy.htm",
+        ],
+        Some("/gamla/nyheter/index2.htm"),
+    );
+}
+
+#[test]
+fn next_page_by_number_and_no_links_on_empty_pages() {
+    let items: String = (1..=3)
+        .map(|n| format!(r#"<div class="row"><h3><a href="/nyheter/n{n}/">Rubrik nummer {n}</a></h3><span>1 jan 2024</span></div>"#))
+        .collect();
+    check(
+        "https://www.kommun.se/nyheter/?page=1",
+        &page(&format!(
+            r#"{items}<div class="paging"><a href="/nyheter/?page=2">2</a></div>"#
+        )),
+        &["/nyheter/n1/", "/nyheter/n2/", "/nyheter/n3/"],
+        Some("/nyheter/"),
+    );
+    check(LIST, "", &[], None);
+    check(
+        LIST,
+        "<html><body><a href='https://annan.se/x'>Extern länk till annan sajt</a></body></html>",
+        &[],
+        None,
+    );
+}
+
+#[test]
+fn helpers() {
+    assert_eq!(
+        list_root(&Url::parse("https://k.se/nyheter/sida/2/").unwrap()),
+        "/nyheter/"
+    );
+    assert_eq!(
+        list_root(&Url::parse("https://k.se/a/nyheter.html").unwrap()),
+        "/a/nyheter/"
+    );
+    assert_eq!(
+        list_root(&Url::parse("https://k.se/a/index2.htm").unwrap()),
+        "/a/"
+    );
+    assert_eq!(
+        page_number(&Url::parse("https://k.se/n/sida-3/").unwrap()),
+        Some(3)
+    );
+    assert_eq!(
+        page_number(&Url::parse("https://k.se/n/?paged=4").unwrap()),
+        Some(4)
+    );
+    assert_eq!(
+        page_number(&Url::parse("https://k.se/n/2024/x/").unwrap()),
+        None
+    );
+    assert!(is_next_label("Nästa sida »"));
+    assert!(is_next_label("›"));
+    assert!(!is_next_label("Nästa inlägg om något"));
+}
