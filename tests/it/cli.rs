@@ -15,13 +15,20 @@ const ONE_SOURCE: &str = "[[source]]\nname = \"Exempelby\"\nurl = \"http://127.0
 fn check_accepts_a_good_config() {
     let config = TestConfig::new(ONE_SOURCE, "");
     let out = config.muniflux(&["check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 sources"));
 }
 
 #[test]
 fn check_exits_2_naming_file_line_and_key() {
-    let config = TestConfig::new(&format!("{ONE_SOURCE}\n[[source]]\nname = \"Trasig\"\nurll = \"https://x.se/\"\n"), "");
+    let config = TestConfig::new(
+        &format!("{ONE_SOURCE}\n[[source]]\nname = \"Trasig\"\nurll = \"https://x.se/\"\n"),
+        "",
+    );
     let out = config.muniflux(&["check"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -32,7 +39,10 @@ fn check_exits_2_naming_file_line_and_key() {
     let out = config.muniflux(&["check"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("muniflux.toml:14") && err.contains("max_pages"), "{err}");
+    assert!(
+        err.contains("muniflux.toml:14") && err.contains("max_pages"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -51,16 +61,37 @@ fn poll_and_run_refuse_a_bad_config_with_exit_2() {
 #[test]
 fn extract_prints_the_article_as_json() {
     let file = fixtures().join("nyheter/ny-industripark.html");
-    let out = muniflux(&["extract", "--url", "https://exempelby.se/nyheter/ny-industripark.html", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = muniflux(&[
+        "extract",
+        "--url",
+        "https://exempelby.se/nyheter/ny-industripark.html",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["title"], "Ny industripark öppnar vid hamnen");
     assert_eq!(json["published"], "2024-05-14T10:30:00+02:00");
-    assert!(json["date_source"].as_str().unwrap().starts_with("label"), "{json}");
+    assert!(
+        json["date_source"].as_str().unwrap().starts_with("label"),
+        "{json}"
+    );
     let body = json["body"].as_str().unwrap();
     assert!(body.starts_with("Tolv företag flyttar in"), "{body}");
-    assert!(body.contains("\n\nNärhet till hamn och järnväg\n\n"), "{body}");
-    for boilerplate in ["kakor", "Dela på Facebook", "Storgatan", "Senast uppdaterad", "Publicerad"] {
+    assert!(
+        body.contains("\n\nNärhet till hamn och järnväg\n\n"),
+        "{body}"
+    );
+    for boilerplate in [
+        "kakor",
+        "Dela på Facebook",
+        "Storgatan",
+        "Senast uppdaterad",
+        "Publicerad",
+    ] {
         assert!(!body.contains(boilerplate), "{boilerplate} in {body}");
     }
     assert!(json["body_html"].as_str().unwrap().contains("<li>"));
@@ -93,25 +124,54 @@ fn extract_batch_answers_every_line() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["title"], "Välkommen på företagsfrukost i april");
     assert_eq!(lines[0]["published"], "2024-04-02");
-    assert_eq!(lines[0]["url"], "https://exempelby.se/nyheter/foretagsfrukost.html");
-    assert!(lines[1]["error"].as_str().unwrap().contains("/nonexistent/page.html"));
+    assert_eq!(
+        lines[0]["url"],
+        "https://exempelby.se/nyheter/foretagsfrukost.html"
+    );
+    assert!(lines[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("/nonexistent/page.html"));
     assert_eq!(lines[2]["error"], "no article found");
 }
 
 #[test]
 fn links_prints_absolute_article_links() {
     let file = fixtures().join("nyheter/index.html");
-    let out = muniflux(&["links", "--url", "https://exempelby.se/nyheter/", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = muniflux(&[
+        "links",
+        "--url",
+        "https://exempelby.se/nyheter/",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let links: Vec<&str> = json["links"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
+    let links: Vec<&str> = json["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
     assert_eq!(
         links,
         [
@@ -126,11 +186,21 @@ fn links_prints_absolute_article_links() {
 #[test]
 fn extract_and_links_fetch_urls_too() {
     let server = FileServer::start(&fixtures());
-    let out = muniflux(&["extract", &format!("{}/nyheter/ny-industripark.html", server.base)]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = muniflux(&[
+        "extract",
+        &format!("{}/nyheter/ny-industripark.html", server.base),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["title"], "Ny industripark öppnar vid hamnen");
     let out = muniflux(&["links", &format!("{}/nyheter/", server.base)]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["links"][0], format!("{}/nyheter/ny-industripark.html", server.base));
+    assert_eq!(
+        json["links"][0],
+        format!("{}/nyheter/ny-industripark.html", server.base)
+    );
 }

@@ -32,18 +32,29 @@ fn path_of(href: &str) -> String {
 /// Local Stockholm time as `YYYY-MM-DDTHH:MM`.
 fn local_minute(unix_seconds: i64) -> String {
     let ts = Timestamp::from_second(unix_seconds).unwrap();
-    ts.to_zoned(STOCKHOLM.clone()).strftime("%Y-%m-%dT%H:%M").to_string()
+    ts.to_zoned(STOCKHOLM.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 fn entries(feed: &feed_rs::model::Feed) -> Vec<Got> {
     feed.entries
         .iter()
         .map(|e| Got {
-            title: e.title.as_ref().map(|t| t.content.clone()).unwrap_or_default(),
+            title: e
+                .title
+                .as_ref()
+                .map(|t| t.content.clone())
+                .unwrap_or_default(),
             paths: e.links.iter().map(|l| path_of(&l.href)).collect(),
             published: e.published.map(|t| local_minute(t.timestamp())),
             updated: local_minute(e.updated.expect("every entry has updated").timestamp()),
-            body: text_of(e.content.as_ref().and_then(|c| c.body.as_deref()).unwrap_or("")),
+            body: text_of(
+                e.content
+                    .as_ref()
+                    .and_then(|c| c.body.as_deref())
+                    .unwrap_or(""),
+            ),
         })
         .collect()
 }
@@ -63,7 +74,12 @@ fn problems(gold: &[Value], got: &[Got]) -> Vec<String> {
     let mut matched: HashMap<usize, &str> = HashMap::new();
     for item in gold {
         let id = item["id"].as_str().unwrap();
-        let urls: Vec<&str> = item["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+        let urls: Vec<&str> = item["urls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap())
+            .collect();
         let hits: Vec<usize> = (0..got.len())
             .filter(|&i| got[i].paths.iter().any(|p| urls.contains(&p.as_str())))
             .collect();
@@ -106,8 +122,15 @@ fn problems(gold: &[Value], got: &[Got]) -> Vec<String> {
         }
     }
     if got.len() != gold.len() {
-        let extra: Vec<_> = (0..got.len()).filter(|i| !matched.contains_key(i)).map(|i| (&got[i].title, &got[i].paths)).collect();
-        problems.push(format!("{} entries, expected {}; unmatched: {extra:?}", got.len(), gold.len()));
+        let extra: Vec<_> = (0..got.len())
+            .filter(|i| !matched.contains_key(i))
+            .map(|i| (&got[i].title, &got[i].paths))
+            .collect();
+        problems.push(format!(
+            "{} entries, expected {}; unmatched: {extra:?}",
+            got.len(),
+            gold.len()
+        ));
     }
     problems
 }
@@ -118,23 +141,36 @@ fn corpus_polled_twice_matches_gold() {
         eprintln!("skipped: ../shared/corpus is not here");
         return;
     };
-    let gold: Value = serde_json::from_str(&std::fs::read_to_string(corpus.join("gold.json")).unwrap()).unwrap();
+    let gold: Value =
+        serde_json::from_str(&std::fs::read_to_string(corpus.join("gold.json")).unwrap()).unwrap();
     let sites = tempfile::tempdir().unwrap();
     copy_tree(&corpus.join("sites"), sites.path());
     let server = FileServer::start(sites.path());
-    let sources = std::fs::read_to_string(corpus.join("sources.toml")).unwrap().replace("{base}", &server.base);
+    let sources = std::fs::read_to_string(corpus.join("sources.toml"))
+        .unwrap()
+        .replace("{base}", &server.base);
     let config = TestConfig::new(&sources, "");
 
     config.poll();
     let (xml, feed) = config.export();
     let initial = problems(gold["initial"].as_array().unwrap(), &entries(&feed));
-    assert!(initial.is_empty(), "after the first poll:\n{}\n\nfeed:\n{xml}", initial.join("\n"));
+    assert!(
+        initial.is_empty(),
+        "after the first poll:\n{}\n\nfeed:\n{xml}",
+        initial.join("\n")
+    );
     let written = std::fs::read_to_string(config.dir.path().join("out/feed.atom")).unwrap();
-    assert_eq!(written, xml, "poll writes [feed] output, the same feed export prints");
+    assert_eq!(
+        written, xml,
+        "poll writes [feed] output, the same feed export prints"
+    );
 
     for path in gold["never_fetched"].as_array().unwrap() {
         let path = path.as_str().unwrap();
-        assert!(!server.requests().iter().any(|r| r.starts_with(path)), "{path} is disallowed by robots.txt but was requested");
+        assert!(
+            !server.requests().iter().any(|r| r.starts_with(path)),
+            "{path} is disallowed by robots.txt but was requested"
+        );
     }
 
     copy_tree(&corpus.join("updates"), sites.path());
@@ -144,11 +180,21 @@ fn corpus_polled_twice_matches_gold() {
     let after: Vec<String> = problems(gold["after_updates"].as_array().unwrap(), &got)
         .into_iter()
         // The correction of an already stored article is the dedup issue's.
-        .filter(|p| !p.starts_with("vaxjo-foretagsnatverk: updated") && !p.starts_with("vaxjo-foretagsnatverk: body"))
+        .filter(|p| {
+            !p.starts_with("vaxjo-foretagsnatverk: updated")
+                && !p.starts_with("vaxjo-foretagsnatverk: body")
+        })
         .collect();
-    assert!(after.is_empty(), "after updates:\n{}\n\nfeed:\n{xml}", after.join("\n"));
+    assert!(
+        after.is_empty(),
+        "after updates:\n{}\n\nfeed:\n{xml}",
+        after.join("\n")
+    );
     for path in gold["never_fetched"].as_array().unwrap() {
         let path = path.as_str().unwrap();
-        assert!(!server.requests().iter().any(|r| r.starts_with(path)), "{path} was requested");
+        assert!(
+            !server.requests().iter().any(|r| r.starts_with(path)),
+            "{path} was requested"
+        );
     }
 }

@@ -26,10 +26,16 @@ impl FileServer {
     /// so it works from sync tests too).
     pub fn start(root: &Path) -> FileServer {
         let log = Arc::new(Mutex::new(Vec::new()));
-        let state = Served { root: root.to_path_buf(), log: Arc::clone(&log) };
+        let state = Served {
+            root: root.to_path_buf(),
+            log: Arc::clone(&log),
+        };
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
                 tx.send(listener.local_addr().unwrap()).unwrap();
@@ -38,7 +44,10 @@ impl FileServer {
             });
         });
         let addr = rx.recv().unwrap();
-        FileServer { base: format!("http://{addr}"), log }
+        FileServer {
+            base: format!("http://{addr}"),
+            log,
+        }
     }
 
     /// Every path requested so far (with its query).
@@ -48,7 +57,10 @@ impl FileServer {
 }
 
 async fn serve_file(State(served): State<Served>, uri: Uri, headers: HeaderMap) -> Response<Body> {
-    let logged = uri.path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let logged = uri
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     served.log.lock().unwrap().push(logged);
     let path = uri.path();
     if path.contains("..") {
@@ -94,7 +106,10 @@ async fn serve_file(State(served): State<Served>, uri: Uri, headers: HeaderMap) 
 }
 
 fn status(code: StatusCode) -> Response<Body> {
-    Response::builder().status(code).body(Body::from(code.to_string())).unwrap()
+    Response::builder()
+        .status(code)
+        .body(Body::from(code.to_string()))
+        .unwrap()
 }
 
 fn httpdate(t: std::time::SystemTime) -> String {
@@ -163,7 +178,11 @@ impl TestConfig {
     /// Exports the feed and parses it.
     pub fn export(&self) -> (String, feed_rs::model::Feed) {
         let out = self.muniflux(&["export"]);
-        assert!(out.status.success(), "export failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "export failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let xml = String::from_utf8(out.stdout).unwrap();
         let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap();
         (xml, feed)
@@ -196,7 +215,10 @@ pub fn token_f1(got: &str, want: &str) -> f64 {
         m
     };
     let (g, w) = (count(got), count(want));
-    let common: i64 = g.iter().map(|(k, n)| (*n).min(*w.get(k).unwrap_or(&0))).sum();
+    let common: i64 = g
+        .iter()
+        .map(|(k, n)| (*n).min(*w.get(k).unwrap_or(&0)))
+        .sum();
     let (ng, nw): (i64, i64) = (g.values().sum(), w.values().sum());
     if common == 0 || ng == 0 || nw == 0 {
         return 0.0;
