@@ -132,9 +132,11 @@ impl App {
         };
         let entries: Vec<Entry> = articles.iter().map(entry_of).collect();
         let now = Timestamp::now();
-        let updated = entries.iter().map(|e| e.updated).max().unwrap_or(now);
         let body = export::render_atom(&meta, &entries, now);
-        Ok(RenderedFeed::new(body, updated))
+        Ok(RenderedFeed::new(
+            body,
+            last_change(&articles).unwrap_or(now),
+        ))
     }
 
     /// Renders the feed and writes `[feed] output` when configured.
@@ -150,6 +152,17 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// When the feed's content last changed: the latest time an article in it
+/// was stored or changed. It moves with every visible change (even a new
+/// article with an old date) and stays put across restarts, which makes it
+/// a sound `Last-Modified`.
+fn last_change(articles: &[StoredArticle]) -> Option<Timestamp> {
+    articles
+        .iter()
+        .map(|a| a.changed_at.max(a.first_seen_at))
+        .max()
 }
 
 /// Host and port: the unit of politeness.
@@ -193,9 +206,9 @@ pub fn entry_of(article: &StoredArticle) -> Entry {
             title: first
                 .map(|s| s.name.clone())
                 .unwrap_or_else(|| host_of(&article.url)),
-            updated: first
-                .and_then(|s| s.last_success_at)
-                .unwrap_or(article.first_seen_at),
+            // When the entry was taken from the source: stable, so an
+            // unchanged store renders a byte-identical feed (and ETag).
+            updated: article.first_seen_at,
         },
         content_html: article.body_html.clone(),
     }

@@ -22,23 +22,24 @@ pub struct RenderedFeed {
     pub body: Bytes,
     /// Quoted strong ETag derived from the body.
     pub etag: String,
-    /// The feed's `updated`, as an HTTP-date.
+    /// When the content last changed, as an HTTP-date.
     pub last_modified: String,
     last_modified_at: Timestamp,
 }
 
 impl RenderedFeed {
-    pub fn new(body: String, updated: Timestamp) -> RenderedFeed {
+    /// `changed` is when the feed's content last changed.
+    pub fn new(body: String, changed: Timestamp) -> RenderedFeed {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         body.hash(&mut hasher);
         let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
         // HTTP dates have whole seconds.
-        let updated = Timestamp::from_second(updated.as_second()).unwrap_or(updated);
+        let changed = Timestamp::from_second(changed.as_second()).unwrap_or(changed);
         RenderedFeed {
             body: Bytes::from(body),
             etag,
-            last_modified: http_date(updated),
-            last_modified_at: updated,
+            last_modified: http_date(changed),
+            last_modified_at: changed,
         }
     }
 }

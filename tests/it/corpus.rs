@@ -173,6 +173,12 @@ fn corpus_polled_twice_matches_gold() {
         );
     }
 
+    // A second poll with nothing changed adds nothing and changes no byte of
+    // the feed (so its ETag stays the same for subscribers).
+    config.poll();
+    let (again, _) = config.export();
+    assert_eq!(again, xml, "an unchanged poll changed the feed");
+
     copy_tree(&corpus.join("updates"), sites.path());
     config.poll();
     let (xml, feed) = config.export();
