@@ -37,6 +37,13 @@ fn article(u: &str, title: &str, body: &str, published: Option<PageDate>) -> Art
     }
 }
 
+/// Offers one article (stored under its own URL) to the store.
+fn add(store: &mut Store, source: SourceId, a: &Article) -> Upsert {
+    store
+        .upsert_article(source, a, &[a.url.clone()], None, now())
+        .unwrap()
+}
+
 fn store_with_sources() -> (Store, Vec<SourceRow>) {
     let mut store = Store::open_in_memory().unwrap();
     let rows = store
@@ -55,12 +62,8 @@ fn store_with_sources() -> (Store, Vec<SourceRow>) {
 fn same_url_is_one_article() {
     let (mut store, src) = store_with_sources();
     let a = article("https://a.se/n/1", "Nytt företag", BODY, None);
-    let first = store
-        .upsert_article(src[0].id, &a, &[url("https://a.se/n/1")], None, now())
-        .unwrap();
-    let again = store
-        .upsert_article(src[0].id, &a, &[url("https://a.se/n/1")], None, now())
-        .unwrap();
+    let first = add(&mut store, src[0].id, &a);
+    let again = add(&mut store, src[0].id, &a);
     assert!(first.is_new());
     assert_eq!(
         again,
@@ -89,12 +92,8 @@ fn cross_post_merges_keeps_coarser_date_and_lists_both_sources() {
         &format!("{BODY} Kontakt: Anna."),
         Some(day),
     );
-    store
-        .upsert_article(src[0].id, &a, &[url("https://a.se/n/guide")], None, now())
-        .unwrap();
-    let merged = store
-        .upsert_article(src[1].id, &b, &[url("https://b.se/n/guide")], None, now())
-        .unwrap();
+    add(&mut store, src[0].id, &a);
+    let merged = add(&mut store, src[1].id, &b);
     assert!(matches!(merged, Upsert::Merged(_)));
     let all = store.newest_articles(10).unwrap();
     assert_eq!(all.len(), 1);
@@ -115,24 +114,16 @@ fn same_generic_title_different_story_stays_apart() {
     let (mut store, src) = store_with_sources();
     let other = "Kommunfullmäktige har antagit en ny näringslivsstrategi för perioden 2021–2025 med \
         fyra fokusområden där kommunen ska göra extra insatser för företagsklimatet i hela kommunen.";
-    store
-        .upsert_article(
-            src[0].id,
-            &article("https://a.se/1", "Nyheter", BODY, None),
-            &[url("https://a.se/1")],
-            None,
-            now(),
-        )
-        .unwrap();
-    let second = store
-        .upsert_article(
-            src[1].id,
-            &article("https://b.se/2", "Nyheter", other, None),
-            &[url("https://b.se/2")],
-            None,
-            now(),
-        )
-        .unwrap();
+    add(
+        &mut store,
+        src[0].id,
+        &article("https://a.se/1", "Nyheter", BODY, None),
+    );
+    let second = add(
+        &mut store,
+        src[1].id,
+        &article("https://b.se/2", "Nyheter", other, None),
+    );
     assert!(second.is_new());
     assert_eq!(store.article_count().unwrap(), 2);
 }
@@ -142,33 +133,21 @@ fn newest_first_by_published_then_first_seen() {
     let (mut store, src) = store_with_sources();
     let old = PageDate::Day("2020-01-01".parse().unwrap());
     let mid = PageDate::Day("2024-01-01".parse().unwrap());
-    store
-        .upsert_article(
-            src[0].id,
-            &article("https://a.se/old", "Gammal", "gammal text", Some(old)),
-            &[url("https://a.se/old")],
-            None,
-            now(),
-        )
-        .unwrap();
-    store
-        .upsert_article(
-            src[0].id,
-            &article("https://a.se/undated", "Odaterad", "odaterad text", None),
-            &[url("https://a.se/undated")],
-            None,
-            now(),
-        )
-        .unwrap();
-    store
-        .upsert_article(
-            src[0].id,
-            &article("https://a.se/mid", "Mitt", "mitt text", Some(mid)),
-            &[url("https://a.se/mid")],
-            None,
-            now(),
-        )
-        .unwrap();
+    add(
+        &mut store,
+        src[0].id,
+        &article("https://a.se/old", "Gammal", "gammal text", Some(old)),
+    );
+    add(
+        &mut store,
+        src[0].id,
+        &article("https://a.se/undated", "Odaterad", "odaterad text", None),
+    );
+    add(
+        &mut store,
+        src[0].id,
+        &article("https://a.se/mid", "Mitt", "mitt text", Some(mid)),
+    );
     let titles: Vec<_> = store
         .newest_articles(10)
         .unwrap()
@@ -182,15 +161,11 @@ fn newest_first_by_published_then_first_seen() {
 #[test]
 fn removed_sources_become_inactive_and_keep_articles() {
     let (mut store, src) = store_with_sources();
-    store
-        .upsert_article(
-            src[1].id,
-            &article("https://b.se/x", "X", BODY, None),
-            &[url("https://b.se/x")],
-            None,
-            now(),
-        )
-        .unwrap();
+    add(
+        &mut store,
+        src[1].id,
+        &article("https://b.se/x", "X", BODY, None),
+    );
     let active = store
         .sync_sources(&[source("https://a.se/list", &["a"])], now())
         .unwrap();
@@ -255,15 +230,11 @@ fn reopening_a_file_keeps_everything() {
         let src = store
             .sync_sources(&[source("https://a.se/list", &["a"])], now())
             .unwrap();
-        store
-            .upsert_article(
-                src[0].id,
-                &article("https://a.se/x", "X", BODY, None),
-                &[url("https://a.se/x")],
-                None,
-                now(),
-            )
-            .unwrap();
+        add(
+            &mut store,
+            src[0].id,
+            &article("https://a.se/x", "X", BODY, None),
+        );
     }
     let store = Store::open(&path).unwrap();
     let all = store.newest_articles(5).unwrap();

@@ -9,6 +9,17 @@ fn fixtures() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site")
 }
 
+/// Runs muniflux, asserts it succeeded and parses its JSON output.
+fn json_of(args: &[&str]) -> Value {
+    let out = muniflux(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 const ONE_SOURCE: &str = "[[source]]\nname = \"Exempelby\"\nurl = \"http://127.0.0.1:9/nyheter/\"\ntags = [\"exempelby\"]\n";
 
 #[test]
@@ -61,18 +72,12 @@ fn poll_and_run_refuse_a_bad_config_with_exit_2() {
 #[test]
 fn extract_prints_the_article_as_json() {
     let file = fixtures().join("nyheter/ny-industripark.html");
-    let out = muniflux(&[
+    let json = json_of(&[
         "extract",
         "--url",
         "https://exempelby.se/nyheter/ny-industripark.html",
         file.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["title"], "Ny industripark öppnar vid hamnen");
     assert_eq!(json["published"], "2024-05-14T10:30:00+02:00");
     assert!(
@@ -154,18 +159,12 @@ fn extract_batch_answers_every_line() {
 #[test]
 fn links_prints_absolute_article_links() {
     let file = fixtures().join("nyheter/index.html");
-    let out = muniflux(&[
+    let json = json_of(&[
         "links",
         "--url",
         "https://exempelby.se/nyheter/",
         file.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let links: Vec<&str> = json["links"]
         .as_array()
         .unwrap()
@@ -186,16 +185,10 @@ fn links_prints_absolute_article_links() {
 #[test]
 fn extract_and_links_fetch_urls_too() {
     let server = FileServer::start(&fixtures());
-    let out = muniflux(&[
+    let json = json_of(&[
         "extract",
         &format!("{}/nyheter/ny-industripark.html", server.base),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["title"], "Ny industripark öppnar vid hamnen");
     let out = muniflux(&["links", &format!("{}/nyheter/", server.base)]);
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
