@@ -44,8 +44,8 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     let dom = Dom::new(&doc);
     let base = base_url(&dom, url);
     let page = Page::analyse(&dom);
-    let main = page.main_element().ok_or_else(no_article)?;
-    if page.is_list(main, url) {
+    let (main, side) = page.main_element().ok_or_else(no_article)?;
+    if page.is_list(main, &side, url) {
         return Err(no_article());
     }
     let headline = page.headline(main);
@@ -53,7 +53,7 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     if looks_like_error_page(&title) {
         return Err(no_article());
     }
-    let blocks = page.body_blocks(main, headline, &title, &base);
+    let blocks = page.body_blocks(main, &side, headline, &title, &base);
     let body_text = blocks_text(&blocks);
     if body_text.chars().count() < MIN_BODY_CHARS {
         return Err(no_article());
@@ -226,8 +226,9 @@ impl<'d, 'a> Page<'d, 'a> {
         self.link[i as usize] as f32 / text as f32
     }
 
-    /// The best candidate, grown to the whole article column.
-    fn main_element(&self) -> Option<u32> {
+    /// The best candidate, grown to the whole article column, and the side
+    /// columns inside it that are not the article's.
+    fn main_element(&self) -> Option<(u32, Vec<u32>)> {
         let candidate = self.best_candidate()?;
         Some(self.grow(candidate))
     }
@@ -260,10 +261,19 @@ impl<'d, 'a> Page<'d, 'a> {
 
     /// Climbs from the candidate to the highest ancestor that adds good text,
     /// stopping at a page column boundary, at `<body>`, or above `<main>`.
-    fn grow(&self, candidate: u32) -> u32 {
+    ///
+    /// A layout grid column beside the article's own grid column (Bootstrap
+    /// `col-lg-4` next to `col-lg-8`, Sitevision `sv-column-4` next to
+    /// `sv-column-8`) with less good text is a side column ("Fler nyheter",
+    /// contacts): growing passes it, but it is left out of the article.
+    fn grow(&self, candidate: u32) -> (u32, Vec<u32>) {
         let dom = self.dom;
         let mut best = candidate;
+        let mut best_good = self.good[candidate as usize];
         let mut child = candidate;
+        let mut side: Vec<u32> = Vec::new();
+        let mut side_good = 0u32;
+        let mut best_side = 0usize;
         let inside_main = dom
             .ancestors(candidate)
             .chain(std::iter::once(candidate))
@@ -288,36 +298,57 @@ impl<'d, 'a> Page<'d, 'a> {
             {
                 break;
             }
-            if self.good[ancestor as usize] >= self.good[best as usize] + MIN_GROWTH_CHARS {
+            if self.hints[child as usize].grid {
+                let own = self.good[child as usize].saturating_sub(side_good);
+                for sibling in dom.children(ancestor) {
+                    if sibling != child
+                        && self.hints[sibling as usize].grid
+                        && self.good[sibling as usize] < own
+                    {
+                        side.push(sibling);
+                        side_good += self.good[sibling as usize];
+                    }
+                }
+            }
+            let good = self.good[ancestor as usize].saturating_sub(side_good);
+            if good >= best_good + MIN_GROWTH_CHARS {
                 best = ancestor;
+                best_good = good;
+                best_side = side.len();
             }
             child = ancestor;
             if inside_main && is_main_landmark(dom, ancestor) {
                 break;
             }
         }
-        best
+        side.truncate(best_side);
+        (best, side)
     }
 
     /// A page of teasers rather than an article: the main element holds two
     /// or more teasers (or one that is most of its text), or it is itself the
     /// text of a teaser whose title link sits just outside it, or it is
     /// mostly links.
-    fn is_list(&self, main: u32, page_url: &Url) -> bool {
+    fn is_list(&self, main: u32, side: &[u32], page_url: &Url) -> bool {
         let dom = self.dom;
-        let main_text = self.text[main as usize];
-        if main_text > 0 && self.link_density(main) > 0.5 {
+        let side_text: u32 = side.iter().map(|&c| self.text[c as usize]).sum();
+        let side_link: u32 = side.iter().map(|&c| self.link[c as usize]).sum();
+        let main_text = self.text[main as usize].saturating_sub(side_text);
+        let main_link = self.link[main as usize].saturating_sub(side_link);
+        if main_text > 0 && main_link as f32 > 0.5 * main_text as f32 {
             return true;
         }
-        let (count, teaser_text) = self.teasers(main, None, page_url);
+        let (count, teaser_text) = self.teasers(main, side, page_url);
         if count >= 2 || (count == 1 && teaser_text * 10 >= main_text * 4) {
             return true;
         }
+        let mut except = side.to_vec();
+        except.push(main);
         for ancestor in dom.ancestors(main).take(3) {
             if self.text[ancestor as usize] > 2 * main_text + 300 {
                 break;
             }
-            if self.teasers(ancestor, Some(main), page_url).0 > 0 {
+            if self.teasers(ancestor, &except, page_url).0 > 0 {
                 return true;
             }
         }
@@ -328,14 +359,14 @@ impl<'d, 'a> Page<'d, 'a> {
     /// page that is or sits in a sub-heading, or that opens its block (15+
     /// characters) with teaser text after it. Returns their number and
     /// the text of their blocks.
-    fn teasers(&self, root: u32, except: Option<u32>, page_url: &Url) -> (u32, u32) {
+    fn teasers(&self, root: u32, except: &[u32], page_url: &Url) -> (u32, u32) {
         let dom = self.dom;
         let end = dom.nodes[root as usize].end;
         let (mut count, mut text) = (0, 0);
         let mut at = root;
         while at <= end {
             let node = &dom.nodes[at as usize];
-            let skip = self.boiler[at as usize] || except.is_some_and(|e| e == at);
+            let skip = self.boiler[at as usize] || except.contains(&at);
             if skip {
                 at = node.end + 1;
                 continue;
@@ -406,11 +437,18 @@ impl<'d, 'a> Page<'d, 'a> {
     }
 
     /// Renders the main element without chrome, headline and metadata lines.
-    fn body_blocks(&self, main: u32, headline: Option<u32>, title: &str, base: &Url) -> Vec<Block> {
+    fn body_blocks(
+        &self,
+        main: u32,
+        side: &[u32],
+        headline: Option<u32>,
+        title: &str,
+        base: &Url,
+    ) -> Vec<Block> {
         let dom = self.dom;
         let main_text = self.text[main as usize] as f32;
         let mut skip = |i: u32| {
-            if Some(i) == headline {
+            if Some(i) == headline || side.contains(&i) {
                 return true;
             }
             let hint = self.hints[i as usize];
