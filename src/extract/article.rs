@@ -34,6 +34,10 @@ use crate::model::Article;
 const MIN_BODY_CHARS: usize = 80;
 /// A block needs this much text to count as content.
 const MIN_BLOCK_CHARS: u32 = 25;
+/// A page with less body text than this and headed links to several other
+/// pages in its main element is a navigation page ("Bygga, bo och miljö":
+/// an ingress, then link cards), not an article.
+const MAX_NAVIGATION_BODY_CHARS: usize = 300;
 /// Growing the main element must add at least this much good text.
 const MIN_GROWTH_CHARS: u32 = MIN_BLOCK_CHARS;
 
@@ -55,7 +59,10 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     }
     let blocks = page.body_blocks(main, &side, headline, &title, &base);
     let body_text = blocks_text(&blocks);
-    if body_text.chars().count() < MIN_BODY_CHARS {
+    let body_chars = body_text.chars().count();
+    if body_chars < MIN_BODY_CHARS
+        || (body_chars < MAX_NAVIGATION_BODY_CHARS && page.is_navigation(main, &side, url, body_chars))
+    {
         return Err(no_article());
     }
     let dates = find_dates(&DateContext {
@@ -227,7 +234,7 @@ impl<'d, 'a> Page<'d, 'a> {
     }
 
     /// The best candidate, grown to the whole article column, and the side
-    /// columns inside it that are not the article's.
+    /// columns beside the article's column (inside the result or around it).
     fn main_element(&self) -> Option<(u32, Vec<u32>)> {
         let candidate = self.best_candidate()?;
         Some(self.grow(candidate))
@@ -273,7 +280,6 @@ impl<'d, 'a> Page<'d, 'a> {
         let mut child = candidate;
         let mut side: Vec<u32> = Vec::new();
         let mut side_good = 0u32;
-        let mut best_side = 0usize;
         let inside_main = dom
             .ancestors(candidate)
             .chain(std::iter::once(candidate))
@@ -314,14 +320,14 @@ impl<'d, 'a> Page<'d, 'a> {
             if good >= best_good + MIN_GROWTH_CHARS {
                 best = ancestor;
                 best_good = good;
-                best_side = side.len();
             }
             child = ancestor;
             if inside_main && is_main_landmark(dom, ancestor) {
                 break;
             }
         }
-        side.truncate(best_side);
+        // Side columns above the article stay listed: teasers in them are
+        // not the article's (see `is_list`).
         (best, side)
     }
 
@@ -331,8 +337,9 @@ impl<'d, 'a> Page<'d, 'a> {
     /// mostly links.
     fn is_list(&self, main: u32, side: &[u32], page_url: &Url) -> bool {
         let dom = self.dom;
-        let side_text: u32 = side.iter().map(|&c| self.text[c as usize]).sum();
-        let side_link: u32 = side.iter().map(|&c| self.link[c as usize]).sum();
+        let inside = || side.iter().filter(|&&c| dom.contains(main, c));
+        let side_text: u32 = inside().map(|&c| self.text[c as usize]).sum();
+        let side_link: u32 = inside().map(|&c| self.link[c as usize]).sum();
         let main_text = self.text[main as usize].saturating_sub(side_text);
         let main_link = self.link[main as usize].saturating_sub(side_link);
         if main_text > 0 && main_link as f32 > 0.5 * main_text as f32 {
@@ -382,6 +389,40 @@ impl<'d, 'a> Page<'d, 'a> {
             at += 1;
         }
         (count, text)
+    }
+
+    /// Whether the main element holds three or more headed links to other
+    /// pages (link cards of a navigation page), boilerplate-looking or not
+    /// (`nav-card`), with more link text than the body has.
+    fn is_navigation(&self, main: u32, side: &[u32], page_url: &Url, body_chars: usize) -> bool {
+        let dom = self.dom;
+        let end = dom.nodes[main as usize].end;
+        let mut headed = 0;
+        let mut at = main;
+        while at <= end {
+            let node = &dom.nodes[at as usize];
+            if side.contains(&at) {
+                at = node.end + 1;
+                continue;
+            }
+            if node.tag == "a" {
+                let other_page = dom
+                    .attr(at, "href")
+                    .and_then(|href| page_url.join(href.trim()).ok())
+                    .is_some_and(|target| target.path() != page_url.path());
+                let headed_link = std::iter::once(at)
+                    .chain(dom.ancestors(at).take(2))
+                    .any(|a| matches!(heading_level(dom.tag(a)), Some(2..=6)))
+                    || (at..=node.end).any(|d| matches!(heading_level(dom.tag(d)), Some(2..=6)));
+                if other_page && headed_link {
+                    headed += 1;
+                }
+                at = node.end + 1;
+                continue;
+            }
+            at += 1;
+        }
+        headed >= 3 && self.link[main as usize] as usize > body_chars
     }
 
     /// The block of a teaser title link, if `link` is one.
