@@ -48,7 +48,11 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     let dom = Dom::new(&doc);
     let base = base_url(&dom, url);
     let page = Page::analyse(&dom);
-    let (main, side) = page.main_element().ok_or_else(no_article)?;
+    let (main, mut side) = page.main_element().ok_or_else(no_article)?;
+    let canonical = canonical(&dom, url);
+    if let Some(widget) = page.more_news_widget(main, url, canonical.as_ref()) {
+        side.push(widget);
+    }
     if page.is_list(main, &side, url) {
         return Err(no_article());
     }
@@ -74,7 +78,7 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     });
     Ok(Article {
         url: url.clone(),
-        canonical: canonical(&dom, url),
+        canonical,
         title,
         published: dates.published,
         updated: dates.updated,
@@ -410,11 +414,7 @@ impl<'d, 'a> Page<'d, 'a> {
                     .attr(at, "href")
                     .and_then(|href| page_url.join(href.trim()).ok())
                     .is_some_and(|target| target.path() != page_url.path());
-                let headed_link = std::iter::once(at)
-                    .chain(dom.ancestors(at).take(2))
-                    .any(|a| matches!(heading_level(dom.tag(a)), Some(2..=6)))
-                    || (at..=node.end).any(|d| matches!(heading_level(dom.tag(d)), Some(2..=6)));
-                if other_page && headed_link {
+                if other_page && self.is_headed_link(at) {
                     headed += 1;
                 }
                 at = node.end + 1;
@@ -423,6 +423,68 @@ impl<'d, 'a> Page<'d, 'a> {
             at += 1;
         }
         headed >= 3 && self.link[main as usize] as usize > body_chars
+    }
+
+    /// A "more news" block inside the article column: the smallest element
+    /// (below `main`) around a headed link to this very page (the article's
+    /// own title repeated, as Sitevision news templates do) that also holds
+    /// two headed links to other pages. A news list never links to itself as
+    /// one of its items, so such a block is a widget, not a list page.
+    fn more_news_widget(&self, main: u32, page_url: &Url, canonical: Option<&Url>) -> Option<u32> {
+        let dom = self.dom;
+        let end = dom.nodes[main as usize].end;
+        let is_self = |target: &Url| {
+            target.path() == page_url.path() || canonical.is_some_and(|c| c.path() == target.path())
+        };
+        let self_link = (main..=end).find(|&i| {
+            dom.tag(i) == "a"
+                && self.is_headed_link(i)
+                && dom
+                    .attr(i, "href")
+                    .and_then(|href| page_url.join(href.trim()).ok())
+                    .is_some_and(|target| is_self(&target))
+        })?;
+        for ancestor in dom.ancestors(self_link).take(6) {
+            if ancestor == main {
+                break;
+            }
+            let others = (ancestor..=dom.nodes[ancestor as usize].end)
+                .filter(|&i| {
+                    dom.tag(i) == "a"
+                        && self.is_headed_link(i)
+                        && dom
+                            .attr(i, "href")
+                            .and_then(|href| page_url.join(href.trim()).ok())
+                            .is_some_and(|target| !is_self(&target))
+                })
+                .count();
+            if others >= 2 {
+                // Take in the block's own heading ("Fler nyheter") and "all
+                // news" link: parents that add no good text and little text.
+                let mut widget = ancestor;
+                while let Some(parent) = dom.ancestors(widget).next().filter(|&p| p != main) {
+                    let (p, w) = (parent as usize, widget as usize);
+                    if self.good[p] > self.good[w] || self.text[p] > self.text[w] + 60 {
+                        break;
+                    }
+                    widget = parent;
+                }
+                // The article must still be there without the widget.
+                let rest = self.good[main as usize].saturating_sub(self.good[widget as usize]);
+                return (rest as usize >= MIN_BODY_CHARS).then_some(widget);
+            }
+        }
+        None
+    }
+
+    /// A link in a sub-heading, or holding one.
+    fn is_headed_link(&self, link: u32) -> bool {
+        let dom = self.dom;
+        std::iter::once(link)
+            .chain(dom.ancestors(link).take(2))
+            .any(|a| matches!(heading_level(dom.tag(a)), Some(2..=6)))
+            || (link..=dom.nodes[link as usize].end)
+                .any(|d| matches!(heading_level(dom.tag(d)), Some(2..=6)))
     }
 
     /// The block of a teaser title link, if `link` is one.
