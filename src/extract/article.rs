@@ -65,7 +65,8 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     let body_text = blocks_text(&blocks);
     let body_chars = body_text.chars().count();
     if body_chars < MIN_BODY_CHARS
-        || (body_chars < MAX_NAVIGATION_BODY_CHARS && page.is_navigation(main, &side, url, body_chars))
+        || (body_chars < MAX_NAVIGATION_BODY_CHARS
+            && page.is_navigation(main, &side, url, body_chars))
     {
         return Err(no_article());
     }

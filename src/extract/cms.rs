@@ -433,6 +433,40 @@ mod tests {
         check_hint(r#"<div role="navigation"></div>"#, true, false);
     }
 
+    fn first_hint(html: &str) -> Hint {
+        let doc = Html::parse_fragment(html);
+        let element = doc
+            .root_element()
+            .child_elements()
+            .next()
+            .expect("an element");
+        hint(element)
+    }
+
+    #[test]
+    fn grid_columns_and_search_results() {
+        for column in [
+            r#"<div class="col-lg-4"></div>"#,
+            r#"<div class="col"></div>"#,
+            r#"<div class="sv-layout sv-column-8"></div>"#,
+            r#"<div class="o-grid-4@md"></div>"#,
+            r#"<div class="medium-8 cell"></div>"#,
+        ] {
+            assert!(first_hint(column).grid, "{column}");
+        }
+        for other in [
+            r#"<div class="o-grid"></div>"#,
+            r#"<div class="row"></div>"#,
+            r#"<div class="collection"></div>"#,
+            r#"<div id="col-4"></div>"#,
+        ] {
+            assert!(!first_hint(other).grid, "{other}");
+        }
+        assert!(!first_hint(r#"<div class="search-result" id="results"></div>"#).negative);
+        assert!(first_hint(r#"<div class="search"></div>"#).negative);
+        assert!(first_hint(r#"<form class="site-search"></form>"#).negative);
+    }
+
     fn check_meta(line: &str, expected: bool) {
         assert_eq!(is_meta_line(line), expected, "{line}");
     }

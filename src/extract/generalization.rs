@@ -123,10 +123,7 @@ fn check_fixture(name: &str, html: &str, spec: &Value) -> Vec<String> {
                 problems.push(format!("body F1 {f1:.3}"));
             }
             if !problems.is_empty() {
-                problems.push(format!(
-                    "body:\n{}\n  want:\n{want}",
-                    article.body_text
-                ));
+                problems.push(format!("body:\n{}\n  want:\n{want}", article.body_text));
             }
         }
         "list" => {
@@ -181,9 +178,10 @@ fn cms_fixtures() {
     let mut failures = Vec::new();
     for name in &names {
         let html = std::fs::read_to_string(dir.join(format!("{name}.html"))).unwrap();
-        let spec: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap())
-                .unwrap_or_else(|e| panic!("{name}.json: {e}"));
+        let spec: Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap(),
+        )
+        .unwrap_or_else(|e| panic!("{name}.json: {e}"));
         failures.extend(check_fixture(name, &html, &spec));
     }
     eprintln!(

@@ -231,8 +231,8 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         else {
             return Vec::new();
         };
-        let item_depth = dom.nodes[best_link as usize].depth
-            - dom.nodes[items[scored[0].4[0]] as usize].depth;
+        let item_depth =
+            dom.nodes[best_link as usize].depth - dom.nodes[items[scored[0].4[0]] as usize].depth;
         if best_score < 2.0 {
             return Vec::new();
         }
