@@ -34,6 +34,10 @@ use crate::model::Article;
 const MIN_BODY_CHARS: usize = 80;
 /// A block needs this much text to count as content.
 const MIN_BLOCK_CHARS: u32 = 25;
+/// A page with less body text than this and headed links to several other
+/// pages in its main element is a navigation page ("Bygga, bo och miljö":
+/// an ingress, then link cards), not an article.
+const MAX_NAVIGATION_BODY_CHARS: usize = 300;
 /// Growing the main element must add at least this much good text.
 const MIN_GROWTH_CHARS: u32 = MIN_BLOCK_CHARS;
 
@@ -44,8 +48,12 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     let dom = Dom::new(&doc);
     let base = base_url(&dom, url);
     let page = Page::analyse(&dom);
-    let main = page.main_element().ok_or_else(no_article)?;
-    if page.is_list(main, url) {
+    let (main, mut side) = page.main_element().ok_or_else(no_article)?;
+    let canonical = canonical(&dom, url);
+    if let Some(widget) = page.more_news_widget(main, url, canonical.as_ref()) {
+        side.push(widget);
+    }
+    if page.is_list(main, &side, url) {
         return Err(no_article());
     }
     let headline = page.headline(main);
@@ -53,9 +61,13 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     if looks_like_error_page(&title) {
         return Err(no_article());
     }
-    let blocks = page.body_blocks(main, headline, &title, &base);
+    let blocks = page.body_blocks(main, &side, headline, &title, &base);
     let body_text = blocks_text(&blocks);
-    if body_text.chars().count() < MIN_BODY_CHARS {
+    let body_chars = body_text.chars().count();
+    if body_chars < MIN_BODY_CHARS
+        || (body_chars < MAX_NAVIGATION_BODY_CHARS
+            && page.is_navigation(main, &side, url, body_chars))
+    {
         return Err(no_article());
     }
     let dates = find_dates(&DateContext {
@@ -67,7 +79,7 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
     });
     Ok(Article {
         url: url.clone(),
-        canonical: canonical(&dom, url),
+        canonical,
         title,
         published: dates.published,
         updated: dates.updated,
@@ -226,8 +238,9 @@ impl<'d, 'a> Page<'d, 'a> {
         self.link[i as usize] as f32 / text as f32
     }
 
-    /// The best candidate, grown to the whole article column.
-    fn main_element(&self) -> Option<u32> {
+    /// The best candidate, grown to the whole article column, and the side
+    /// columns beside the article's column (inside the result or around it).
+    fn main_element(&self) -> Option<(u32, Vec<u32>)> {
         let candidate = self.best_candidate()?;
         Some(self.grow(candidate))
     }
@@ -260,10 +273,18 @@ impl<'d, 'a> Page<'d, 'a> {
 
     /// Climbs from the candidate to the highest ancestor that adds good text,
     /// stopping at a page column boundary, at `<body>`, or above `<main>`.
-    fn grow(&self, candidate: u32) -> u32 {
+    ///
+    /// A layout grid column beside the article's own grid column (Bootstrap
+    /// `col-lg-4` next to `col-lg-8`, Sitevision `sv-column-4` next to
+    /// `sv-column-8`) with less good text is a side column ("Fler nyheter",
+    /// contacts): growing passes it, but it is left out of the article.
+    fn grow(&self, candidate: u32) -> (u32, Vec<u32>) {
         let dom = self.dom;
         let mut best = candidate;
+        let mut best_good = self.good[candidate as usize];
         let mut child = candidate;
+        let mut side: Vec<u32> = Vec::new();
+        let mut side_good = 0u32;
         let inside_main = dom
             .ancestors(candidate)
             .chain(std::iter::once(candidate))
@@ -288,36 +309,58 @@ impl<'d, 'a> Page<'d, 'a> {
             {
                 break;
             }
-            if self.good[ancestor as usize] >= self.good[best as usize] + MIN_GROWTH_CHARS {
+            if self.hints[child as usize].grid {
+                let own = self.good[child as usize].saturating_sub(side_good);
+                for sibling in dom.children(ancestor) {
+                    if sibling != child
+                        && self.hints[sibling as usize].grid
+                        && self.good[sibling as usize] < own
+                    {
+                        side.push(sibling);
+                        side_good += self.good[sibling as usize];
+                    }
+                }
+            }
+            let good = self.good[ancestor as usize].saturating_sub(side_good);
+            if good >= best_good + MIN_GROWTH_CHARS {
                 best = ancestor;
+                best_good = good;
             }
             child = ancestor;
             if inside_main && is_main_landmark(dom, ancestor) {
                 break;
             }
         }
-        best
+        // Side columns above the article stay listed: teasers in them are
+        // not the article's (see `is_list`).
+        (best, side)
     }
 
     /// A page of teasers rather than an article: the main element holds two
     /// or more teasers (or one that is most of its text), or it is itself the
     /// text of a teaser whose title link sits just outside it, or it is
     /// mostly links.
-    fn is_list(&self, main: u32, page_url: &Url) -> bool {
+    fn is_list(&self, main: u32, side: &[u32], page_url: &Url) -> bool {
         let dom = self.dom;
-        let main_text = self.text[main as usize];
-        if main_text > 0 && self.link_density(main) > 0.5 {
+        let inside = || side.iter().filter(|&&c| dom.contains(main, c));
+        let side_text: u32 = inside().map(|&c| self.text[c as usize]).sum();
+        let side_link: u32 = inside().map(|&c| self.link[c as usize]).sum();
+        let main_text = self.text[main as usize].saturating_sub(side_text);
+        let main_link = self.link[main as usize].saturating_sub(side_link);
+        if main_text > 0 && main_link as f32 > 0.5 * main_text as f32 {
             return true;
         }
-        let (count, teaser_text) = self.teasers(main, None, page_url);
+        let (count, teaser_text) = self.teasers(main, side, page_url);
         if count >= 2 || (count == 1 && teaser_text * 10 >= main_text * 4) {
             return true;
         }
+        let mut except = side.to_vec();
+        except.push(main);
         for ancestor in dom.ancestors(main).take(3) {
             if self.text[ancestor as usize] > 2 * main_text + 300 {
                 break;
             }
-            if self.teasers(ancestor, Some(main), page_url).0 > 0 {
+            if self.teasers(ancestor, &except, page_url).0 > 0 {
                 return true;
             }
         }
@@ -328,14 +371,14 @@ impl<'d, 'a> Page<'d, 'a> {
     /// page that is or sits in a sub-heading, or that opens its block (15+
     /// characters) with teaser text after it. Returns their number and
     /// the text of their blocks.
-    fn teasers(&self, root: u32, except: Option<u32>, page_url: &Url) -> (u32, u32) {
+    fn teasers(&self, root: u32, except: &[u32], page_url: &Url) -> (u32, u32) {
         let dom = self.dom;
         let end = dom.nodes[root as usize].end;
         let (mut count, mut text) = (0, 0);
         let mut at = root;
         while at <= end {
             let node = &dom.nodes[at as usize];
-            let skip = self.boiler[at as usize] || except.is_some_and(|e| e == at);
+            let skip = self.boiler[at as usize] || except.contains(&at);
             if skip {
                 at = node.end + 1;
                 continue;
@@ -351,6 +394,98 @@ impl<'d, 'a> Page<'d, 'a> {
             at += 1;
         }
         (count, text)
+    }
+
+    /// Whether the main element holds three or more headed links to other
+    /// pages (link cards of a navigation page), boilerplate-looking or not
+    /// (`nav-card`), with more link text than the body has.
+    fn is_navigation(&self, main: u32, side: &[u32], page_url: &Url, body_chars: usize) -> bool {
+        let dom = self.dom;
+        let end = dom.nodes[main as usize].end;
+        let mut headed = 0;
+        let mut at = main;
+        while at <= end {
+            let node = &dom.nodes[at as usize];
+            if side.contains(&at) {
+                at = node.end + 1;
+                continue;
+            }
+            if node.tag == "a" {
+                let other_page = dom
+                    .attr(at, "href")
+                    .and_then(|href| page_url.join(href.trim()).ok())
+                    .is_some_and(|target| target.path() != page_url.path());
+                if other_page && self.is_headed_link(at) {
+                    headed += 1;
+                }
+                at = node.end + 1;
+                continue;
+            }
+            at += 1;
+        }
+        headed >= 3 && self.link[main as usize] as usize > body_chars
+    }
+
+    /// A "more news" block inside the article column: the smallest element
+    /// (below `main`) around a headed link to this very page (the article's
+    /// own title repeated, as Sitevision news templates do) that also holds
+    /// two headed links to other pages. A news list never links to itself as
+    /// one of its items, so such a block is a widget, not a list page.
+    fn more_news_widget(&self, main: u32, page_url: &Url, canonical: Option<&Url>) -> Option<u32> {
+        let dom = self.dom;
+        let end = dom.nodes[main as usize].end;
+        let is_self = |target: &Url| {
+            target.path() == page_url.path() || canonical.is_some_and(|c| c.path() == target.path())
+        };
+        let self_link = (main..=end).find(|&i| {
+            dom.tag(i) == "a"
+                && self.is_headed_link(i)
+                && dom
+                    .attr(i, "href")
+                    .and_then(|href| page_url.join(href.trim()).ok())
+                    .is_some_and(|target| is_self(&target))
+        })?;
+        for ancestor in dom.ancestors(self_link).take(6) {
+            if ancestor == main {
+                break;
+            }
+            let others = (ancestor..=dom.nodes[ancestor as usize].end)
+                .filter(|&i| {
+                    dom.tag(i) == "a"
+                        && self.is_headed_link(i)
+                        && dom
+                            .attr(i, "href")
+                            .and_then(|href| page_url.join(href.trim()).ok())
+                            .is_some_and(|target| !is_self(&target))
+                })
+                .count();
+            if others >= 2 {
+                // Take in the block's own heading ("Fler nyheter") and "all
+                // news" link: parents that add no good text and little text.
+                let mut widget = ancestor;
+                while let Some(parent) = dom.ancestors(widget).next().filter(|&p| p != main) {
+                    let (p, w) = (parent as usize, widget as usize);
+                    if self.good[p] > self.good[w] || self.text[p] > self.text[w] + 60 {
+                        break;
+                    }
+                    widget = parent;
+                }
+                // The article must still be there without the widget.
+                let rest = self.good[main as usize].saturating_sub(self.good[widget as usize]);
+                return (rest as usize >= MIN_BODY_CHARS).then_some(widget);
+            }
+        }
+        None
+    }
+
+    /// A link in a sub-heading, or holding one.
+    fn is_headed_link(&self, link: u32) -> bool {
+        let dom = self.dom;
+        std::iter::once(link)
+            .chain(dom.ancestors(link).take(2))
+            .any(|a| matches!(heading_level(dom.tag(a)), Some(2..=6)))
+            || (link..=dom.nodes[link as usize].end)
+                .any(|d| matches!(heading_level(dom.tag(d)), Some(2..=6)))
     }
 
     /// The block of a teaser title link, if `link` is one.
@@ -406,11 +541,18 @@ impl<'d, 'a> Page<'d, 'a> {
     }
 
     /// Renders the main element without chrome, headline and metadata lines.
-    fn body_blocks(&self, main: u32, headline: Option<u32>, title: &str, base: &Url) -> Vec<Block> {
+    fn body_blocks(
+        &self,
+        main: u32,
+        side: &[u32],
+        headline: Option<u32>,
+        title: &str,
+        base: &Url,
+    ) -> Vec<Block> {
         let dom = self.dom;
         let main_text = self.text[main as usize] as f32;
         let mut skip = |i: u32| {
-            if Some(i) == headline {
+            if Some(i) == headline || side.contains(&i) {
                 return true;
             }
             let hint = self.hints[i as usize];

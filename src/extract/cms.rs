@@ -170,6 +170,13 @@ pub struct Hint {
     pub positive: bool,
     /// A page column beside the content (sidebar, aside, navigation).
     pub column: bool,
+    /// A layout grid column (Bootstrap `col-lg-4`, Sitevision `sv-column-8`,
+    /// Municipio `o-grid-4@md`, Foundation `medium-8`): says nothing about
+    /// content, but two sibling grid columns are two page columns.
+    pub grid: bool,
+    /// A search-result list (`search-result`, `search__results`): content,
+    /// even though "search" alone marks a search box.
+    pub results: bool,
 }
 
 /// Boilerplate prefixes bucketed by first letter, and the whole-word sets:
@@ -220,13 +227,21 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     let mut header_word = false;
     let tables = &*HINT_TABLES;
     let mut paging = false;
+    let mut search_word = false;
     let mut buffer = String::new();
-    for attribute in [value.attr("class"), value.attr("id")]
+    for (n, attribute) in [value.attr("class"), value.attr("id")]
         .into_iter()
-        .flatten()
+        .enumerate()
     {
+        let Some(attribute) = attribute else {
+            continue;
+        };
+        // Whether the previous word names a grid, for grid columns
+        // (`col-lg-4`, `o-grid-4@md`, `sv-column-8`, `medium-8`).
+        let mut after_grid_word = false;
         for word in attribute.split(|c: char| !c.is_ascii_alphanumeric()) {
             if word.is_empty() || word.len() > 40 {
+                after_grid_word = false;
                 continue;
             }
             buffer.clear();
@@ -235,14 +250,29 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
             let (negative, positive, column) = word_hint(&buffer, tables);
             if buffer == "header" {
                 header_word = true;
+            } else if buffer == "search" {
+                search_word = true;
             } else if negative {
                 negative_words = true;
             }
             hint.positive |= positive;
             hint.column |= column;
             paging |= buffer.starts_with("pag");
+            hint.results |= buffer.starts_with("result") || buffer.starts_with("traff");
+            if n == 0 {
+                let digits = buffer.bytes().all(|b| b.is_ascii_digit());
+                hint.grid |= matches!(buffer.as_str(), "col" | "column" | "columns")
+                    || (digits && after_grid_word);
+                after_grid_word = matches!(
+                    buffer.as_str(),
+                    "grid" | "col" | "column" | "small" | "medium" | "large" | "span"
+                );
+            }
         }
     }
+    // "search" marks a search box or page, but `search-result(s)` holds the
+    // results, which are content (Episerver lists render as search results).
+    negative_words |= search_word && !hint.results;
     let role = value.attr("role").unwrap_or("");
     let role_negative = matches!(
         role,
@@ -401,6 +431,40 @@ mod tests {
         check_hint(r#"<div class="headline"></div>"#, false, false);
         check_hint(r#"<aside></aside>"#, true, false);
         check_hint(r#"<div role="navigation"></div>"#, true, false);
+    }
+
+    fn first_hint(html: &str) -> Hint {
+        let doc = Html::parse_fragment(html);
+        let element = doc
+            .root_element()
+            .child_elements()
+            .next()
+            .expect("an element");
+        hint(element)
+    }
+
+    #[test]
+    fn grid_columns_and_search_results() {
+        for column in [
+            r#"<div class="col-lg-4"></div>"#,
+            r#"<div class="col"></div>"#,
+            r#"<div class="sv-layout sv-column-8"></div>"#,
+            r#"<div class="o-grid-4@md"></div>"#,
+            r#"<div class="medium-8 cell"></div>"#,
+        ] {
+            assert!(first_hint(column).grid, "{column}");
+        }
+        for other in [
+            r#"<div class="o-grid"></div>"#,
+            r#"<div class="row"></div>"#,
+            r#"<div class="collection"></div>"#,
+            r#"<div id="col-4"></div>"#,
+        ] {
+            assert!(!first_hint(other).grid, "{other}");
+        }
+        assert!(!first_hint(r#"<div class="search-result" id="results"></div>"#).negative);
+        assert!(first_hint(r#"<div class="search"></div>"#).negative);
+        assert!(first_hint(r#"<form class="site-search"></form>"#).negative);
     }
 
     fn check_meta(line: &str, expected: bool) {

@@ -209,33 +209,53 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             let item = self.item_of(candidate);
             items.push(item);
             let parent = dom.nodes[item as usize].parent;
-            let mut key = signature(dom, item);
-            for a in dom.ancestors(candidate.index).take_while(|&a| a != item) {
-                key.push('<');
-                key.push_str(&signature(dom, a));
-            }
-            groups.entry((parent, key)).or_default().push(k);
+            groups
+                .entry((parent, item_key(dom, item, candidate.index)))
+                .or_default()
+                .push(k);
         }
         let list_root = list_root(self.page);
-        let mut scored: Vec<(f32, f32, Vec<usize>)> = groups
-            .into_values()
-            .map(|members| {
+        let mut scored: Vec<(f32, f32, u32, String, Vec<usize>)> = groups
+            .into_iter()
+            .map(|((parent, key), members)| {
                 let (score, url_likeness) = self.group_score(&members, &items, &list_root);
-                (score, url_likeness, members)
+                (score, url_likeness, parent, key, members)
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let Some((best_score, best_likeness, _)) = scored.first().map(|g| (g.0, g.1, ())) else {
+        let Some((best_score, best_likeness, best_parent, best_key, best_link)) =
+            scored.first().map(|g| {
+                let link = self.candidates[g.4[0]].index;
+                (g.0, g.1, g.2, g.3.clone(), link)
+            })
+        else {
             return Vec::new();
         };
+        let item_depth =
+            dom.nodes[best_link as usize].depth - dom.nodes[items[scored[0].4[0]] as usize].depth;
         if best_score < 2.0 {
             return Vec::new();
         }
         let mut chosen: Vec<usize> = Vec::new();
-        for (score, likeness, members) in &scored {
+        for (score, likeness, parent, key, members) in &scored {
             let first = *score == best_score;
             let alike = *likeness >= best_likeness.max(0.5) && *score >= 0.5 * best_score;
-            if first || alike {
+            // The same list split under headings (months, letters): same
+            // item markup, parents alike up to a common ancestor. A lone
+            // item's wrappers count as its item, so compare at the best
+            // group's item depth.
+            let split = if *key == best_key {
+                self.same_split_list(*parent, best_parent)
+            } else {
+                let link = self.candidates[members[0]].index;
+                let item = match item_depth {
+                    0 => link,
+                    d => dom.ancestors(link).nth(d as usize - 1).unwrap_or(link),
+                };
+                item_key(dom, item, link) == best_key
+                    && self.same_split_list(dom.nodes[item as usize].parent, best_parent)
+            };
+            if first || alike || split {
                 chosen.extend(members);
             }
         }
@@ -248,6 +268,25 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             }
         }
         links
+    }
+
+    /// Whether two item parents are parts of one list: they and their
+    /// ancestors have the same markup up to a common ancestor, at most three
+    /// levels up (`section.month > ul > li` under one archive element).
+    fn same_split_list(&self, a: u32, b: u32) -> bool {
+        let dom = self.dom;
+        let (mut a, mut b) = (a, b);
+        for _ in 0..4 {
+            if a == b {
+                return true;
+            }
+            if a == NONE || b == NONE || signature(dom, a) != signature(dom, b) {
+                return false;
+            }
+            a = dom.nodes[a as usize].parent;
+            b = dom.nodes[b as usize].parent;
+        }
+        false
     }
 
     /// (score, URL article-likeness in 0..=1) of one group of links.
@@ -375,6 +414,17 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         }
         by_number
     }
+}
+
+/// The markup of an item and of the path down to its link: what makes items
+/// of one list alike.
+fn item_key(dom: &Dom<'_>, item: u32, link: u32) -> String {
+    let mut key = signature(dom, item);
+    for a in dom.ancestors(link).take_while(|&a| a != item) {
+        key.push('<');
+        key.push_str(&signature(dom, a));
+    }
+    key
 }
 
 /// `tag.class1.class2` with digits dropped from classes (`post-845`).

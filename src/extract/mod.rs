@@ -17,6 +17,8 @@ mod corpus;
 pub mod date;
 pub mod dom;
 pub mod feed;
+#[cfg(test)]
+mod generalization;
 pub mod html;
 pub mod links;
 pub mod sniff;

@@ -242,7 +242,7 @@ impl Builder {
                     self.skipped = Some(key);
                     return false;
                 }
-                if name == "article" {
+                if holds_page_footer(element) {
                     self.article_depth += 1;
                 }
                 if BLOCK_TAGS.contains(&name) {
@@ -290,7 +290,7 @@ impl Builder {
             }
         }
         let name = element.name();
-        if name == "article" {
+        if holds_page_footer(element) {
             self.article_depth = self.article_depth.saturating_sub(1);
         }
         if BLOCK_TAGS.contains(&name) {
@@ -350,6 +350,16 @@ impl Builder {
             headline: self.headline,
         }
     }
+}
+
+/// An `<article>` or the main landmark (`<main>`, `role="main"`): a footer
+/// or header inside it is the page's own ("Senast uppdaterad: ..." under the
+/// text on Episerver and WebSphere pages), not the site's.
+fn holds_page_footer(element: &Element) -> bool {
+    matches!(element.name(), "article" | "main")
+        || element
+            .attr("role")
+            .is_some_and(|role| role.trim().eq_ignore_ascii_case("main"))
 }
 
 /// The machine-readable date an element carries, with what its class or
