@@ -60,6 +60,29 @@ pub fn canonical_link(text: &str, base: &Url) -> Option<Url> {
     matches!(url.scheme(), "http" | "https").then(|| canonical_url(&url))
 }
 
+/// Whether two URLs belong to one site: the same host, give or take `www.`
+/// and subdomains of the same registered domain (`foretagare.helsingborg.se`
+/// and `helsingborg.se`). IP addresses must match exactly. Swedish municipal
+/// sites are all `<name>.se`, so "registered domain" is taken as the last two
+/// labels.
+pub fn same_site(a: &Url, b: &Url) -> bool {
+    match (a.host(), b.host()) {
+        (Some(url::Host::Domain(x)), Some(url::Host::Domain(y))) => {
+            registered_domain(x).eq_ignore_ascii_case(registered_domain(y))
+        }
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn registered_domain(host: &str) -> &str {
+    let host = host.trim_end_matches('.');
+    match host.rmatch_indices('.').nth(1) {
+        Some((i, _)) => &host[i + 1..],
+        None => host,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +134,24 @@ mod tests {
         assert_eq!(link("/b/").as_deref(), Some("https://x.se/b/"));
         assert_eq!(link("mailto:a@x.se"), None);
         assert_eq!(link("javascript:void(0)"), None);
+    }
+
+    #[test]
+    fn sites() {
+        let site = |a: &str, b: &str| same_site(&Url::parse(a).unwrap(), &Url::parse(b).unwrap());
+        assert!(site("https://www.vaxjo.se/a", "https://vaxjo.se/b"));
+        assert!(site(
+            "https://foretagare.helsingborg.se/",
+            "https://helsingborg.se/x"
+        ));
+        assert!(site("https://www.vaxjo.se/a", "http://WWW.VAXJO.SE:8080/b"));
+        assert!(!site("https://www.vaxjo.se/", "https://www.ljungby.se/"));
+        assert!(!site(
+            "https://www.vaxjo.se/",
+            "https://www.mynewsdesk.com/se/vaxjo"
+        ));
+        assert!(site("http://127.0.0.1:8765/a", "http://127.0.0.1:9/b"));
+        assert!(!site("http://127.0.0.1/", "http://10.0.0.1/"));
+        assert!(!site("http://127.0.0.1/", "http://localhost/"));
     }
 }

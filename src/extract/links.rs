@@ -21,6 +21,7 @@ use url::Url;
 
 use super::cms::{has_date, hint, Hint};
 use super::dom::{base_url, heading_level, is_invisible_tag, normalize_space, Dom, NONE};
+use crate::canonical::same_site;
 use crate::model::ListPage;
 
 /// How far above a link its item may be.
@@ -148,7 +149,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         }
     }
 
-    /// An absolute http(s) URL on the page's host, without fragment.
+    /// An absolute http(s) URL on the page's site, without fragment.
     fn resolve(&self, href: &str) -> Option<Url> {
         let href = href.trim();
         let lower = href.get(..11).unwrap_or(href).to_ascii_lowercase();
@@ -161,7 +162,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             return None;
         }
         let mut url = self.base.join(href).ok()?;
-        if !matches!(url.scheme(), "http" | "https") || url.host_str() != self.page.host_str() {
+        if !matches!(url.scheme(), "http" | "https") || !same_site(&url, self.page) {
             return None;
         }
         url.set_fragment(None);

@@ -40,7 +40,7 @@ fn article(u: &str, title: &str, body: &str, published: Option<PageDate>) -> Art
 /// Offers one article (stored under its own URL) to the store.
 fn add(store: &mut Store, source: SourceId, a: &Article) -> Upsert {
     store
-        .upsert_article(source, a, &[a.url.clone()], None, now())
+        .upsert_article(source, a, std::slice::from_ref(&a.url), None, now())
         .unwrap()
 }
 
