@@ -19,5 +19,6 @@ pub mod fetch;
 pub mod model;
 pub mod refresh;
 pub mod schedule;
+pub mod score;
 pub mod serve;
 pub mod store;

@@ -2,6 +2,7 @@
 //! `../shared/corpus` (skipped when it is not there): titles exact, body token
 //! F1 >= 0.98, no boilerplate leaks, list links exact, next pages right.
 
+use crate::score::token_f1;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -46,32 +47,6 @@ fn read_page(dir: &Path, path: &str, updated: bool) -> String {
             .0
             .into_owned(),
     }
-}
-
-fn token_f1(got: &str, want: &str) -> f64 {
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    for token in want.split_whitespace() {
-        *counts.entry(token).or_default() += 1;
-    }
-    let mut common = 0i64;
-    for token in got.split_whitespace() {
-        if let Some(c) = counts.get_mut(token) {
-            if *c > 0 {
-                *c -= 1;
-                common += 1;
-            }
-        }
-    }
-    let (g, w) = (
-        got.split_whitespace().count(),
-        want.split_whitespace().count(),
-    );
-    if g == 0 || w == 0 || common == 0 {
-        return if g == w { 1.0 } else { 0.0 };
-    }
-    let precision = common as f64 / g as f64;
-    let recall = common as f64 / w as f64;
-    2.0 * precision * recall / (precision + recall)
 }
 
 fn gold(dir: &Path) -> Value {

@@ -8,7 +8,7 @@
 //! time), body token F1 >= 0.97 and no `must_not_contain` leak. Lists: exact
 //! links and next page. `"kind": "none"`: no article.
 
-use std::collections::HashMap;
+use crate::score::token_f1;
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -20,32 +20,6 @@ use super::links::links_from_list;
 use crate::model::{FoundDate, PageDate, STOCKHOLM};
 
 const MIN_F1: f64 = 0.97;
-
-fn token_f1(got: &str, want: &str) -> f64 {
-    let mut counts: HashMap<&str, i64> = HashMap::new();
-    for token in want.split_whitespace() {
-        *counts.entry(token).or_default() += 1;
-    }
-    let mut common = 0i64;
-    for token in got.split_whitespace() {
-        if let Some(c) = counts.get_mut(token) {
-            if *c > 0 {
-                *c -= 1;
-                common += 1;
-            }
-        }
-    }
-    let (g, w) = (
-        got.split_whitespace().count(),
-        want.split_whitespace().count(),
-    );
-    if g == 0 || w == 0 || common == 0 {
-        return if g == w { 1.0 } else { 0.0 };
-    }
-    let precision = common as f64 / g as f64;
-    let recall = common as f64 / w as f64;
-    2.0 * precision * recall / (precision + recall)
-}
 
 /// `YYYY-MM-DD` for a day, `YYYY-MM-DDTHH:MM` (Stockholm) for an instant.
 fn local(date: &PageDate) -> String {

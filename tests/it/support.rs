@@ -204,25 +204,4 @@ pub fn text_of(html: &str) -> String {
     muniflux::extract::html::clean_fragment(html, &base).text
 }
 
-/// Token F1 of two texts (whitespace tokens, as multisets).
-pub fn token_f1(got: &str, want: &str) -> f64 {
-    use std::collections::HashMap;
-    let count = |t: &str| {
-        let mut m: HashMap<String, i64> = HashMap::new();
-        for w in t.split_whitespace() {
-            *m.entry(w.to_string()).or_default() += 1;
-        }
-        m
-    };
-    let (g, w) = (count(got), count(want));
-    let common: i64 = g
-        .iter()
-        .map(|(k, n)| (*n).min(*w.get(k).unwrap_or(&0)))
-        .sum();
-    let (ng, nw): (i64, i64) = (g.values().sum(), w.values().sum());
-    if common == 0 || ng == 0 || nw == 0 {
-        return 0.0;
-    }
-    let (p, r) = (common as f64 / ng as f64, common as f64 / nw as f64);
-    2.0 * p * r / (p + r)
-}
+pub use muniflux::score::token_f1;
