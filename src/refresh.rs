@@ -22,7 +22,7 @@ use crate::extract::{
 use crate::fetch::{self, Outcome, Validators};
 use crate::model::{Article, FeedItem, PageKind};
 use crate::schedule;
-use crate::store::{self, SourceRow};
+use crate::store::{self, ArticleId, SourceRow};
 
 /// Limits for one refresh.
 #[derive(Debug, Clone)]
@@ -195,7 +195,7 @@ impl Refresher {
                 if !seen_links.insert(key.clone()) {
                     continue;
                 }
-                any_unknown |= !self.is_known(&key).await?;
+                any_unknown |= self.known_article(&key).await?.is_none();
                 links.push(link);
             }
             let Some(next) = list.next_page else { break };
@@ -245,13 +245,10 @@ impl Refresher {
         Ok(report)
     }
 
-    async fn is_known(&self, key: &Url) -> Result<bool, Error> {
+    /// The stored article under this canonical URL, if any.
+    async fn known_article(&self, key: &Url) -> Result<Option<ArticleId>, Error> {
         let key = key.clone();
-        Ok(self
-            .store
-            .call(move |s| s.article_by_url(&key))
-            .await?
-            .is_some())
+        Ok(self.store.call(move |s| s.article_by_url(&key)).await?)
     }
 
     /// One article link (from a list or a feed item): known ones are linked to
@@ -264,10 +261,7 @@ impl Refresher {
         report: &mut Report,
     ) -> Result<(), Error> {
         let key = canonical_url(link);
-        let known = {
-            let key = key.clone();
-            self.store.call(move |s| s.article_by_url(&key)).await?
-        };
+        let known = self.known_article(&key).await?;
         let now = Timestamp::now();
         if let Some(article_id) = known {
             let source_id = source.id;

@@ -33,6 +33,11 @@ pub fn token_f1(got: &str, want: &str) -> f64 {
     2.0 * precision * recall / (precision + recall)
 }
 
+/// The boilerplate snippets that `body` contains.
+pub fn leaks<'s>(body: &str, snippets: impl IntoIterator<Item = &'s str>) -> Vec<&'s str> {
+    snippets.into_iter().filter(|s| body.contains(s)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +59,15 @@ mod tests {
         check("a b c d", "a b", 2.0 * 0.5 / 1.5);
         // repeated tokens count once each
         check("a a a", "a", 0.5);
+    }
+
+    #[test]
+    fn leaked_snippets() {
+        let body = "Nyheten. Dela på Facebook";
+        assert_eq!(
+            leaks(body, ["Dela på Facebook", "Kakor"]),
+            ["Dela på Facebook"]
+        );
+        assert!(leaks(body, []).is_empty());
     }
 }

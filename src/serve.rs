@@ -16,6 +16,8 @@ use axum::Router;
 use bytes::Bytes;
 use jiff::Timestamp;
 
+use crate::fetch::parse_http_date;
+
 /// One rendered feed with its validators.
 #[derive(Debug, Clone)]
 pub struct RenderedFeed {
@@ -47,19 +49,6 @@ impl RenderedFeed {
 /// Formats an HTTP-date (RFC 9110 IMF-fixdate).
 pub fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
-fn parse_http_date(text: &str) -> Option<Timestamp> {
-    jiff::fmt::rfc2822::parse(text.trim().trim_end_matches("GMT").trim())
-        .ok()
-        .map(|z| z.timestamp())
-        .or_else(|| jiff::Timestamp::strptime("%a, %d %b %Y %H:%M:%S %Z", text.trim()).ok())
-        .or_else(|| {
-            jiff::civil::DateTime::strptime("%a, %d %b %Y %H:%M:%S GMT", text.trim())
-                .ok()
-                .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
-                .map(|z| z.timestamp())
-        })
 }
 
 /// The feed currently served; replaced after each poll round.

@@ -8,7 +8,7 @@
 //! time), body token F1 >= 0.97 and no `must_not_contain` leak. Lists: exact
 //! links and next page. `"kind": "none"`: no article.
 
-use crate::score::token_f1;
+use crate::score::{leaks, token_f1};
 use std::path::Path;
 
 use jiff::Timestamp;
@@ -83,13 +83,14 @@ fn check_fixture(name: &str, html: &str, spec: &Value) -> Vec<String> {
                 .collect();
             let want = want.join("\n\n");
             let f1 = token_f1(&article.body_text, &want);
-            let leaks: Vec<&str> = spec["must_not_contain"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter_map(Value::as_str)
-                .filter(|s| article.body_text.contains(s))
-                .collect();
+            let leaks = leaks(
+                &article.body_text,
+                spec["must_not_contain"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(Value::as_str),
+            );
             if !leaks.is_empty() {
                 problems.push(format!("leaks {leaks:?}"));
             }

@@ -507,7 +507,7 @@ fn response_validators(headers: &HeaderMap, now: Timestamp) -> Validators {
 /// An HTTP-date in the preferred IMF-fixdate form ("Sun, 06 Nov 1994
 /// 08:49:37 GMT"). The obsolete RFC 850 and asctime forms are not accepted;
 /// a validator we cannot read is simply not stored.
-fn parse_http_date(value: &str) -> Option<Timestamp> {
+pub fn parse_http_date(value: &str) -> Option<Timestamp> {
     jiff::fmt::rfc2822::DateTimeParser::new()
         .parse_timestamp(value.trim())
         .ok()

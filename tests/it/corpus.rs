@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use muniflux::model::STOCKHOLM;
+use muniflux::score::leaks;
 use serde_json::Value;
 
 use crate::support::{copy_tree, corpus_dir, text_of, token_f1, FileServer, TestConfig};
@@ -114,11 +115,13 @@ fn problems(gold: &[Value], got: &[Got]) -> Vec<String> {
         if f1 < MIN_BODY_F1 {
             problems.push(format!("{id}: body F1 {f1:.3}\n--- got:\n{}\n", g.body));
         }
-        for snippet in item["must_not_contain"].as_array().unwrap() {
-            let s = snippet.as_str().unwrap();
-            if g.body.contains(s) {
-                problems.push(format!("{id}: body contains boilerplate {s:?}"));
-            }
+        let snippets = item["must_not_contain"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str);
+        for s in leaks(&g.body, snippets) {
+            problems.push(format!("{id}: body contains boilerplate {s:?}"));
         }
     }
     if got.len() != gold.len() {
