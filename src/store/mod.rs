@@ -81,6 +81,13 @@ impl Upsert {
     pub fn is_new(&self) -> bool {
         matches!(self, Upsert::Inserted(_))
     }
+
+    /// The article row, whatever happened.
+    pub fn id(&self) -> ArticleId {
+        match *self {
+            Upsert::Inserted(id) | Upsert::Merged(id) | Upsert::Known(id) => id,
+        }
+    }
 }
 
 /// One source an article appeared on, for the feed's categories and `source`.
@@ -321,11 +328,7 @@ impl Store {
         source: SourceId,
         now: Timestamp,
     ) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO article_sources (article_id, source_id, first_seen_at) VALUES (?1, ?2, ?3)",
-            params![article.0, source.0, ts(now)],
-        )?;
-        Ok(())
+        insert_article_source(&self.conn, article, source, now)
     }
 
     /// Stores one extracted article seen on `source`, deduplicating by every
@@ -447,12 +450,13 @@ fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
     })
 }
 
-/// Finds the stored story for `article`, by URL first and by content second.
+/// Finds the stored story for `article`: `Known` under one of its URLs,
+/// else `Merged` when another URL holds the same story (cross-post).
 fn find_existing(
     tx: &rusqlite::Transaction<'_>,
     article: &Article,
     urls: &[Url],
-) -> Result<Option<(ArticleId, bool)>> {
+) -> Result<Option<Upsert>> {
     for url in urls {
         let found: Option<i64> = tx
             .query_row(
@@ -462,7 +466,7 @@ fn find_existing(
             )
             .optional()?;
         if let Some(id) = found {
-            return Ok(Some((ArticleId(id), true)));
+            return Ok(Some(Upsert::Known(ArticleId(id))));
         }
     }
     let title = dedup::normalize_title(&article.title);
@@ -477,7 +481,7 @@ fn find_existing(
     Ok(candidates
         .into_iter()
         .find(|(_, body)| dedup::same_story(body, &article.body_text))
-        .map(|(id, _)| (ArticleId(id), false)))
+        .map(|(id, _)| Upsert::Merged(ArticleId(id))))
 }
 
 fn upsert_in(
@@ -489,32 +493,36 @@ fn upsert_in(
     now: Timestamp,
 ) -> Result<Upsert> {
     let outcome = match find_existing(tx, article, urls)? {
-        Some((id, by_url)) => {
-            if !by_url {
-                keep_coarser_published(tx, id, article)?;
-            }
-            if by_url {
-                Upsert::Known(id)
-            } else {
-                Upsert::Merged(id)
-            }
+        Some(Upsert::Merged(id)) => {
+            keep_coarser_published(tx, id, article)?;
+            Upsert::Merged(id)
         }
+        Some(found) => found,
         None => Upsert::Inserted(insert_article(tx, article, urls, date_source, now)?),
     };
-    let id = match outcome {
-        Upsert::Inserted(id) | Upsert::Merged(id) | Upsert::Known(id) => id,
-    };
+    let id = outcome.id();
     for url in urls {
         tx.execute(
             "INSERT OR IGNORE INTO article_urls (url, article_id) VALUES (?1, ?2)",
             params![url.as_str(), id.0],
         )?;
     }
-    tx.execute(
-        "INSERT OR IGNORE INTO article_sources (article_id, source_id, first_seen_at) VALUES (?1, ?2, ?3)",
-        params![id.0, source.0, ts(now)],
-    )?;
+    insert_article_source(tx, id, source, now)?;
     Ok(outcome)
+}
+
+/// Records that `source` led to `article` (once per pair).
+fn insert_article_source(
+    conn: &Connection,
+    article: ArticleId,
+    source: SourceId,
+    now: Timestamp,
+) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO article_sources (article_id, source_id, first_seen_at) VALUES (?1, ?2, ?3)",
+        params![article.0, source.0, ts(now)],
+    )?;
+    Ok(())
 }
 
 fn insert_article(

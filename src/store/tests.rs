@@ -65,13 +65,7 @@ fn same_url_is_one_article() {
     let first = add(&mut store, src[0].id, &a);
     let again = add(&mut store, src[0].id, &a);
     assert!(first.is_new());
-    assert_eq!(
-        again,
-        Upsert::Known(match first {
-            Upsert::Inserted(id) => id,
-            _ => unreachable!(),
-        })
-    );
+    assert_eq!(again, Upsert::Known(first.id()));
     assert_eq!(store.article_count().unwrap(), 1);
 }
 
