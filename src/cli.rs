@@ -245,12 +245,10 @@ impl ExtractOutput {
 async fn load_page(input: &str, url: Option<&Url>) -> anyhow::Result<(String, Url)> {
     if input.starts_with("http://") || input.starts_with("https://") {
         let target = Url::parse(input).with_context(|| format!("`{input}` is not a URL"))?;
-        let client = fetch::Client::new(fetch::Settings {
-            user_agent: config::default_user_agent(),
-            timeout: std::time::Duration::from_secs(30),
-            max_body_bytes: 10 * 1024 * 1024,
-            host_delay: std::time::Duration::ZERO,
-        })?;
+        let mut settings = config::PollConfig::default().fetch_settings();
+        // One page for an operator at the terminal: no wait after robots.txt.
+        settings.host_delay = std::time::Duration::ZERO;
+        let client = fetch::Client::new(settings)?;
         return match client.fetch_page(&target, &Validators::default()).await? {
             Outcome::Fetched(page) => Ok((
                 charset::decode(&page.body, page.content_type.as_deref()),

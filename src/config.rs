@@ -71,6 +71,29 @@ pub struct PollConfig {
     pub concurrency: usize,
 }
 
+impl PollConfig {
+    /// The HTTP client's settings.
+    pub fn fetch_settings(&self) -> crate::fetch::Settings {
+        crate::fetch::Settings {
+            user_agent: self.user_agent.clone(),
+            timeout: self.timeout,
+            max_body_bytes: self.max_body_bytes,
+            host_delay: self.host_delay,
+        }
+    }
+}
+
+/// The `[poll]` defaults, for commands that run without a config file.
+impl Default for PollConfig {
+    fn default() -> PollConfig {
+        let cx = FileCx {
+            path: Path::new("(defaults)"),
+            text: "",
+        };
+        poll_config(&cx, RawPoll::default()).expect("the [poll] defaults are valid")
+    }
+}
+
 /// The operator's list of sources.
 #[derive(Debug, Clone)]
 pub struct SourceList {
@@ -660,6 +683,15 @@ mod tests {
             sources("[[source]]\nname = \" \"\nurl = \"https://x.se/\""),
             &["sources.toml:2", "source.name"],
         );
+    }
+
+    #[test]
+    fn poll_defaults_without_a_file_match_an_empty_config() {
+        let from_file = config("").unwrap().poll;
+        let default = PollConfig::default();
+        assert_eq!(default.fetch_settings().timeout, from_file.timeout);
+        assert_eq!(default.max_body_bytes, from_file.max_body_bytes);
+        assert_eq!(default.user_agent, default_user_agent());
     }
 
     #[test]

@@ -38,13 +38,8 @@ impl App {
     pub fn open(config: Config) -> anyhow::Result<App> {
         let store = store::Store::open(&config.database)
             .with_context(|| format!("opening the database {}", config.database.display()))?;
-        let client = fetch::Client::new(fetch::Settings {
-            user_agent: config.poll.user_agent.clone(),
-            timeout: config.poll.timeout,
-            max_body_bytes: config.poll.max_body_bytes,
-            host_delay: config.poll.host_delay,
-        })
-        .context("building the HTTP client")?;
+        let client =
+            fetch::Client::new(config.poll.fetch_settings()).context("building the HTTP client")?;
         let store = store::Handle::new(store);
         let refresher = Refresher {
             client: Arc::new(client),
