@@ -23,10 +23,10 @@ use url::Url;
 use super::cms::{hint, is_cookie_text, is_meta_line, is_widget_text, Hint};
 use super::date::{find_dates, DateContext};
 use super::dom::{
-    base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space, Dom,
-    NONE,
+    attr, base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space,
+    Dom, NONE,
 };
-use super::html::{blocks_html, blocks_text, render_blocks, sanitize, Block};
+use super::html::{blocks_html, blocks_text, render_blocks, Block};
 use super::Error;
 use crate::model::Article;
 
@@ -84,7 +84,7 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
         published: dates.published,
         updated: dates.updated,
         author: author(&dom, main),
-        body_html: sanitize(&blocks_html(&blocks)),
+        body_html: blocks_html(&blocks),
         body_text,
     })
 }
@@ -761,13 +761,13 @@ fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
                 v.contains("author") || v.contains("byline")
             })
         };
-        if !mentions(element.attr("class"))
-            && !mentions(element.attr("id"))
-            && element.attr("rel") != Some("author")
+        if !mentions(attr(element.value(), "class"))
+            && !mentions(attr(element.value(), "id"))
+            && attr(element.value(), "rel") != Some("author")
         {
             continue;
         }
-        let words: Vec<String> = [element.attr("class"), element.attr("id")]
+        let words: Vec<String> = [attr(element.value(), "class"), attr(element.value(), "id")]
             .into_iter()
             .flatten()
             .flat_map(|v| v.split(|c: char| !c.is_alphanumeric()))
@@ -776,7 +776,7 @@ fn author_element(dom: &Dom<'_>, main: u32) -> Option<String> {
         let authorish = words
             .iter()
             .any(|w| w.starts_with("author") || w == "byline")
-            || element.attr("rel") == Some("author");
+            || attr(element.value(), "rel") == Some("author");
         if !authorish {
             continue;
         }

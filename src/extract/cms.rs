@@ -7,11 +7,12 @@
 //! by arbitrary substring: `field--label-hidden` on a Drupal body must not
 //! read as "hidden".
 
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use regex::Regex;
 use scraper::ElementRef;
+
+use super::dom::attr;
 
 /// Words that start a boilerplate class word (`breadcrumbs`, `cookie-consent`,
 /// `share-links`, `sidebar-block` ...). Swedish words included: sites name
@@ -179,13 +180,13 @@ pub struct Hint {
     pub results: bool,
 }
 
-/// Boilerplate prefixes bucketed by first letter, and the whole-word sets:
-/// this runs for every element of every page, so a word costs a hash lookup
-/// and a handful of prefix compares.
+/// Boilerplate prefixes bucketed by first letter, and the whole-word lists
+/// sorted: this runs for every element of every page, so a word costs two
+/// binary searches and a handful of prefix compares (no hashing).
 struct HintTables {
     prefixes: [Vec<&'static str>; 26],
-    negative: HashSet<&'static str>,
-    positive: HashSet<&'static str>,
+    negative: Vec<&'static str>,
+    positive: Vec<&'static str>,
 }
 
 static HINT_TABLES: LazyLock<HintTables> = LazyLock::new(|| {
@@ -196,10 +197,16 @@ static HINT_TABLES: LazyLock<HintTables> = LazyLock::new(|| {
     }
     HintTables {
         prefixes,
-        negative: NEGATIVE_WORDS.iter().copied().collect(),
-        positive: POSITIVE_WORDS.iter().copied().collect(),
+        negative: sorted(NEGATIVE_WORDS),
+        positive: sorted(POSITIVE_WORDS),
     }
 });
+
+fn sorted(words: &[&'static str]) -> Vec<&'static str> {
+    let mut words = words.to_vec();
+    words.sort_unstable();
+    words
+}
 
 /// What one lower-case class word says.
 fn word_hint(word: &str, tables: &HintTables) -> (bool, bool, bool) {
@@ -209,9 +216,9 @@ fn word_hint(word: &str, tables: &HintTables) -> (bool, bool, bool) {
             .iter()
             .any(|p| word.starts_with(p));
     let negative = prefixed
-        || tables.negative.contains(word)
+        || tables.negative.binary_search(&word).is_ok()
         || NEGATIVE_SUFFIXES.iter().any(|s| word.ends_with(s));
-    let positive = tables.positive.contains(word);
+    let positive = tables.positive.binary_search(&word).is_ok();
     let column = ["sidebar", "aside", "sidopanel", "complementary"]
         .iter()
         .any(|p| word.starts_with(p));
@@ -229,7 +236,7 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     let mut paging = false;
     let mut search_word = false;
     let mut buffer = String::new();
-    for (n, attribute) in [value.attr("class"), value.attr("id")]
+    for (n, attribute) in [attr(value, "class"), attr(value, "id")]
         .into_iter()
         .enumerate()
     {
@@ -273,13 +280,13 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     // "search" marks a search box or page, but `search-result(s)` holds the
     // results, which are content (Episerver lists render as search results).
     negative_words |= search_word && !hint.results;
-    let role = value.attr("role").unwrap_or("");
+    let role = attr(value, "role").unwrap_or("");
     let role_negative = matches!(
         role,
         "navigation" | "complementary" | "banner" | "contentinfo" | "search" | "dialog"
     );
     let tag_negative = matches!(tag, "nav" | "aside" | "footer" | "figcaption");
-    let aria_hidden = value.attr("aria-hidden") == Some("true") || value.attr("hidden").is_some();
+    let aria_hidden = attr(value, "aria-hidden") == Some("true") || attr(value, "hidden").is_some();
     let strong_negative = negative_words || role_negative || tag_negative || aria_hidden;
     // A header (tag or class) may hold the ingress; the caller decides.
     let header = header_word || tag == "header";
@@ -291,7 +298,7 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
     }
     if matches!(tag, "main" | "article")
         || role == "main"
-        || value.attr("itemprop") == Some("articleBody")
+        || attr(value, "itemprop") == Some("articleBody")
     {
         hint.positive = true;
     }

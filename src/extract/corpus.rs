@@ -76,6 +76,7 @@ fn corpus_articles() {
                         continue;
                     }
                 };
+                super::html::assert_sanitized(&article.body_html);
                 let title_ok = article.title == item["title"].as_str().unwrap();
                 titles += title_ok as usize;
                 let f1 = token_f1(&article.body_text, item["body_text"].as_str().unwrap());

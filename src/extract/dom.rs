@@ -7,6 +7,7 @@
 //! and free of recursion, so a page nested 100 000 levels deep cannot blow the
 //! stack or go quadratic.
 
+use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
 use url::Url;
 
@@ -132,7 +133,7 @@ impl<'a> Dom<'a> {
     pub fn attr(&self, index: u32, name: &str) -> Option<&'a str> {
         self.nodes[index as usize]
             .element
-            .and_then(|e| e.attr(name))
+            .and_then(|e| attr(e.value(), name))
     }
 
     pub fn tag(&self, index: u32) -> &'a str {
@@ -163,6 +164,18 @@ impl<'a> Dom<'a> {
     pub fn elements_named<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = u32> + 's {
         (0..self.nodes.len() as u32).filter(move |&i| self.nodes[i as usize].tag == tag)
     }
+}
+
+/// An attribute's value, found by comparing names.
+///
+/// Why not `Element::attr`: scraper interns the asked-for name as an atom on
+/// every call (a hash, and a global lock for names outside the static set),
+/// which was a tenth of the extraction time. Elements have few attributes, so
+/// a linear scan over the already-interned names is cheaper.
+pub fn attr<'e>(element: &'e Element, name: &str) -> Option<&'e str> {
+    element
+        .attrs()
+        .find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// Appends `text` to `out`, collapsing whitespace runs (also across calls) to
@@ -294,7 +307,7 @@ pub fn heading_level(tag: &str) -> Option<u8> {
 /// accidental substrings.
 pub fn hint_words(element: ElementRef<'_>) -> Vec<String> {
     let mut words = Vec::new();
-    for value in [element.attr("class"), element.attr("id")]
+    for value in [attr(element.value(), "class"), attr(element.value(), "id")]
         .into_iter()
         .flatten()
     {

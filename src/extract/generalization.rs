@@ -61,6 +61,7 @@ fn check_fixture(name: &str, html: &str, spec: &Value) -> Vec<String> {
                 Ok(a) => a,
                 Err(e) => return vec![format!("{name}: {e}")],
             };
+            crate::extract::html::assert_sanitized(&article.body_html);
             let title = spec["title"].as_str().unwrap();
             if article.title != title {
                 problems.push(format!("title {:?} (want {title:?})", article.title));

@@ -16,6 +16,7 @@ use scraper::{ElementRef, Node};
 
 use super::parse::parse_machine_date;
 use super::Kind;
+use crate::extract::dom::attr;
 use crate::model::PageDate;
 
 /// Text nodes longer than this are body prose: they keep their place as a
@@ -357,19 +358,17 @@ impl Builder {
 /// text on Episerver and WebSphere pages), not the site's.
 fn holds_page_footer(element: &Element) -> bool {
     matches!(element.name(), "article" | "main")
-        || element
-            .attr("role")
-            .is_some_and(|role| role.trim().eq_ignore_ascii_case("main"))
+        || attr(element, "role").is_some_and(|role| role.trim().eq_ignore_ascii_case("main"))
 }
 
 /// The machine-readable date an element carries, with what its class or
 /// itemprop says it is: `<time datetime>`, `itemprop="datePublished"` with
 /// `content` or `datetime`.
 fn machine_date_of(element: &Element) -> Option<(PageDate, Option<Kind>, &'static str)> {
-    let itemprop = element.attr("itemprop").and_then(itemprop_kind);
+    let itemprop = attr(element, "itemprop").and_then(itemprop_kind);
     let value = match (element.name(), itemprop) {
-        ("time", _) => element.attr("datetime"),
-        (_, Some(_)) => element.attr("content").or_else(|| element.attr("datetime")),
+        ("time", _) => attr(element, "datetime"),
+        (_, Some(_)) => attr(element, "content").or_else(|| attr(element, "datetime")),
         _ => None,
     }?;
     let date = parse_machine_date(value)?;
@@ -393,10 +392,10 @@ fn itemprop_kind(itemprop: &str) -> Option<(Kind, &'static str)> {
 /// is: WordPress `entry-date published` / `updated`, Limepark `lp-pubdate`,
 /// Municipio `c-signature__published`.
 fn class_kind(element: &Element) -> Option<Kind> {
-    if element.attr("pubdate").is_some() {
+    if attr(element, "pubdate").is_some() {
         return Some(Kind::Published);
     }
-    let class = element.attr("class")?.to_ascii_lowercase();
+    let class = attr(element, "class")?.to_ascii_lowercase();
     const PUBLISHED: &[&str] = &["publish", "pubdate", "entry-date", "created", "post-date"];
     const UPDATED: &[&str] = &["updated", "modified", "changed", "lastmod"];
     if PUBLISHED.iter().any(|word| class.contains(word)) {
@@ -428,7 +427,7 @@ fn is_furniture(element: &Element, inside_article: bool) -> bool {
         "alertdialog",
         "search",
     ];
-    let by_role = element.attr("role").is_some_and(|role| {
+    let by_role = attr(element, "role").is_some_and(|role| {
         let role = role.trim();
         FURNITURE_ROLES
             .iter()
@@ -436,10 +435,8 @@ fn is_furniture(element: &Element, inside_article: bool) -> bool {
             || (!inside_article && role.eq_ignore_ascii_case("banner"))
     });
     by_role
-        || ["class", "id"].into_iter().any(|attr| {
-            element
-                .attr(attr)
-                .is_some_and(|value| names_furniture(value, inside_article))
+        || ["class", "id"].into_iter().any(|name| {
+            attr(element, name).is_some_and(|value| names_furniture(value, inside_article))
         })
 }
 

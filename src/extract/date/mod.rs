@@ -43,6 +43,7 @@ use url::Url;
 use self::flow::{element_key, node_key, Flow, Mark, NodeKey};
 use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
 use self::sources::{json_ld_dates, meta_dates, slug_date, MetaDate, MetaStrength};
+use crate::extract::dom::attr;
 use crate::model::{DateSource, FoundDate, PageDate, PageDates, STOCKHOLM};
 
 pub use self::parse::{parse_date, parse_machine_date};
@@ -563,9 +564,7 @@ fn article_region<'a>(cx: &DateContext<'a>, headline: Option<ElementRef<'a>>) ->
         .filter_map(ElementRef::wrap)
     {
         let name = element.value().name();
-        let role_main = element
-            .value()
-            .attr("role")
+        let role_main = attr(element.value(), "role")
             .is_some_and(|role| role.trim().eq_ignore_ascii_case("main"));
         if name == "main" || role_main {
             return element;

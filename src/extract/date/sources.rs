@@ -10,6 +10,7 @@ use url::Url;
 
 use super::parse::{parse_date_at_start, parse_machine_date};
 use super::Kind;
+use crate::extract::dom::attr;
 use crate::model::{DateSource, FoundDate, PageDate};
 
 /// JSON-LD blocks larger than this are not article metadata.
@@ -88,10 +89,10 @@ pub(super) fn meta_dates(doc: &Html) -> Vec<MetaDate> {
     let mut dates = Vec::new();
     for meta in doc.select(&META) {
         let element = meta.value();
-        let Some(name) = element.attr("name").or_else(|| element.attr("property")) else {
+        let Some(name) = attr(element, "name").or_else(|| attr(element, "property")) else {
             continue;
         };
-        let Some(content) = element.attr("content") else {
+        let Some(content) = attr(element, "content") else {
             continue;
         };
         let lowered = name.trim().to_ascii_lowercase();
@@ -135,9 +136,7 @@ pub(super) struct JsonLdDates {
 pub(super) fn json_ld_dates(doc: &Html) -> JsonLdDates {
     let mut best: Option<(u8, JsonLdDates)> = None;
     for script in doc.select(&SCRIPT) {
-        let is_json_ld = script
-            .value()
-            .attr("type")
+        let is_json_ld = attr(script.value(), "type")
             .is_some_and(|kind| kind.to_ascii_lowercase().contains("ld+json"));
         if !is_json_ld {
             continue;
