@@ -20,7 +20,7 @@ use jiff::Timestamp;
 use scraper::{Html, Node};
 use url::Url;
 
-use super::cms::{hint, is_cookie_text, is_meta_line, is_widget_text, Hint};
+use super::cms::{is_cookie_text, is_meta_line, is_widget_text, page_hints, Hint};
 use super::date::{find_dates, DateContext};
 use super::dom::{
     attr, base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space,
@@ -109,7 +109,7 @@ struct Page<'d, 'a> {
 impl<'d, 'a> Page<'d, 'a> {
     fn analyse(dom: &'d Dom<'a>) -> Page<'d, 'a> {
         let n = dom.len();
-        let mut hints = vec![Hint::default(); n];
+        let hints = page_hints(dom);
         let mut text = vec![0u32; n];
         let mut link = vec![0u32; n];
         // Own (direct, through inline elements) text of each block, and its
@@ -136,9 +136,6 @@ impl<'d, 'a> Page<'d, 'a> {
                     let tag = node.tag;
                     if tag == "body" {
                         body = i as u32;
-                    }
-                    if let Some(element) = node.element {
-                        hints[i] = hint(element);
                     }
                     hidden[i] = parent_hidden || is_invisible_tag(tag) || is_control_tag(tag);
                     block_of[i] = if is_block_tag(tag) {

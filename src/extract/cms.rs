@@ -10,9 +10,10 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use scraper::node::Element;
 use scraper::ElementRef;
 
-use super::dom::attr;
+use super::dom::{Dom, FastMap};
 
 /// Words that start a boilerplate class word (`breadcrumbs`, `cookie-consent`,
 /// `share-links`, `sidebar-block` ...). Swedish words included: sites name
@@ -225,81 +226,135 @@ fn word_hint(word: &str, tables: &HintTables) -> (bool, bool, bool) {
     (negative, positive, column)
 }
 
+/// What the words of one `class` or `id` value say.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordFacts {
+    /// A boilerplate word other than `header` and `search`.
+    negative: bool,
+    header: bool,
+    search: bool,
+    positive: bool,
+    column: bool,
+    paging: bool,
+    results: bool,
+    grid: bool,
+}
+
+fn word_facts(value: &str, is_class: bool) -> WordFacts {
+    let tables = &*HINT_TABLES;
+    let mut facts = WordFacts::default();
+    let mut buffer = String::new();
+    // Whether the previous word names a grid, for grid columns
+    // (`col-lg-4`, `o-grid-4@md`, `sv-column-8`, `medium-8`).
+    let mut after_grid_word = false;
+    for word in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if word.is_empty() || word.len() > 40 {
+            after_grid_word = false;
+            continue;
+        }
+        buffer.clear();
+        buffer.push_str(word);
+        buffer.make_ascii_lowercase();
+        let (negative, positive, column) = word_hint(&buffer, tables);
+        if buffer == "header" {
+            facts.header = true;
+        } else if buffer == "search" {
+            facts.search = true;
+        } else if negative {
+            facts.negative = true;
+        }
+        facts.positive |= positive;
+        facts.column |= column;
+        facts.paging |= buffer.starts_with("pag");
+        facts.results |= buffer.starts_with("result") || buffer.starts_with("traff");
+        if is_class {
+            let digits = buffer.bytes().all(|b| b.is_ascii_digit());
+            facts.grid |= matches!(buffer.as_str(), "col" | "column" | "columns")
+                || (digits && after_grid_word);
+            after_grid_word = matches!(
+                buffer.as_str(),
+                "grid" | "col" | "column" | "small" | "medium" | "large" | "span"
+            );
+        }
+    }
+    facts
+}
+
 /// Classifies one element by tag, role, `class`, `id` and ARIA attributes.
 pub fn hint(element: ElementRef<'_>) -> Hint {
-    let value = element.value();
-    let tag = value.name();
-    let mut hint = Hint::default();
-    let mut negative_words = false;
-    let mut header_word = false;
-    let tables = &*HINT_TABLES;
-    let mut paging = false;
-    let mut search_word = false;
-    let mut buffer = String::new();
-    for (n, attribute) in [attr(value, "class"), attr(value, "id")]
-        .into_iter()
-        .enumerate()
-    {
-        let Some(attribute) = attribute else {
-            continue;
-        };
-        // Whether the previous word names a grid, for grid columns
-        // (`col-lg-4`, `o-grid-4@md`, `sv-column-8`, `medium-8`).
-        let mut after_grid_word = false;
-        for word in attribute.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if word.is_empty() || word.len() > 40 {
-                after_grid_word = false;
-                continue;
-            }
-            buffer.clear();
-            buffer.push_str(word);
-            buffer.make_ascii_lowercase();
-            let (negative, positive, column) = word_hint(&buffer, tables);
-            if buffer == "header" {
-                header_word = true;
-            } else if buffer == "search" {
-                search_word = true;
-            } else if negative {
-                negative_words = true;
-            }
-            hint.positive |= positive;
-            hint.column |= column;
-            paging |= buffer.starts_with("pag");
-            hint.results |= buffer.starts_with("result") || buffer.starts_with("traff");
-            if n == 0 {
-                let digits = buffer.bytes().all(|b| b.is_ascii_digit());
-                hint.grid |= matches!(buffer.as_str(), "col" | "column" | "columns")
-                    || (digits && after_grid_word);
-                after_grid_word = matches!(
-                    buffer.as_str(),
-                    "grid" | "col" | "column" | "small" | "medium" | "large" | "span"
-                );
-            }
+    hint_with(element.value(), &mut word_facts)
+}
+
+/// The hints of every node of a page (default for non-elements).
+///
+/// Why a memo: the same `class` values recur on every card, list item and
+/// portlet of a page, and reading their words was the costliest step of
+/// extraction after parsing.
+pub fn page_hints(dom: &Dom<'_>) -> Vec<Hint> {
+    let mut memo: FastMap<(&str, bool), WordFacts> = FastMap::default();
+    dom.nodes
+        .iter()
+        .map(|node| match node.element {
+            Some(element) => hint_with(element.value(), &mut |value, is_class| {
+                *memo
+                    .entry((value, is_class))
+                    .or_insert_with(|| word_facts(value, is_class))
+            }),
+            None => Hint::default(),
+        })
+        .collect()
+}
+
+fn hint_with<'e>(
+    element: &'e Element,
+    facts_of: &mut dyn FnMut(&'e str, bool) -> WordFacts,
+) -> Hint {
+    let tag = element.name();
+    let (mut class, mut id, mut role, mut itemprop) = (None, None, "", None);
+    let mut aria_hidden = false;
+    for (name, value) in element.attrs() {
+        match name {
+            "class" => class = Some(value),
+            "id" => id = Some(value),
+            "role" => role = value,
+            "itemprop" => itemprop = Some(value),
+            "aria-hidden" => aria_hidden |= value == "true",
+            "hidden" => aria_hidden = true,
+            _ => {}
         }
+    }
+    let mut hint = Hint::default();
+    let mut words = WordFacts::default();
+    for (value, is_class) in [(class, true), (id, false)] {
+        let Some(value) = value else { continue };
+        let facts = facts_of(value, is_class);
+        words.negative |= facts.negative;
+        words.header |= facts.header;
+        words.search |= facts.search;
+        words.paging |= facts.paging;
+        hint.positive |= facts.positive;
+        hint.column |= facts.column;
+        hint.results |= facts.results;
+        hint.grid |= facts.grid;
     }
     // "search" marks a search box or page, but `search-result(s)` holds the
     // results, which are content (Episerver lists render as search results).
-    negative_words |= search_word && !hint.results;
-    let role = attr(value, "role").unwrap_or("");
+    let negative_words = words.negative || (words.search && !hint.results);
     let role_negative = matches!(
         role,
         "navigation" | "complementary" | "banner" | "contentinfo" | "search" | "dialog"
     );
     let tag_negative = matches!(tag, "nav" | "aside" | "footer" | "figcaption");
-    let aria_hidden = attr(value, "aria-hidden") == Some("true") || attr(value, "hidden").is_some();
     let strong_negative = negative_words || role_negative || tag_negative || aria_hidden;
     // A header (tag or class) may hold the ingress; the caller decides.
-    let header = header_word || tag == "header";
+    let header = words.header || tag == "header";
     hint.negative = strong_negative || header;
     hint.header_only = header && !strong_negative;
     // Pagination sits beside a list's items, not beside the page's content.
     if matches!(tag, "aside" | "nav") || matches!(role, "complementary" | "navigation") {
-        hint.column |= !paging;
+        hint.column |= !words.paging;
     }
-    if matches!(tag, "main" | "article")
-        || role == "main"
-        || attr(value, "itemprop") == Some("articleBody")
-    {
+    if matches!(tag, "main" | "article") || role == "main" || itemprop == Some("articleBody") {
         hint.positive = true;
     }
     hint

@@ -7,6 +7,9 @@
 //! and free of recursion, so a page nested 100 000 levels deep cannot blow the
 //! stack or go quadratic.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
 use url::Url;
@@ -163,6 +166,34 @@ impl<'a> Dom<'a> {
     /// Pre-order indices of the elements named `tag`.
     pub fn elements_named<'s>(&'s self, tag: &'s str) -> impl Iterator<Item = u32> + 's {
         (0..self.nodes.len() as u32).filter(move |&i| self.nodes[i as usize].tag == tag)
+    }
+}
+
+/// A hash map for short string keys within one page: FNV-1a instead of
+/// SipHash, because these maps memoise per-element work on the hot path and
+/// their keys come from one document, not from an attacker choosing
+/// collisions across requests (a page can at worst slow its own extraction).
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hasher behind [`FastMap`].
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 ^= u64::from(byte);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 

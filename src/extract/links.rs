@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use scraper::{Html, Node};
 use url::Url;
 
-use super::cms::{has_date, hint, Hint};
+use super::cms::{has_date, page_hints, Hint};
 use super::dom::{base_url, heading_level, is_invisible_tag, normalize_space, Dom, NONE};
 use crate::canonical::same_site;
 use crate::model::ListPage;
@@ -65,7 +65,7 @@ struct ListAnalysis<'d, 'a> {
 impl<'d, 'a> ListAnalysis<'d, 'a> {
     fn new(dom: &'d Dom<'a>, page: &'d Url, base: &Url) -> ListAnalysis<'d, 'a> {
         let n = dom.len();
-        let mut hints = vec![Hint::default(); n];
+        let hints = page_hints(dom);
         let mut text = vec![0u32; n];
         let mut hidden = vec![false; n];
         for i in 0..n {
@@ -73,9 +73,6 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             let parent_hidden = node.parent != NONE && hidden[node.parent as usize];
             match node.node {
                 Node::Element(_) => {
-                    if let Some(element) = node.element {
-                        hints[i] = hint(element);
-                    }
                     hidden[i] = parent_hidden || is_invisible_tag(node.tag);
                 }
                 Node::Text(t) if !parent_hidden => {

@@ -16,7 +16,7 @@ use scraper::{ElementRef, Node};
 
 use super::parse::parse_machine_date;
 use super::Kind;
-use crate::extract::dom::attr;
+use crate::extract::dom::{attr, is_block_tag, FastMap};
 use crate::model::PageDate;
 
 /// Text nodes longer than this are body prose: they keep their place as a
@@ -24,57 +24,33 @@ use crate::model::PageDate;
 const LONG_TEXT_NODE: usize = 2000;
 
 /// Elements whose text is never visible article text.
-const SKIPPED_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "title", "svg", "math", "select", "option",
-    "textarea", "iframe", "object", "canvas", "button",
-];
+fn is_skipped_tag(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "head"
+            | "title"
+            | "svg"
+            | "math"
+            | "select"
+            | "option"
+            | "textarea"
+            | "iframe"
+            | "object"
+            | "canvas"
+            | "button"
+    )
+}
 
-/// Elements that start a new line of text.
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "legend",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
+/// Elements that start a new line of text: the renderer's block elements
+/// and a `<br>`.
+fn starts_line(name: &str) -> bool {
+    matches!(name, "br" | "dialog")
+        || (is_block_tag(name) && !matches!(name, "body" | "html" | "hgroup"))
+}
 
 /// Class or id words that mark page furniture with dates of its own
 /// (comments, event calendars, "latest news" lists) wherever they occur in
@@ -148,8 +124,8 @@ impl Flow {
     /// `protected` (the ancestors of the headline and of the main element,
     /// which may carry any class). Iterative, so deep trees cannot overflow
     /// the stack.
-    pub fn build(
-        root: ElementRef<'_>,
+    pub fn build<'a>(
+        root: ElementRef<'a>,
         protected: &HashSet<NodeKey>,
         headline: Option<NodeKey>,
     ) -> Flow {
@@ -191,7 +167,9 @@ impl Flow {
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
+    /// [`names_furniture`] per class or id value and article context.
+    furniture: FastMap<(&'a str, bool), bool>,
     text: String,
     pending_space: bool,
     /// Set while closing a skipped element, whose subtree was not entered.
@@ -216,12 +194,12 @@ pub(super) fn element_key(element: ElementRef<'_>) -> NodeKey {
     node_key((*element).value())
 }
 
-impl Builder {
+impl<'a> Builder<'a> {
     /// Handles an element's start or a text node; returns whether to enter
     /// the node's children.
     fn open(
         &mut self,
-        node: &Node,
+        node: &'a Node,
         protected: &HashSet<NodeKey>,
         headline: Option<NodeKey>,
     ) -> bool {
@@ -234,10 +212,10 @@ impl Builder {
                 let key = node_key(node);
                 let name = element.name();
                 let inside_article = self.article_depth > 0;
-                if SKIPPED_TAGS.contains(&name)
-                    || (!protected.contains(&key) && is_furniture(element, inside_article))
+                if is_skipped_tag(name)
+                    || (!protected.contains(&key) && self.is_furniture(element, inside_article))
                 {
-                    if BLOCK_TAGS.contains(&name) {
+                    if starts_line(name) {
                         self.newline();
                     }
                     self.skipped = Some(key);
@@ -246,7 +224,7 @@ impl Builder {
                 if holds_page_footer(element) {
                     self.article_depth += 1;
                 }
-                if BLOCK_TAGS.contains(&name) {
+                if starts_line(name) {
                     self.newline();
                 }
                 if Some(key) == headline {
@@ -294,9 +272,49 @@ impl Builder {
         if holds_page_footer(element) {
             self.article_depth = self.article_depth.saturating_sub(1);
         }
-        if BLOCK_TAGS.contains(&name) {
+        if starts_line(name) {
             self.newline();
         }
+    }
+
+    /// Whether an element is page furniture whose dates are never the
+    /// article's: navigation, sidebars, site headers and footers, comments,
+    /// calendars and lists of other news.
+    fn is_furniture(&mut self, element: &'a Element, inside_article: bool) -> bool {
+        let by_tag = match element.name() {
+            "nav" | "aside" | "dialog" | "menu" => true,
+            "footer" | "header" => !inside_article,
+            _ => false,
+        };
+        if by_tag {
+            return true;
+        }
+        const FURNITURE_ROLES: &[&str] = &[
+            "complementary",
+            "navigation",
+            "contentinfo",
+            "dialog",
+            "alertdialog",
+            "search",
+        ];
+        let by_role = attr(element, "role").is_some_and(|role| {
+            let role = role.trim();
+            FURNITURE_ROLES
+                .iter()
+                .any(|known| role.eq_ignore_ascii_case(known))
+                || (!inside_article && role.eq_ignore_ascii_case("banner"))
+        });
+        if by_role {
+            return true;
+        }
+        ["class", "id"].into_iter().any(|name| {
+            attr(element, name).is_some_and(|value| {
+                *self
+                    .furniture
+                    .entry((value, inside_article))
+                    .or_insert_with(|| names_furniture(value, inside_article))
+            })
+        })
     }
 
     /// Appends text with runs of whitespace collapsed to one space.
@@ -405,39 +423,6 @@ fn class_kind(element: &Element) -> Option<Kind> {
     } else {
         None
     }
-}
-
-/// Whether an element is page furniture whose dates are never the article's:
-/// navigation, sidebars, site headers and footers, comments, calendars and
-/// lists of other news.
-fn is_furniture(element: &Element, inside_article: bool) -> bool {
-    let by_tag = match element.name() {
-        "nav" | "aside" | "dialog" | "menu" => true,
-        "footer" | "header" => !inside_article,
-        _ => false,
-    };
-    if by_tag {
-        return true;
-    }
-    const FURNITURE_ROLES: &[&str] = &[
-        "complementary",
-        "navigation",
-        "contentinfo",
-        "dialog",
-        "alertdialog",
-        "search",
-    ];
-    let by_role = attr(element, "role").is_some_and(|role| {
-        let role = role.trim();
-        FURNITURE_ROLES
-            .iter()
-            .any(|known| role.eq_ignore_ascii_case(known))
-            || (!inside_article && role.eq_ignore_ascii_case("banner"))
-    });
-    by_role
-        || ["class", "id"].into_iter().any(|name| {
-            attr(element, name).is_some_and(|value| names_furniture(value, inside_article))
-        })
 }
 
 /// Whether a class or id value names furniture (see the word lists).

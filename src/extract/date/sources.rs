@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 use url::Url;
 
@@ -16,8 +16,14 @@ use crate::model::{DateSource, FoundDate, PageDate};
 /// JSON-LD blocks larger than this are not article metadata.
 const MAX_JSON_LD_BYTES: usize = 512 * 1024;
 
-static SCRIPT: LazyLock<Selector> = LazyLock::new(|| Selector::parse("script").expect("selector"));
-static META: LazyLock<Selector> = LazyLock::new(|| Selector::parse("meta").expect("selector"));
+/// The elements named `tag`, in document order. A name test, not a
+/// `Selector`: selector matching per element costs more than the test.
+fn elements_named<'d>(doc: &'d Html, tag: &'static str) -> impl Iterator<Item = ElementRef<'d>> {
+    doc.root_element()
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(move |element| element.value().name() == tag)
+}
 
 /// `/2022-03-30-foo.html`, `/2019/10/18/foo/`: a full date as a path segment
 /// or at the start of one. `/2021/03/foo/` has no day and is no date.
@@ -87,7 +93,7 @@ pub(super) struct MetaDate {
 /// document order.
 pub(super) fn meta_dates(doc: &Html) -> Vec<MetaDate> {
     let mut dates = Vec::new();
-    for meta in doc.select(&META) {
+    for meta in elements_named(doc, "meta") {
         let element = meta.value();
         let Some(name) = attr(element, "name").or_else(|| attr(element, "property")) else {
             continue;
@@ -135,7 +141,7 @@ pub(super) struct JsonLdDates {
 /// keep their own `datePublished`.
 pub(super) fn json_ld_dates(doc: &Html) -> JsonLdDates {
     let mut best: Option<(u8, JsonLdDates)> = None;
-    for script in doc.select(&SCRIPT) {
+    for script in elements_named(doc, "script") {
         let is_json_ld = attr(script.value(), "type")
             .is_some_and(|kind| kind.to_ascii_lowercase().contains("ld+json"));
         if !is_json_ld {
