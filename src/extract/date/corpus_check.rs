@@ -9,7 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::{find_dates, DateContext};
-use crate::model::{FoundDate, PageDate, STOCKHOLM};
+use crate::score::date_matches_gold as matches_gold;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 
@@ -130,33 +130,6 @@ fn dates_of(case: &Case) -> crate::model::PageDates {
         now: Timestamp::now(),
     };
     find_dates(&cx)
-}
-
-/// Gold is `YYYY-MM-DD` (compare the day) or `YYYY-MM-DDTHH:MM` (compare to
-/// the minute, local). A missing gold `updated` accepts none or the
-/// published date.
-fn matches_gold(
-    found: Option<&FoundDate>,
-    gold: Option<&str>,
-    published: Option<&FoundDate>,
-) -> bool {
-    match (found, gold) {
-        (None, None) => true,
-        (Some(found), None) => published.is_some_and(|published| published.date == found.date),
-        (None, Some(_)) => false,
-        (Some(found), Some(gold)) => local_text(&found.date, gold.len() > 10) == gold,
-    }
-}
-
-fn local_text(date: &PageDate, with_time: bool) -> String {
-    match (date, with_time) {
-        (PageDate::Time(t), true) => t
-            .to_zoned(STOCKHOLM.clone())
-            .strftime("%Y-%m-%dT%H:%M")
-            .to_string(),
-        (PageDate::Day(_), true) => "day only".to_string(),
-        (_, false) => date.local_day().to_string(),
-    }
 }
 
 /// The other URLs of an item (a cross-posted copy) must give the same day:
