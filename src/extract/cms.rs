@@ -240,10 +240,54 @@ struct WordFacts {
     grid: bool,
 }
 
-fn word_facts(value: &str, is_class: bool) -> WordFacts {
-    let tables = &*HINT_TABLES;
+/// What one class or id word says, lower-cased first.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordHint {
+    negative: bool,
+    positive: bool,
+    column: bool,
+    header: bool,
+    search: bool,
+    paging: bool,
+    results: bool,
+    /// `col`, `column`, `columns`: a grid column by itself.
+    grid: bool,
+    /// A word after which a number is a grid column (`col-lg-4`).
+    grid_word: bool,
+    digits: bool,
+}
+
+fn word_hint_of(word: &str) -> WordHint {
+    let mut lower = [0u8; 40];
+    let lower = &mut lower[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    // Class words are split on ASCII alphanumerics, so this is ASCII.
+    let word = std::str::from_utf8(lower).unwrap_or_default();
+    let (negative, positive, column) = word_hint(word, &HINT_TABLES);
+    WordHint {
+        negative,
+        positive,
+        column,
+        header: word == "header",
+        search: word == "search",
+        paging: word.starts_with("pag"),
+        results: word.starts_with("result") || word.starts_with("traff"),
+        grid: matches!(word, "col" | "column" | "columns"),
+        grid_word: matches!(
+            word,
+            "grid" | "col" | "column" | "small" | "medium" | "large" | "span"
+        ),
+        digits: word.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
+/// Memoised per-word hints of one page (the same words recur in many
+/// class values: `sv`, `portlet`, `env`, `c`, `card`).
+type WordMemo<'a> = FastMap<&'a str, WordHint>;
+
+fn word_facts<'a>(value: &'a str, is_class: bool, memo: &mut WordMemo<'a>) -> WordFacts {
     let mut facts = WordFacts::default();
-    let mut buffer = String::new();
     // Whether the previous word names a grid, for grid columns
     // (`col-lg-4`, `o-grid-4@md`, `sv-column-8`, `medium-8`).
     let mut after_grid_word = false;
@@ -252,29 +296,21 @@ fn word_facts(value: &str, is_class: bool) -> WordFacts {
             after_grid_word = false;
             continue;
         }
-        buffer.clear();
-        buffer.push_str(word);
-        buffer.make_ascii_lowercase();
-        let (negative, positive, column) = word_hint(&buffer, tables);
-        if buffer == "header" {
+        let hint = *memo.entry(word).or_insert_with(|| word_hint_of(word));
+        if hint.header {
             facts.header = true;
-        } else if buffer == "search" {
+        } else if hint.search {
             facts.search = true;
-        } else if negative {
+        } else if hint.negative {
             facts.negative = true;
         }
-        facts.positive |= positive;
-        facts.column |= column;
-        facts.paging |= buffer.starts_with("pag");
-        facts.results |= buffer.starts_with("result") || buffer.starts_with("traff");
+        facts.positive |= hint.positive;
+        facts.column |= hint.column;
+        facts.paging |= hint.paging;
+        facts.results |= hint.results;
         if is_class {
-            let digits = buffer.bytes().all(|b| b.is_ascii_digit());
-            facts.grid |= matches!(buffer.as_str(), "col" | "column" | "columns")
-                || (digits && after_grid_word);
-            after_grid_word = matches!(
-                buffer.as_str(),
-                "grid" | "col" | "column" | "small" | "medium" | "large" | "span"
-            );
+            facts.grid |= hint.grid || (hint.digits && after_grid_word);
+            after_grid_word = hint.grid_word;
         }
     }
     facts
@@ -282,7 +318,10 @@ fn word_facts(value: &str, is_class: bool) -> WordFacts {
 
 /// Classifies one element by tag, role, `class`, `id` and ARIA attributes.
 pub fn hint(element: ElementRef<'_>) -> Hint {
-    hint_with(element.value(), &mut word_facts)
+    let mut words = WordMemo::default();
+    hint_with(element.value(), &mut |value, is_class| {
+        word_facts(value, is_class, &mut words)
+    })
 }
 
 /// The hints of every node of a page (default for non-elements).
@@ -291,14 +330,16 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
 /// portlet of a page, and reading their words was the costliest step of
 /// extraction after parsing.
 pub fn page_hints(dom: &Dom<'_>) -> Vec<Hint> {
-    let mut memo: FastMap<(&str, bool), WordFacts> = FastMap::default();
+    let mut values: FastMap<(&str, bool), WordFacts> =
+        FastMap::with_capacity_and_hasher(256, Default::default());
+    let mut words = WordMemo::with_capacity_and_hasher(256, Default::default());
     dom.nodes
         .iter()
         .map(|node| match node.element {
             Some(element) => hint_with(element.value(), &mut |value, is_class| {
-                *memo
+                *values
                     .entry((value, is_class))
-                    .or_insert_with(|| word_facts(value, is_class))
+                    .or_insert_with(|| word_facts(value, is_class, &mut words))
             }),
             None => Hint::default(),
         })

@@ -10,7 +10,9 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use scraper::node::Element;
 use scraper::{ElementRef, Node};
 
@@ -425,28 +427,33 @@ fn class_kind(element: &Element) -> Option<Kind> {
     }
 }
 
-/// Whether a class or id value names furniture (see the word lists).
-fn names_furniture(value: &str, inside_article: bool) -> bool {
-    value.split_whitespace().any(|word| {
-        let word = lowercase_ascii(word);
-        let word = word.as_ref();
-        FURNITURE_ANYWHERE
+/// The furniture word lists as two patterns (inside an article, and
+/// outside one, where footers count too): one automaton pass over a class
+/// value instead of a substring search per word and needle.
+static FURNITURE: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+    let escaped = |words: &[&str]| {
+        words
             .iter()
-            .any(|needle| word.contains(needle))
-            || FURNITURE_PREFIX
-                .iter()
-                .any(|prefix| word.starts_with(prefix))
-            || FURNITURE_SEGMENT
-                .iter()
-                .any(|segment| word_has_segment(word, segment))
-            || (!inside_article && FOOTER_WORDS.iter().any(|needle| word.contains(needle)))
-    })
-}
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let inside = format!(
+        r"{}|(?:^|[\s_-])(?:{})|(?:^|\s)(?:{})",
+        escaped(FURNITURE_ANYWHERE),
+        escaped(FURNITURE_SEGMENT),
+        escaped(FURNITURE_PREFIX)
+    );
+    let outside = format!("{inside}|{}", escaped(FOOTER_WORDS));
+    [inside, outside].map(|pattern| Regex::new(&pattern).expect("furniture pattern compiles"))
+});
 
-/// Whether `segment` starts `word` or follows a `-` or `_` in it.
-fn word_has_segment(word: &str, segment: &str) -> bool {
-    word.match_indices(segment)
-        .any(|(index, _)| index == 0 || matches!(word.as_bytes()[index - 1], b'-' | b'_'))
+/// Whether a class or id value names furniture (see the word lists): a
+/// word holds an "anywhere" word, starts with a prefix word, or has a
+/// segment word at its start or after `-`/`_`.
+fn names_furniture(value: &str, inside_article: bool) -> bool {
+    let value = lowercase_ascii(value);
+    FURNITURE[usize::from(!inside_article)].is_match(&value)
 }
 
 /// Lowercases ASCII letters, borrowing when there is nothing to change
@@ -456,5 +463,43 @@ fn lowercase_ascii(word: &str) -> Cow<'_, str> {
         Cow::Owned(word.to_ascii_lowercase())
     } else {
         Cow::Borrowed(word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_furniture;
+
+    #[track_caller]
+    fn check(value: &str, inside_article: bool, expected: bool) {
+        assert_eq!(
+            names_furniture(value, inside_article),
+            expected,
+            "{value:?} inside article: {inside_article}"
+        );
+    }
+
+    #[test]
+    fn furniture_words_anywhere_at_segments_or_prefixes() {
+        check("layout-sidebar-second", false, true);
+        check("comments-area", true, true);
+        check("sv-archive-portlet", true, true);
+        check("Sidebar", true, true);
+        check("event-list__item", true, true);
+        check("sol-article-aside", true, true);
+        check("site-nav", true, true);
+        check("widget widget_text", true, true);
+        check("main-content", true, false);
+        check("prevent", true, false);
+        check("canvas", true, false);
+        check("elementor-widget-text-editor", true, false);
+        check("sv-text-portlet", true, false);
+    }
+
+    #[test]
+    fn footers_are_furniture_only_outside_an_article() {
+        check("entry-footer", true, false);
+        check("entry-footer", false, true);
+        check("sidfot", false, true);
     }
 }
