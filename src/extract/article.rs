@@ -26,6 +26,7 @@ use super::dom::{
     attr, base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space,
     Dom, NONE,
 };
+use super::guard::bounded_nesting;
 use super::html::{blocks_html, blocks_text, render_blocks, Block};
 use super::Error;
 use crate::model::Article;
@@ -44,7 +45,7 @@ const MIN_GROWTH_CHARS: u32 = MIN_BLOCK_CHARS;
 /// Extracts the article of one page. `url` is the page's URL (base for links).
 pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article, Error> {
     let no_article = || Error::NoArticle { url: url.clone() };
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
     let base = base_url(&dom, url);
     let page = Page::analyse(&dom);

@@ -23,6 +23,7 @@ use scraper::{Html, Node};
 use url::Url;
 
 use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, Dom, NONE};
+use super::guard::bounded_nesting;
 
 /// A cleaned HTML fragment: sanitised HTML with absolute URLs, and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub struct Cleaned {
 
 /// Sanitises an HTML fragment (e.g. feed content) and renders it as plain text.
 pub fn clean_fragment(html: &str, base: &Url) -> Cleaned {
-    let doc = Html::parse_fragment(html);
+    let doc = Html::parse_fragment(&bounded_nesting(html));
     let dom = Dom::new(&doc);
     let blocks = render_blocks(&dom, 0, base, &mut |_| false);
     Cleaned {

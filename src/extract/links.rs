@@ -21,6 +21,7 @@ use url::Url;
 
 use super::cms::{has_date, page_hints, Hint};
 use super::dom::{base_url, heading_level, is_invisible_tag, normalize_space, Dom, NONE};
+use super::guard::bounded_nesting;
 use crate::canonical::same_site;
 use crate::model::ListPage;
 
@@ -31,7 +32,7 @@ const MANY: u32 = u32::MAX - 1;
 
 /// The article links of the page's main news list and its next-page link.
 pub fn links_from_list(html: &str, url: &Url) -> ListPage {
-    let doc = Html::parse_document(html);
+    let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
     if dom.is_empty() {
         return ListPage::default();

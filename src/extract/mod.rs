@@ -7,7 +7,9 @@
 //! - [`links`]: news-list page -> article links and the next page;
 //! - [`article`]: article page -> title, dates, body;
 //! - [`date`]: Swedish and ISO dates, and which date on a page is which;
-//! - [`html`]: sanitising and plain-text rendering shared by the above.
+//! - [`html`]: sanitising and plain-text rendering shared by the above;
+//! - [`guard`]: flattens absurdly deep nesting before any parse, so no page
+//!   can make the parser hang.
 
 pub mod article;
 pub mod charset;
@@ -19,6 +21,7 @@ pub mod dom;
 pub mod feed;
 #[cfg(test)]
 mod generalization;
+pub mod guard;
 pub mod html;
 pub mod links;
 pub mod sniff;

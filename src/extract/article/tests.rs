@@ -232,3 +232,102 @@ fn deep_nesting_and_long_lines_do_not_panic() {
     ));
     assert!(article.is_ok());
 }
+
+/// Pathological input: each case must give an answer quickly (these run in
+/// debug builds) and never panic.
+mod hostile_input {
+    use super::*;
+    use crate::extract::charset;
+    use crate::extract::html::clean_fragment;
+    use crate::extract::links::links_from_list;
+
+    fn article_page_nested(depth: usize, open: &str, close: &str) -> String {
+        page(
+            "<title>Djup - Kommun</title>",
+            &format!(
+                "{}<main><h1>Djup</h1><p>{LONG}</p><p>{LONG}</p></main>{}",
+                open.repeat(depth),
+                close.repeat(depth)
+            ),
+        )
+    }
+
+    #[test]
+    fn hundred_thousand_nested_divs_still_give_the_article() {
+        let html = article_page_nested(100_000, "<div>", "</div>");
+        let article = extract(&html).expect("the article inside the nesting");
+        assert_eq!(article.title, "Djup");
+        assert_eq!(article.body_text, format!("{LONG}\n\n{LONG}"));
+        let list = links_from_list(&html, &Url::parse(URL).unwrap());
+        assert!(list.links.is_empty());
+    }
+
+    #[test]
+    fn unclosed_nesting_of_inline_and_table_elements_is_bounded() {
+        for (open, close) in [
+            ("<span>", ""),
+            ("<font>", ""),
+            ("<b><i>", ""),
+            ("<table><tr><td>", ""),
+            ("<ul><li>", "</ul>"),
+            ("<blockquote>", "</blockquote>"),
+        ] {
+            let html = article_page_nested(50_000, open, close);
+            // The text survives; whether it reads as an article depends on
+            // the shape, but there is an answer.
+            if let Ok(article) = extract(&html) {
+                assert!(article.body_text.contains(LONG), "{open}");
+            }
+        }
+    }
+
+    #[test]
+    fn deeply_nested_feed_content_is_bounded() {
+        let html = format!(
+            "{}<p>{LONG}</p>{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        let cleaned = clean_fragment(&html, &Url::parse(URL).unwrap());
+        assert_eq!(cleaned.text, LONG);
+    }
+
+    #[test]
+    fn megabyte_lines_are_fine() {
+        let sentence = "Ett ord och ett till, utan radbrytning någonstans. ";
+        let paragraph = sentence.repeat(1_000_000 / sentence.len());
+        let html = page(
+            "<title>Lång - Kommun</title>",
+            &format!("<main><h1>Lång</h1><p>{paragraph}</p></main>"),
+        );
+        let article = extract(&html).expect("one long paragraph is an article");
+        assert_eq!(article.body_text, paragraph.trim());
+        // A megabyte of markup on one line, and a megabyte attribute.
+        let cards = "<div class='card'><a href='/a'>x</a></div>".repeat(25_000);
+        let attribute = format!("<div data-x='{}'>", "y".repeat(1_000_000));
+        for html in [cards, attribute] {
+            let _ = extract(&html);
+            let _ = links_from_list(&html, &Url::parse(URL).unwrap());
+        }
+    }
+
+    #[test]
+    fn binary_junk_is_no_article() {
+        // A fixed pseudo-random byte stream (xorshift), with NULs and stray
+        // `<` among it.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let bytes: Vec<u8> = (0..300_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
+            .collect();
+        let text = charset::decode(&bytes, None);
+        assert!(matches!(extract(&text), Err(Error::NoArticle { .. })));
+        let list = links_from_list(&text, &Url::parse(URL).unwrap());
+        assert!(list.links.is_empty());
+        let _ = clean_fragment(&text, &Url::parse(URL).unwrap());
+    }
+}
