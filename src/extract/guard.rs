@@ -65,11 +65,14 @@ fn closes_itself(name: &[u8]) -> bool {
     )
 }
 
-/// Elements whose content is raw text: tags inside them are not tags.
+/// Elements whose content is raw text (tags inside them are not tags), and
+/// foreign content (SVG, MathML: self-closing tags, skipped whole).
 fn is_raw_text(name: &[u8]) -> bool {
     matches!(
         name,
-        b"script"
+        b"svg"
+            | b"math"
+            | b"script"
             | b"style"
             | b"textarea"
             | b"title"
@@ -92,14 +95,15 @@ pub fn bounded_nesting(html: &str) -> Cow<'_, str> {
     if max_depth(html) <= MAX_DEPTH {
         return Cow::Borrowed(html);
     }
+    let scanner = Tags::new(html.as_bytes());
     let tags: Vec<Tag> = Tags::new(html.as_bytes()).collect();
     let keep = tags_to_keep(&tags);
     let mut out = String::with_capacity(html.len());
     let mut copied = 0usize;
     for (tag, keep) in tags.iter().zip(keep) {
-        if !keep {
-            out.push_str(&html[copied..tag.range.start]);
-            copied = tag.range.end;
+        if !keep && tag.start >= copied {
+            out.push_str(&html[copied..tag.start]);
+            copied = scanner.tag_end(tag.name_end);
         }
     }
     out.push_str(&html[copied..]);
@@ -165,10 +169,12 @@ enum TagKind {
     End,
 }
 
-/// A start or end tag that counts for nesting, and its bytes in the input.
+/// A start or end tag that counts for nesting: where it starts and where
+/// its name ends in the input.
 struct Tag {
     kind: TagKind,
-    range: std::ops::Range<usize>,
+    start: usize,
+    name_end: usize,
 }
 
 /// The tags of an HTML text that change nesting, skipping comments,
@@ -188,28 +194,38 @@ impl<'h> Tags<'h> {
     fn find_bytes(&self, from: usize, needle: &[u8]) -> usize {
         self.html
             .get(from..)
-            .and_then(|rest| rest.windows(needle.len()).position(|w| w == needle))
+            .and_then(|rest| memchr::memmem::find(rest, needle))
             .map_or(self.html.len(), |i| from + i)
     }
 
     /// Index just past the `>` that ends a tag starting at `from`, honouring
     /// quoted attribute values (a quote opens one only right after `=`).
     fn tag_end(&self, from: usize) -> usize {
-        let mut quote = None;
-        let mut after_equals = false;
-        for (i, &b) in self.html[from..].iter().enumerate() {
-            match (quote, b) {
-                (Some(q), _) if b == q => quote = None,
-                (Some(_), _) => {}
-                (None, b'"' | b'\'') if after_equals => quote = Some(b),
-                (None, b'>') => return from + i + 1,
-                _ => {}
+        let html = self.html;
+        let mut at = from;
+        while let Some(offset) = html
+            .get(at..)
+            .and_then(|rest| memchr::memchr3(b'>', b'"', b'\'', rest))
+        {
+            let found = at + offset;
+            let quote = html[found];
+            if quote == b'>' {
+                return found + 1;
             }
-            if !b.is_ascii_whitespace() {
-                after_equals = quote.is_none() && b == b'=';
+            at = found + 1;
+            let opens_value = html[from..found]
+                .iter()
+                .rev()
+                .find(|b| !b.is_ascii_whitespace())
+                == Some(&b'=');
+            if opens_value {
+                match memchr::memchr(quote, &html[at..]) {
+                    Some(close) => at += close + 1,
+                    None => return html.len(),
+                }
             }
         }
-        self.html.len()
+        html.len()
     }
 
     /// The lower-case name starting at `from` (up to 16 bytes kept).
@@ -232,6 +248,10 @@ impl<'h> Tags<'h> {
 impl Iterator for Tags<'_> {
     type Item = Tag;
 
+    /// The next counted tag. Attributes are not parsed (the scan goes on
+    /// after the tag name): a `<` inside an attribute value is rare and at
+    /// worst miscounts one level, and this keeps the scan a few percent of
+    /// the parse.
     fn next(&mut self) -> Option<Tag> {
         let html = self.html;
         loop {
@@ -241,35 +261,35 @@ impl Iterator for Tags<'_> {
                 Some(b'!') if html[start..].starts_with(b"<!--") => {
                     self.at = (self.find_bytes(start + 4, b"-->") + 3).min(html.len());
                 }
-                Some(b'!' | b'?') => self.at = self.tag_end(start + 1),
                 Some(b'/') if html.get(start + 2).is_some_and(u8::is_ascii_alphabetic) => {
                     let (name, len) = self.name(start + 2);
-                    let end = self.tag_end(start + 2);
-                    self.at = end;
+                    let name_end = start + 2 + len;
+                    self.at = name_end;
                     let name = &name[..len.min(16)];
                     if !is_void(name) && !closes_itself(name) {
                         return Some(Tag {
                             kind: TagKind::End,
-                            range: start..end,
+                            start,
+                            name_end,
                         });
                     }
                 }
                 Some(b) if b.is_ascii_alphabetic() => {
                     let (name, len) = self.name(start + 1);
-                    let end = self.tag_end(start + 1);
-                    self.at = end;
+                    let name_end = start + 1 + len;
+                    self.at = name_end;
                     let name = &name[..len.min(16)];
-                    let self_closing = end >= 2 && html[end - 2] == b'/';
-                    if is_raw_text(name) && !self_closing {
+                    if is_raw_text(name) {
                         // Skip to the matching end tag; it is not counted,
                         // like the start tag.
-                        self.at = self.raw_text_end(end, name);
+                        self.at = self.raw_text_end(name_end, name);
                         continue;
                     }
-                    if !is_void(name) && !closes_itself(name) && !self_closing {
+                    if !is_void(name) && !closes_itself(name) {
                         return Some(Tag {
                             kind: TagKind::Start,
-                            range: start..end,
+                            start,
+                            name_end,
                         });
                     }
                 }
@@ -303,7 +323,7 @@ impl Tags<'_> {
 
 /// Offset of the first `<`.
 fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
+    memchr::memchr(b'<', bytes)
 }
 
 #[cfg(test)]
@@ -324,7 +344,9 @@ mod tests {
             max_depth("<script>if (a<b) { '<div><div>' }</script><span></span>"),
             1
         );
-        assert_eq!(max_depth("<div/><section><b>x</b></section>"), 2);
+        // `<div/>` opens a div in HTML (only void elements close themselves).
+        assert_eq!(max_depth("<div/><section><b>x</b></section>"), 3);
+        assert_eq!(max_depth("<svg><path/><path/><g><path/></g></svg>"), 0);
         assert_eq!(max_depth("a < b and c<3"), 0);
         assert_eq!(max_depth("<a title=it's>x</a><div>y</div>"), 1);
     }
