@@ -211,19 +211,40 @@ fn sorted(words: &[&'static str]) -> Vec<&'static str> {
 
 /// What one lower-case class word says.
 fn word_hint(word: &str, tables: &HintTables) -> (bool, bool, bool) {
-    let first = word.as_bytes()[0];
+    let bytes = word.as_bytes();
+    let first = bytes[0];
     let prefixed = first.is_ascii_lowercase()
         && tables.prefixes[(first - b'a') as usize]
             .iter()
-            .any(|p| word.starts_with(p));
+            .any(|p| starts_with_fast(bytes, p.as_bytes()));
     let negative = prefixed
         || tables.negative.binary_search(&word).is_ok()
-        || NEGATIVE_SUFFIXES.iter().any(|s| word.ends_with(s));
+        || NEGATIVE_SUFFIXES
+            .iter()
+            .any(|s| ends_with_fast(bytes, s.as_bytes()));
     let positive = tables.positive.binary_search(&word).is_ok();
-    let column = ["sidebar", "aside", "sidopanel", "complementary"]
-        .iter()
-        .any(|p| word.starts_with(p));
+    let column = matches!(first, b's' | b'a' | b'c')
+        && ["sidebar", "aside", "sidopanel", "complementary"]
+            .iter()
+            .any(|p| starts_with_fast(bytes, p.as_bytes()));
     (negative, positive, column)
+}
+
+/// `starts_with` that rejects on length and the second byte before
+/// comparing the rest: most class words share no more than a first letter
+/// with a boilerplate prefix, and this runs for every word of every page.
+fn starts_with_fast(word: &[u8], prefix: &[u8]) -> bool {
+    word.len() >= prefix.len()
+        && prefix.len() >= 2
+        && word[1] == prefix[1]
+        && &word[..prefix.len()] == prefix
+}
+
+/// `ends_with` that rejects on the last byte first (see [`starts_with_fast`]).
+fn ends_with_fast(word: &[u8], suffix: &[u8]) -> bool {
+    word.len() >= suffix.len()
+        && word.last() == suffix.last()
+        && &word[word.len() - suffix.len()..] == suffix
 }
 
 /// What the words of one `class` or `id` value say.
@@ -486,8 +507,11 @@ pub fn is_widget_text(text: &str) -> bool {
 
 /// Whether a paragraph is a cookie notice.
 pub fn is_cookie_text(text: &str) -> bool {
-    let head: String = text.chars().take(120).collect();
-    text.chars().count() < 500 && COOKIE_TEXT.is_match(&head)
+    if text.chars().nth(500).is_some() {
+        return false;
+    }
+    let head_end = text.char_indices().nth(120).map_or(text.len(), |(i, _)| i);
+    COOKIE_TEXT.is_match(&text[..head_end])
 }
 
 /// Whether text holds a date (for teasers in lists).

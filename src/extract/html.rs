@@ -239,18 +239,29 @@ impl<'u> Renderer<'u> {
         }
     }
 
+    /// Appends a text node word by word: whitespace runs become one
+    /// pending space.
     fn text(&mut self, text: &str) {
-        for c in text.chars() {
-            if c.is_whitespace() {
-                if !self.text.is_empty() && !self.text.ends_with('\n') {
-                    self.pending_space = true;
-                }
-                continue;
+        let mut rest = text;
+        loop {
+            let trimmed = rest.trim_start();
+            if trimmed.len() != rest.len() && !self.text.is_empty() && !self.text.ends_with('\n') {
+                self.pending_space = true;
             }
+            if trimmed.is_empty() {
+                return;
+            }
+            let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            let word = &trimmed[..end];
             self.space();
             self.breaks = 0;
-            self.text.push(c);
-            push_escaped(&mut self.html, c);
+            self.text.push_str(word);
+            if word.bytes().any(|b| matches!(b, b'&' | b'<' | b'>')) {
+                word.chars().for_each(|c| push_escaped(&mut self.html, c));
+            } else {
+                self.html.push_str(word);
+            }
+            rest = &trimmed[end..];
         }
     }
 
