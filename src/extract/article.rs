@@ -98,6 +98,8 @@ struct Page<'d, 'a> {
     text: Vec<u32>,
     /// Visible characters inside links.
     link: Vec<u32>,
+    /// Links (`<a href>`) in the subtree.
+    anchors: Vec<u32>,
     /// Characters of good blocks in the subtree (boilerplate excluded).
     good: Vec<u32>,
     /// Readability-style candidate score.
@@ -113,6 +115,7 @@ impl<'d, 'a> Page<'d, 'a> {
         let hints = page_hints(dom);
         let mut text = vec![0u32; n];
         let mut link = vec![0u32; n];
+        let mut anchors = vec![0u32; n];
         // Own (direct, through inline elements) text of each block, and its
         // punctuation.
         let mut own = vec![0u32; n];
@@ -145,6 +148,9 @@ impl<'d, 'a> Page<'d, 'a> {
                         parent_block
                     };
                     in_link[i] = parent_link || tag == "a";
+                    if tag == "a" && !parent_hidden {
+                        anchors[i] = 1;
+                    }
                 }
                 Node::Text(t) if !parent_hidden => {
                     let (chars, commas) = count_text(t);
@@ -169,6 +175,7 @@ impl<'d, 'a> Page<'d, 'a> {
             if parent != NONE {
                 text[parent as usize] += text[i];
                 link[parent as usize] += link[i];
+                anchors[parent as usize] += anchors[i];
             }
         }
         // Boilerplate, top-down; a boilerplate-looking element holding most
@@ -221,6 +228,7 @@ impl<'d, 'a> Page<'d, 'a> {
             hints,
             text,
             link,
+            anchors,
             good,
             score,
             boiler,
@@ -561,10 +569,34 @@ impl<'d, 'a> Page<'d, 'a> {
             if heading_level(dom.tag(i)).is_some() && normalize_space(&dom.text(i)) == title {
                 return true;
             }
-            false
+            self.is_link_box(i) || headline.is_some_and(|h| i < h && self.is_kicker(i))
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
         blocks.into_iter().filter(keep_block).collect()
+    }
+}
+
+impl Page<'_, '_> {
+    /// A box of links inside the article ("Mehr zum Thema", "Läs också",
+    /// "Related stories" under a class the hints do not know): a container
+    /// with two or more links whose text is mostly link text.
+    fn is_link_box(&self, i: u32) -> bool {
+        let index = i as usize;
+        matches!(
+            self.dom.tag(i),
+            "div" | "section" | "aside" | "ul" | "ol" | "nav"
+        ) && self.anchors[index] >= 2
+            && self.link[index] as f32 >= 0.6 * self.text[index] as f32
+    }
+
+    /// A short link-only line before the headline: a section or category
+    /// label ("Local news", "Nyheter") above the title.
+    fn is_kicker(&self, i: u32) -> bool {
+        let index = i as usize;
+        is_block_tag(self.dom.tag(i))
+            && self.text[index] > 0
+            && self.text[index] <= 40
+            && self.link[index] == self.text[index]
     }
 }
 
