@@ -422,14 +422,14 @@ fn hint_with<'e>(
     hint
 }
 
-const MONTH: &str = r"(?:jan(?:uari)?|feb(?:ruari)?|mar(?:s)?|apr(?:il)?|maj|jun(?:i)?|jul(?:i)?|aug(?:usti)?|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
+const MONTH: &str = r"(?:jan(?:uari|uary|uar)?|feb(?:ruari|ruary|ruar)?|mar(?:s|ch)?|märz|mrz|apr(?:il)?|maj|may|mai|jun(?:i|e)?|jul(?:i|y)?|aug(?:usti|ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|de[cz](?:ember)?)";
 const WEEKDAY: &str = r"(?:mån|tis|ons|tor|tors|fre|lör|sön)(?:dag(?:en)?|d)?\.?";
 
 /// A date anywhere in a line: "29 mars 2021", "29-mars-2021", "2012-01-27",
-/// "17 okt. 2024".
+/// "17 okt. 2024", "5. März 2024", "March 5, 2024".
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?:\b\d{{1,2}}[\s\-./]*{MONTH}\.?(?:[\s\-,]*\d{{4}})?\b|\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}[\s/]\d{{2,4}}\b)"
+        r"(?i)(?:\b\d{{1,2}}[\s\-./]*{MONTH}\.?(?:[\s\-,]*\d{{4}})?\b|\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}[\s/]\d{{2,4}}\b)"
     ))
     .expect("valid date regex")
 });
@@ -437,7 +437,7 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// A line that is nothing but a date, maybe with weekday and time.
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^(?:{WEEKDAY}\s+)?(?:den\s+)?(?:\d{{1,2}}[\s\-./]*{MONTH}\.?(?:[\s\-,]*\d{{4}})?|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:[\s/]\d{{2,4}})?)(?:\s*,?\s*(?:kl\.?|klockan)?\s*\d{{1,2}}[.:]\d{{2}})?(?:\s*[|–-].{{0,40}})?$"
+        r"(?i)^(?:{WEEKDAY}\s+)?(?:den\s+)?(?:\d{{1,2}}[\s\-./]*{MONTH}\.?(?:[\s\-,]*\d{{4}})?|{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}(?:[\s/]\d{{2,4}})?)(?:\s*,?\s*(?:kl\.?|klockan|um|at)?\s*\d{{1,2}}[.:]\d{{2}}(?:\s*(?:uhr|am|pm))?)?(?:\s*[|–-].{{0,40}})?$"
     ))
     .expect("valid date-line regex")
 });
@@ -453,7 +453,7 @@ static STRONG_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// Labels that make a line metadata when a colon or a date follows.
 static WEAK_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:publicerad|publicerat|publicerades|uppdaterad|uppdaterat|uppdaterades|ändrad|granskad|skapad|foto|bild|fotograf|text|skribent|författare|datum)\b",
+        r"(?i)^(?:publicerad|publicerat|publicerades|uppdaterad|uppdaterat|uppdaterades|ändrad|granskad|skapad|foto|bild|fotograf|text|skribent|författare|datum|published|posted|updated|last updated|photo|veröffentlicht|aktualisiert|zuletzt aktualisiert|stand)\b",
     )
     .expect("valid label regex")
 });
@@ -617,6 +617,19 @@ mod tests {
             false,
         );
         check_meta("3 mars var det nätverksträff i Växjö kommunhus.", false);
+    }
+
+    #[test]
+    fn english_and_german_meta_lines() {
+        check_meta("March 5, 2024", true);
+        check_meta("5. März 2024, 10:15 Uhr", true);
+        check_meta("Published: March 5, 2024", true);
+        check_meta("Updated 6 March 2024", true);
+        check_meta("Photo: Tom Lee", true);
+        check_meta("Veröffentlicht am 5. März 2024", true);
+        check_meta("Stand: 12.02.2024", true);
+        check_meta("Published reports show that the harbour lost money.", false);
+        check_meta("March 5 was the day the council finally voted.", false);
     }
 
     #[test]

@@ -94,13 +94,16 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         (?P<published>
             (?:artikeln|nyheten|sidan|anslaget|inlägget|texten)\s+publicerades
           | publiceringsdatum | publicerades | publicerad | publicerat
-          | published(?:\s+on)?
+          | published(?:\s+on)? | posted(?:\s+on)?
+          | veröffentlicht(?:\s+am)? | erschienen(?:\s+am)?
         )
-      | (?P<created> skapades | skapad | skapat | datum )
+      | (?P<created> skapades | skapad | skapat | datum | erstellt(?:\s+am)? )
       | (?P<updated>
             (?:sidan\s+)?senast\s+(?:uppdaterad|uppdaterades|ändrad|ändrades|redigerad)
           | uppdaterades | uppdaterad | uppdaterat | ändrades | ändrad | ändringsdatum
           | last\s+(?:updated|modified)(?:\s+on)? | updated(?:\s+on)?
+          | zuletzt\s+(?:aktualisiert|geändert)(?:\s+am)? | aktualisiert(?:\s+am)?
+          | geändert(?:\s+am)? | stand
         )
       | (?P<reviewed>
             (?:sidan\s+)?senast\s+granskad | granskades | granskad | granskat | granskningsdatum
@@ -1029,6 +1032,29 @@ mod tests {
         check(
             r#"<main><h1>Rubrik</h1><p>Skapad: 2 maj 2025</p></main>"#,
             "2025-05-02 label:Skapad",
+            "-",
+        );
+    }
+
+    #[test]
+    fn german_labels_and_dates() {
+        check(
+            r#"<main><h1>Titel</h1><p>Veröffentlicht am 5. März 2024, 10:15 Uhr</p><p>Zuletzt aktualisiert am 6. März 2024</p></main>"#,
+            "2024-03-05T10:15+01:00 label:Veröffentlicht am",
+            "2024-03-06 label:Zuletzt aktualisiert am",
+        );
+        check(
+            r#"<main><h1>Titel</h1><p>Stand: 12.02.2024</p><p>Der Stand der Dinge ist unklar.</p></main>"#,
+            "-",
+            "2024-02-12 label:Stand",
+        );
+    }
+
+    #[test]
+    fn posted_on_is_published() {
+        check(
+            r#"<main><h1>Title</h1><p class="meta">Posted on March 5, 2024 by Sam</p></main>"#,
+            "2024-03-05 label:Posted on",
             "-",
         );
     }

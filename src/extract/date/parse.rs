@@ -19,18 +19,20 @@ use crate::model::{PageDate, STOCKHOLM};
 const PLAUSIBLE_YEARS: RangeInclusive<i16> = 1990..=2099;
 
 /// Swedish month names with the CLDR abbreviations (dot optional, added by the
-/// pattern) and the few English names feeds and English pages use. Longer
+/// pattern), and the English and German names of general news pages. Longer
 /// forms come first because the regex alternation is leftmost-first.
-const MONTH_NAMES: &str = "januari|january|jan|februari|february|feb|mars|march|mar|april|apr|\
-    maj|may|juni|june|jun|juli|july|jul|augusti|august|aug|september|sept|sep|\
-    oktober|october|okt|oct|november|nov|december|dec";
+const MONTH_NAMES: &str = "januari|january|januar|jan|jän|februari|february|februar|feb|\
+    mars|march|märz|maerz|mrz|mär|mar|april|apr|\
+    maj|may|mai|juni|june|jun|juli|july|jul|augusti|august|aug|september|sept|sep|\
+    oktober|october|okt|oct|november|nov|december|dezember|dez|dec";
 
 /// Weekdays are skipped, never checked against the date: full, definite
 /// ("måndagen"), old ("Månd") and short forms, plus English.
 const WEEKDAY_NAMES: &str = "måndagen|tisdagen|onsdagen|torsdagen|fredagen|lördagen|söndagen|\
     måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|\
     månd|tisd|onsd|torsd|fred|lörd|sönd|mån|tis|ons|tors|tor|fre|lör|sön|\
-    monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun";
+    monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|\
+    montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag";
 
 /// A date at the very start of the text, after optional "den"/"på" and a
 /// weekday. The alternatives are the shapes Swedish pages write:
@@ -314,22 +316,23 @@ fn parse_time_at_start(text: &str) -> Option<(ClockTime, usize)> {
     valid.then_some((clock, whole.end()))
 }
 
-/// Month number from a (possibly abbreviated, any case) Swedish or English name.
+/// Month number from a (possibly abbreviated, any case) Swedish, English or
+/// German name.
 fn month_number(name: &str) -> Option<i8> {
-    let prefix = name.get(..3)?.to_ascii_lowercase();
+    let prefix: String = name.chars().take(3).flat_map(char::to_lowercase).collect();
     let month = match prefix.as_str() {
-        "jan" => 1,
+        "jan" | "jän" => 1,
         "feb" => 2,
-        "mar" => 3,
+        "mar" | "mär" | "mrz" | "mae" => 3,
         "apr" => 4,
-        "maj" | "may" => 5,
+        "maj" | "may" | "mai" => 5,
         "jun" => 6,
         "jul" => 7,
         "aug" => 8,
         "sep" => 9,
         "okt" | "oct" => 10,
         "nov" => 11,
-        "dec" => 12,
+        "dec" | "dez" => 12,
         _ => return None,
     };
     Some(month)
@@ -419,6 +422,21 @@ mod tests {
         check("March 3, 2025", "2025-03-03");
         check("May 21st, 2024", "2024-05-21");
         check("  6 november 2024  ", "2024-11-06");
+    }
+
+    #[test]
+    fn english_and_german_forms() {
+        check("March 5, 2024", "2024-03-05");
+        check("5 March 2024", "2024-03-05");
+        check("Tuesday, March 5, 2024", "2024-03-05");
+        check("5. März 2024", "2024-03-05");
+        check("5. MÄRZ 2024", "2024-03-05");
+        check("Dienstag, 5. März 2024", "2024-03-05");
+        check("12. Dezember 2023", "2023-12-12");
+        check("1. Mai 2024", "2024-05-01");
+        check("3. Jan. 2025", "2025-01-03");
+        check("5. März 2024, 10:15 Uhr", "2024-03-05T10:15+01:00");
+        check("05.03.2024", "2024-03-05");
     }
 
     #[test]
