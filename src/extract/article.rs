@@ -21,15 +21,16 @@ use scraper::{Html, Node};
 use url::Url;
 
 use super::cms::{is_cookie_text, is_meta_line, is_widget_text, page_hints, Hint};
-use super::date::{find_dates, DateContext};
+use super::date::{find_dates, parse_date, parse_machine_date, DateContext};
 use super::dom::{
     attr, base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space,
     Dom, NONE,
 };
 use super::guard::bounded_nesting;
 use super::html::{blocks_html, blocks_text, render_blocks, Block};
+use super::overrides::{outermost, Overrides};
 use super::Error;
-use crate::model::Article;
+use crate::model::{Article, DateSource, FoundDate, PageDates};
 
 /// Below this much body text a page has no article.
 const MIN_BODY_CHARS: usize = 80;
@@ -44,40 +45,86 @@ const MIN_GROWTH_CHARS: u32 = MIN_BLOCK_CHARS;
 
 /// Extracts the article of one page. `url` is the page's URL (base for links).
 pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article, Error> {
+    extract_article_with(html, url, now, &Overrides::NONE)
+}
+
+/// [`extract_article`] with a source's selectors replacing the heuristics
+/// they name (see [`super::overrides`]).
+pub fn extract_article_with(
+    html: &str,
+    url: &Url,
+    now: Timestamp,
+    overrides: &Overrides,
+) -> Result<Article, Error> {
     let no_article = || Error::NoArticle { url: url.clone() };
     let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
     let base = base_url(&dom, url);
     let page = Page::analyse(&dom);
-    let (main, mut side) = page.main_element().ok_or_else(no_article)?;
     let canonical = canonical(&dom, url);
-    if let Some(widget) = page.more_news_widget(main, url, canonical.as_ref()) {
-        side.push(widget);
-    }
-    if page.is_list(main, &side, url) {
-        return Err(no_article());
-    }
-    let headline = page.headline(main);
-    let title = title(&dom, headline).ok_or_else(no_article)?;
-    if looks_like_error_page(&title) {
-        return Err(no_article());
-    }
-    let blocks = page.body_blocks(main, &side, headline, &title, &base);
-    let body_text = blocks_text(&blocks);
-    let body_chars = body_text.chars().count();
-    if body_chars < MIN_BODY_CHARS
-        || (body_chars < MAX_NAVIGATION_BODY_CHARS
-            && page.is_navigation(main, &side, url, body_chars))
-    {
-        return Err(no_article());
-    }
-    let dates = find_dates(&DateContext {
-        doc: &doc,
-        main: dom.nodes[main as usize].element,
-        headline: headline.and_then(|h| dom.nodes[h as usize].element),
-        url,
-        now,
-    });
+    let chosen_headline = overrides
+        .title
+        .as_ref()
+        .and_then(|rule| rule.matches(&doc, &dom).first().copied());
+    let chosen_bodies = overrides
+        .body
+        .as_ref()
+        .map(|rule| outermost(&dom, &rule.matches(&doc, &dom)))
+        .filter(|bodies| !bodies.is_empty());
+    let (main, headline, title, blocks) = match chosen_bodies {
+        // The operator named the body: no list or navigation guessing.
+        Some(bodies) => {
+            let main = bodies[0];
+            let headline = chosen_headline.or_else(|| page.headline(main));
+            let title = title(&dom, headline).ok_or_else(no_article)?;
+            let blocks: Vec<Block> = bodies
+                .iter()
+                .flat_map(|&body| page.body_blocks(body, &[], headline, &title, &base))
+                .collect();
+            if blocks_text(&blocks).is_empty() {
+                return Err(no_article());
+            }
+            (main, headline, title, blocks)
+        }
+        None => {
+            let (main, mut side) = page.main_element().ok_or_else(no_article)?;
+            if let Some(widget) = page.more_news_widget(main, url, canonical.as_ref()) {
+                side.push(widget);
+            }
+            if chosen_headline.is_none() && page.is_list(main, &side, url) {
+                return Err(no_article());
+            }
+            let headline = chosen_headline.or_else(|| page.headline(main));
+            let title = title(&dom, headline).ok_or_else(no_article)?;
+            if looks_like_error_page(&title) {
+                return Err(no_article());
+            }
+            let blocks = page.body_blocks(main, &side, headline, &title, &base);
+            let body_chars = blocks_text(&blocks).chars().count();
+            if body_chars < MIN_BODY_CHARS
+                || (body_chars < MAX_NAVIGATION_BODY_CHARS
+                    && page.is_navigation(main, &side, url, body_chars))
+            {
+                return Err(no_article());
+            }
+            (main, headline, title, blocks)
+        }
+    };
+    let chosen_dates = overrides
+        .date
+        .as_ref()
+        .map(|rule| rule.matches(&doc, &dom))
+        .filter(|dates| !dates.is_empty());
+    let dates = match chosen_dates {
+        Some(elements) => dates_from_elements(&dom, &elements, now),
+        None => find_dates(&DateContext {
+            doc: &doc,
+            main: dom.nodes[main as usize].element,
+            headline: headline.and_then(|h| dom.nodes[h as usize].element),
+            url,
+            now,
+        }),
+    };
     Ok(Article {
         url: url.clone(),
         canonical,
@@ -85,9 +132,51 @@ pub fn extract_article(html: &str, url: &Url, now: Timestamp) -> Result<Article,
         published: dates.published,
         updated: dates.updated,
         author: author(&dom, main),
+        body_text: blocks_text(&blocks),
         body_html: blocks_html(&blocks),
-        body_text,
     })
+}
+
+/// The dates of the elements a `date` selector chose, in page order: the
+/// first whose text says updated gives `updated`, the first other one
+/// `published`; "granskad" (reviewed) gives neither.
+fn dates_from_elements(dom: &Dom<'_>, elements: &[u32], now: Timestamp) -> PageDates {
+    let mut dates = PageDates::default();
+    for &i in elements {
+        let text = dom.text(i);
+        let lower = text.to_lowercase();
+        if lower.contains("granska") {
+            continue;
+        }
+        let is_updated = [
+            "uppdater",
+            "ändrad",
+            "updated",
+            "modified",
+            "aktualisiert",
+            "geändert",
+        ]
+        .iter()
+        .any(|word| lower.contains(word));
+        let machine = ["datetime", "content"]
+            .iter()
+            .find_map(|name| dom.attr(i, name))
+            .and_then(parse_machine_date);
+        let found = match machine {
+            Some(date) => FoundDate::new(date, DateSource::TimeElement, "selector"),
+            None => match parse_date(&text, now) {
+                Some(date) => FoundDate::new(date, DateSource::Label, "selector"),
+                None => continue,
+            },
+        };
+        let slot = if is_updated {
+            &mut dates.updated
+        } else {
+            &mut dates.published
+        };
+        slot.get_or_insert(found);
+    }
+    dates
 }
 
 /// Per-node facts of one page, computed in linear passes.

@@ -117,7 +117,7 @@ fn tags_to_keep(tags: &[Tag]) -> Vec<bool> {
     let mut keep = vec![true; tags.len()];
     // Open start tags: (index in `tags`, depth, deepest depth inside).
     let mut open: Vec<(usize, usize, usize)> = Vec::new();
-    let mut close =
+    let close =
         |keep: &mut Vec<bool>, open: &mut Vec<(usize, usize, usize)>, end: Option<usize>| {
             let Some((start, depth, deepest)) = open.pop() else {
                 return;

@@ -22,6 +22,7 @@ use url::Url;
 use super::cms::{has_date, page_hints, Hint};
 use super::dom::{base_url, heading_level, is_invisible_tag, normalize_space, Dom, NONE};
 use super::guard::bounded_nesting;
+use super::overrides::Overrides;
 use crate::canonical::same_site;
 use crate::model::ListPage;
 
@@ -32,6 +33,12 @@ const MANY: u32 = u32::MAX - 1;
 
 /// The article links of the page's main news list and its next-page link.
 pub fn links_from_list(html: &str, url: &Url) -> ListPage {
+    links_from_list_with(html, url, &Overrides::NONE)
+}
+
+/// [`links_from_list`] with a source's `links` selector, when it matches,
+/// choosing the article links (the next page is still found by heuristics).
+pub fn links_from_list_with(html: &str, url: &Url, overrides: &Overrides) -> ListPage {
     let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
     if dom.is_empty() {
@@ -39,7 +46,12 @@ pub fn links_from_list(html: &str, url: &Url) -> ListPage {
     }
     let base = base_url(&dom, url);
     let page = ListAnalysis::new(&dom, url, &base);
-    let links = page.article_links();
+    let chosen = overrides
+        .links
+        .as_ref()
+        .map(|rule| page.links_of(&rule.matches(&doc, &dom)))
+        .filter(|links| !links.is_empty());
+    let links = chosen.unwrap_or_else(|| page.article_links());
     let next_page = page.next_page(&links);
     ListPage { links, next_page }
 }
@@ -197,6 +209,23 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             item = ancestor;
         }
         item
+    }
+
+    /// The links of selected elements: each element that is a link, or the
+    /// first link inside it; resolved, on this site, without duplicates.
+    fn links_of(&self, elements: &[u32]) -> Vec<Url> {
+        let dom = self.dom;
+        let mut links: Vec<Url> = Vec::new();
+        for &element in elements {
+            let end = dom.nodes[element as usize].end;
+            let url = (element..=end)
+                .filter(|&i| dom.tag(i) == "a")
+                .find_map(|i| dom.attr(i, "href").and_then(|h| self.resolve(h)));
+            if let Some(url) = url.filter(|u| !links.contains(u)) {
+                links.push(url);
+            }
+        }
+        links
     }
 
     fn article_links(&self) -> Vec<Url> {

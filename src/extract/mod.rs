@@ -8,6 +8,7 @@
 //! - [`article`]: article page -> title, dates, body;
 //! - [`date`]: Swedish and ISO dates, and which date on a page is which;
 //! - [`html`]: sanitising and plain-text rendering shared by the above;
+//! - [`overrides`]: per-source CSS selectors that replace one heuristic each;
 //! - [`guard`]: flattens absurdly deep nesting before any parse, so no page
 //!   can make the parser hang.
 
@@ -24,6 +25,7 @@ mod generalization;
 pub mod guard;
 pub mod html;
 pub mod links;
+pub mod overrides;
 pub mod sniff;
 
 use url::Url;
