@@ -12,7 +12,8 @@ use url::Url;
 
 use crate::config::{self, Config, SourceList};
 use crate::daemon::{self, App};
-use crate::extract::{self, article::extract_article, charset, links::links_from_list};
+use crate::extract::overrides::{Overrides, Rule};
+use crate::extract::{self, article::extract_article_with, charset, links::links_from_list_with};
 use crate::fetch::{self, Outcome, Validators};
 use crate::model::{Article, ListPage};
 use crate::refresh;
@@ -63,6 +64,8 @@ pub enum Command {
         batch: bool,
         /// A file or an http(s) URL.
         input: Option<String>,
+        #[command(flatten)]
+        selectors: SelectorArgs,
     },
     /// Print the article links a list page yields, as JSON.
     Links {
@@ -71,7 +74,28 @@ pub enum Command {
         url: Option<Url>,
         /// A file or an http(s) URL.
         input: String,
+        #[command(flatten)]
+        selectors: SelectorArgs,
     },
+}
+
+/// CSS selectors for `extract` and `links`. Without them, the selectors of
+/// the configured source the page belongs to (same host, longest matching
+/// path) apply; each flag given replaces that one selector.
+#[derive(Debug, Default, clap::Args)]
+pub struct SelectorArgs {
+    /// The article links of a list page (`links`).
+    #[arg(long, value_name = "CSS")]
+    pub links_selector: Option<String>,
+    /// The headline element.
+    #[arg(long, value_name = "CSS")]
+    pub title_selector: Option<String>,
+    /// The element(s) holding the dates.
+    #[arg(long, value_name = "CSS")]
+    pub date_selector: Option<String>,
+    /// The element(s) holding the article text.
+    #[arg(long, value_name = "CSS")]
+    pub body_selector: Option<String>,
 }
 
 /// How a command failed, which decides the exit code.
@@ -110,8 +134,23 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Poll => cmd_poll(&cli.config).await,
         Command::Export { output } => cmd_export(&cli.config, output.as_deref()).await,
         Command::Check => cmd_check(&cli.config),
-        Command::Extract { url, batch, input } => cmd_extract(url, batch, input).await,
-        Command::Links { url, input } => cmd_links(url, &input).await,
+        Command::Extract {
+            url,
+            batch,
+            input,
+            selectors,
+        } => {
+            let selection = Selection::load(&cli.config, &selectors)?;
+            cmd_extract(url, batch, input, &selection).await
+        }
+        Command::Links {
+            url,
+            input,
+            selectors,
+        } => {
+            let selection = Selection::load(&cli.config, &selectors)?;
+            cmd_links(url, &input, &selection).await
+        }
     }
 }
 
@@ -273,11 +312,65 @@ fn file_url(path: &Path) -> anyhow::Result<Url> {
         .map_err(|_| anyhow!("{} cannot be a file: URL", absolute.display()))
 }
 
+/// Where `extract` and `links` take selectors from: the configured sources
+/// (when the config file exists) and the command-line flags.
+struct Selection {
+    sources: Vec<config::Source>,
+    flags: Overrides,
+}
+
+impl Selection {
+    fn load(config_path: &Path, args: &SelectorArgs) -> Result<Selection, Failure> {
+        let rule = |value: &Option<String>, flag: &str| -> Result<Option<Rule>, Failure> {
+            value
+                .as_deref()
+                .map(|text| Rule::parse(text).map_err(|e| anyhow!("--{flag}: `{text}`: {e}")))
+                .transpose()
+                .map_err(Failure::Config)
+        };
+        let flags = Overrides {
+            links: rule(&args.links_selector, "links-selector")?,
+            title: rule(&args.title_selector, "title-selector")?,
+            date: rule(&args.date_selector, "date-selector")?,
+            body: rule(&args.body_selector, "body-selector")?,
+        };
+        let sources = if config_path.exists() {
+            load(config_path)?.1.sources
+        } else {
+            Vec::new()
+        };
+        Ok(Selection { sources, flags })
+    }
+
+    /// The selectors for a page: its source's, with the flags replacing.
+    fn for_page(&self, page: &Url) -> Overrides {
+        let source = self
+            .sources
+            .iter()
+            .filter(|s| s.url.host_str() == page.host_str() && !s.selectors.is_empty())
+            .filter(|s| page.path().starts_with(directory_of(s.url.path())))
+            .max_by_key(|s| directory_of(s.url.path()).len());
+        let mut chosen = source.map(|s| s.selectors.clone()).unwrap_or_default();
+        let flags = self.flags.clone();
+        chosen.links = flags.links.or(chosen.links);
+        chosen.title = flags.title.or(chosen.title);
+        chosen.date = flags.date.or(chosen.date);
+        chosen.body = flags.body.or(chosen.body);
+        chosen
+    }
+}
+
+/// `/nyheter/` for `/nyheter/index.html` and for `/nyheter/`.
+fn directory_of(path: &str) -> &str {
+    path.rfind('/').map_or("/", |i| &path[..=i])
+}
+
 /// Extracts one page; never panics outward (a bad page is an error line).
-fn extract_guarded(html: &str, base: &Url) -> ExtractOutput {
+fn extract_guarded(html: &str, base: &Url, selection: &Selection) -> ExtractOutput {
     let now = Timestamp::now();
+    let selectors = selection.for_page(base);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_article(html, base, now)
+        extract_article_with(html, base, now, &selectors)
     }));
     match result {
         Ok(Ok(article)) => ExtractOutput::from_article(&article),
@@ -292,13 +385,18 @@ fn extract_guarded(html: &str, base: &Url) -> ExtractOutput {
     }
 }
 
-async fn cmd_extract(url: Option<Url>, batch: bool, input: Option<String>) -> Result<(), Failure> {
+async fn cmd_extract(
+    url: Option<Url>,
+    batch: bool,
+    input: Option<String>,
+    selection: &Selection,
+) -> Result<(), Failure> {
     if batch {
-        return extract_batch().await;
+        return extract_batch(selection).await;
     }
     let input = input.ok_or_else(|| anyhow!("extract needs a FILE or URL (or --batch)"))?;
     let output = match load_page(&input, url.as_ref()).await {
-        Ok((html, base)) => extract_guarded(&html, &base),
+        Ok((html, base)) => extract_guarded(&html, &base, selection),
         Err(err) => ExtractOutput::failed(url.as_ref(), format!("{err:#}")),
     };
     print_json(&output)?;
@@ -310,12 +408,12 @@ async fn cmd_extract(url: Option<Url>, batch: bool, input: Option<String>) -> Re
 
 /// `extract --batch`: one JSON line per input line, flushed after each,
 /// never stopping on a bad page.
-async fn extract_batch() -> Result<(), Failure> {
+async fn extract_batch(selection: &Selection) -> Result<(), Failure> {
     let stdin = std::io::stdin();
     let mut stdout = std::io::stdout();
     for line in stdin.lock().lines() {
         let line = line.context("reading stdin")?;
-        let output = batch_line(&line).await;
+        let output = batch_line(&line, selection).await;
         let json = serde_json::to_string(&output).context("encoding JSON")?;
         writeln!(stdout, "{json}").context("writing to stdout")?;
         stdout.flush().context("writing to stdout")?;
@@ -323,7 +421,7 @@ async fn extract_batch() -> Result<(), Failure> {
     Ok(())
 }
 
-async fn batch_line(line: &str) -> ExtractOutput {
+async fn batch_line(line: &str, selection: &Selection) -> ExtractOutput {
     let (file, url) = match line.split_once('\t') {
         Some((f, u)) => (f.trim(), Some(u.trim())),
         None => (line.trim(), None),
@@ -342,7 +440,7 @@ async fn batch_line(line: &str) -> ExtractOutput {
         None => None,
     };
     match load_page(file, base.as_ref()).await {
-        Ok((html, base)) => extract_guarded(&html, &base),
+        Ok((html, base)) => extract_guarded(&html, &base, selection),
         Err(err) => ExtractOutput::failed(base.as_ref(), format!("{err:#}")),
     }
 }
@@ -353,9 +451,10 @@ struct LinksOutput {
     next_page: Option<String>,
 }
 
-async fn cmd_links(url: Option<Url>, input: &str) -> Result<(), Failure> {
+async fn cmd_links(url: Option<Url>, input: &str, selection: &Selection) -> Result<(), Failure> {
     let (html, base) = load_page(input, url.as_ref()).await?;
-    let ListPage { links, next_page } = links_from_list(&html, &base);
+    let ListPage { links, next_page } =
+        links_from_list_with(&html, &base, &selection.for_page(&base));
     print_json(&LinksOutput {
         links: links.iter().map(Url::to_string).collect(),
         next_page: next_page.map(|u| u.to_string()),
@@ -373,6 +472,31 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_take_their_sources_selectors_and_flags_win() {
+        let list = SourceList::parse(
+            Path::new("/etc/m/sources.toml"),
+            "[[source]]\nname = \"a\"\nurl = \"https://x.se/nyheter/\"\nselectors = { title = \"h2\", body = \".text\" }\n\n[[source]]\nname = \"b\"\nurl = \"https://x.se/\"\nselectors = { title = \"h3\" }\n",
+        )
+        .unwrap();
+        let flags = Overrides {
+            body: Some(Rule::parse("article").unwrap()),
+            ..Overrides::default()
+        };
+        let selection = Selection {
+            sources: list.sources,
+            flags,
+        };
+        let page = |u: &str| selection.for_page(&Url::parse(u).unwrap());
+        let chosen = page("https://x.se/nyheter/2024/a.html");
+        assert_eq!(chosen.title.unwrap().as_str(), "h2");
+        assert_eq!(chosen.body.unwrap().as_str(), "article");
+        assert_eq!(page("https://x.se/om/b.html").title.unwrap().as_str(), "h3");
+        let elsewhere = page("https://y.se/nyheter/a.html");
+        assert!(elsewhere.title.is_none());
+        assert_eq!(elsewhere.body.unwrap().as_str(), "article");
+    }
 
     #[test]
     fn the_fixed_interface_parses() {
@@ -393,10 +517,23 @@ mod tests {
             Command::Extract {
                 batch: false,
                 input: Some(_),
-                url: Some(_)
+                url: Some(_),
+                ..
             }
         ));
         assert_eq!(cli.config, Path::new(config::DEFAULT_PATH));
+        let cli = Cli::try_parse_from([
+            "muniflux",
+            "extract",
+            "--title-selector",
+            "h2.rubrik",
+            "page.html",
+        ])
+        .unwrap();
+        let Command::Extract { selectors, .. } = cli.command else {
+            panic!("extract")
+        };
+        assert_eq!(selectors.title_selector.as_deref(), Some("h2.rubrik"));
         let cli = Cli::try_parse_from(["muniflux", "extract", "--batch"]).unwrap();
         assert!(matches!(
             cli.command,

@@ -16,6 +16,8 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
+use crate::extract::overrides::{Overrides, Rule};
+
 /// Where the daemon looks when no `--config` is given.
 pub const DEFAULT_PATH: &str = "/etc/muniflux/muniflux.toml";
 
@@ -111,6 +113,9 @@ pub struct Source {
     pub interval: Option<Duration>,
     /// Overrides `[poll] max_pages` for this source.
     pub max_pages: Option<u32>,
+    /// CSS selectors replacing the extraction heuristics for this source
+    /// (`selectors = { links = "...", title = "...", date = "...", body = "..." }`).
+    pub selectors: Overrides,
 }
 
 /// A config problem, always naming the file and, when known, line and key.
@@ -207,6 +212,16 @@ struct RawSource {
     tags: Vec<Spanned<String>>,
     interval: Option<Spanned<String>>,
     max_pages: Option<Spanned<i64>>,
+    selectors: Option<RawSelectors>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSelectors {
+    links: Option<Spanned<String>>,
+    title: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
+    body: Option<Spanned<String>>,
 }
 
 // ---------------------------------------------------------------- loading
@@ -554,12 +569,38 @@ fn validate_source(cx: &FileCx<'_>, raw: &RawSource) -> Result<Source, Error> {
         Some(n) => Some(positive(cx, n, "source.max_pages", 100)? as u32),
         None => None,
     };
+    let selectors = match &raw.selectors {
+        Some(raw_selectors) => selectors(cx, &name, raw_selectors)?,
+        None => Overrides::NONE,
+    };
     Ok(Source {
         name,
         url,
         tags,
         interval,
         max_pages,
+        selectors,
+    })
+}
+
+/// Compiles a source's selectors; a bad one names the file, line, key and
+/// source.
+fn selectors(cx: &FileCx<'_>, source: &str, raw: &RawSelectors) -> Result<Overrides, Error> {
+    let rule = |value: &Option<Spanned<String>>, key: &str| -> Result<Option<Rule>, Error> {
+        let Some(value) = value else { return Ok(None) };
+        Rule::parse(value.get_ref()).map(Some).map_err(|message| {
+            cx.problem(
+                Some(value.span()),
+                key,
+                format!("source `{source}`: `{}`: {message}", value.get_ref()),
+            )
+        })
+    };
+    Ok(Overrides {
+        links: rule(&raw.links, "source.selectors.links")?,
+        title: rule(&raw.title, "source.selectors.title")?,
+        date: rule(&raw.date, "source.selectors.date")?,
+        body: rule(&raw.body, "source.selectors.body")?,
     })
 }
 
@@ -682,6 +723,43 @@ mod tests {
         check_error(
             sources("[[source]]\nname = \" \"\nurl = \"https://x.se/\""),
             &["sources.toml:2", "source.name"],
+        );
+    }
+
+    #[test]
+    fn source_selectors_are_compiled_at_load() {
+        let list = sources(
+            "[[source]]\nname = \"Växjö\"\nurl = \"https://www.vaxjo.se/nyheter.html\"\nselectors = { links = \".sv-channel-item a\", body = \"#Ingress, #Brodtext\" }\n",
+        )
+        .unwrap();
+        let selectors = &list.sources[0].selectors;
+        assert_eq!(
+            selectors.links.as_ref().unwrap().as_str(),
+            ".sv-channel-item a"
+        );
+        assert_eq!(
+            selectors.body.as_ref().unwrap().as_str(),
+            "#Ingress, #Brodtext"
+        );
+        assert!(selectors.title.is_none() && selectors.date.is_none());
+        let plain = sources("[[source]]\nname = \"a\"\nurl = \"https://x.se/\"\n").unwrap();
+        assert!(plain.sources[0].selectors.is_empty());
+    }
+
+    #[test]
+    fn bad_selectors_name_file_line_key_and_source() {
+        check_error(
+            sources("[[source]]\nname = \"Ljungby\"\nurl = \"https://x.se/\"\n\nselectors = { title = \"h1[\" }\n"),
+            &[
+                "sources.toml:5",
+                "source.selectors.title",
+                "source `Ljungby`",
+                "invalid CSS selector",
+            ],
+        );
+        check_error(
+            sources("[[source]]\nname = \"a\"\nurl = \"https://x.se/\"\nselectors = { titel = \"h1\" }\n"),
+            &["sources.toml:4", "unknown field `titel`"],
         );
     }
 

@@ -100,7 +100,10 @@ impl App {
             .map(|(_, group)| async move {
                 let mut outcomes = Vec::with_capacity(group.len());
                 for (row, source) in group {
-                    let result = self.refresher.refresh(row, source.max_pages).await;
+                    let result = self
+                        .refresher
+                        .refresh(row, source.max_pages, &source.selectors)
+                        .await;
                     outcomes.push(result.ok().map(|report| report.n_new));
                 }
                 outcomes

@@ -16,8 +16,8 @@ use url::Url;
 
 use crate::canonical::canonical_url;
 use crate::extract::{
-    self, article::extract_article, charset, feed::items_from_feed, html::clean_fragment,
-    links::links_from_list, sniff::page_kind,
+    self, article::extract_article_with, charset, feed::items_from_feed, html::clean_fragment,
+    links::links_from_list_with, overrides::Overrides, sniff::page_kind,
 };
 use crate::fetch::{self, Outcome, Validators};
 use crate::model::{Article, FeedItem, PageKind};
@@ -78,13 +78,16 @@ const FULL_TEXT_MIN_WORDS: usize = 60;
 impl Refresher {
     /// Polls one source and records the outcome (success, partial failure or
     /// error) in the store. A failing source is data, never a panic.
+    /// `selectors` are the source's extraction overrides (`selectors = {...}`
+    /// in the source list), applied to its list pages and articles.
     pub async fn refresh(
         &self,
         source: &SourceRow,
         max_pages: Option<u32>,
+        selectors: &Overrides,
     ) -> Result<Report, Error> {
         let started = std::time::Instant::now();
-        let result = self.refresh_inner(source, max_pages).await;
+        let result = self.refresh_inner(source, max_pages, selectors).await;
         let now = Timestamp::now();
         let id = source.id;
         match &result {
@@ -123,6 +126,7 @@ impl Refresher {
         &self,
         source: &SourceRow,
         max_pages: Option<u32>,
+        selectors: &Overrides,
     ) -> Result<Report, Error> {
         let url = Url::parse(&source.url).map_err(|e| Error::BadUrl {
             url: source.url.clone(),
@@ -145,10 +149,11 @@ impl Refresher {
         }
         let kind = page_kind(page.content_type.as_deref(), &page.body);
         let mut report = match kind {
-            PageKind::Feed => self.refresh_feed(source, &page).await?,
+            PageKind::Feed => self.refresh_feed(source, &page, selectors).await?,
             PageKind::Html => {
                 let max_pages = max_pages.unwrap_or(self.settings.max_pages);
-                self.refresh_list(source, page.clone(), max_pages).await?
+                self.refresh_list(source, page.clone(), max_pages, selectors)
+                    .await?
             }
         };
         report.kind = Some(kind);
@@ -176,6 +181,7 @@ impl Refresher {
         source: &SourceRow,
         first: fetch::Page,
         max_pages: u32,
+        selectors: &Overrides,
     ) -> Result<Report, Error> {
         let mut report = Report::default();
         let mut links: Vec<Url> = Vec::new();
@@ -186,9 +192,11 @@ impl Refresher {
         loop {
             let html = charset::decode(&page.body, page.content_type.as_deref());
             let base = page.url.clone();
-            let list = tokio::task::spawn_blocking(move || links_from_list(&html, &base))
-                .await
-                .unwrap_or_default();
+            let chosen = selectors.clone();
+            let list =
+                tokio::task::spawn_blocking(move || links_from_list_with(&html, &base, &chosen))
+                    .await
+                    .unwrap_or_default();
             let mut any_unknown = false;
             for link in list.links {
                 let key = canonical_url(&link);
@@ -214,13 +222,19 @@ impl Refresher {
             pages_read += 1;
         }
         for link in links {
-            self.offer_link(source, &link, None, &mut report).await?;
+            self.offer_link(source, &link, None, selectors, &mut report)
+                .await?;
         }
         Ok(report)
     }
 
     /// A feed: each item, with full text from the feed or from its page.
-    async fn refresh_feed(&self, source: &SourceRow, page: &fetch::Page) -> Result<Report, Error> {
+    async fn refresh_feed(
+        &self,
+        source: &SourceRow,
+        page: &fetch::Page,
+        selectors: &Overrides,
+    ) -> Result<Report, Error> {
         let body = page.body.clone();
         let content_type = page.content_type.clone();
         let url = page.url.clone();
@@ -239,7 +253,7 @@ impl Refresher {
                 tracing::debug!(source = %source.name, title = ?item.title, "feed item without a link skipped");
                 continue;
             };
-            self.offer_link(source, &link, Some(item), &mut report)
+            self.offer_link(source, &link, Some(item), selectors, &mut report)
                 .await?;
         }
         Ok(report)
@@ -258,6 +272,7 @@ impl Refresher {
         source: &SourceRow,
         link: &Url,
         item: Option<FeedItem>,
+        selectors: &Overrides,
         report: &mut Report,
     ) -> Result<(), Error> {
         let key = canonical_url(link);
@@ -275,8 +290,8 @@ impl Refresher {
             return Ok(());
         }
         let article = match item {
-            Some(item) => self.article_from_item(link, item).await,
-            None => self.fetch_article(link).await,
+            Some(item) => self.article_from_item(link, item, selectors).await,
+            None => self.fetch_article(link, selectors).await,
         };
         let article = match article {
             Ok(article) => article,
@@ -309,7 +324,11 @@ impl Refresher {
     }
 
     /// Fetches and extracts one article page.
-    async fn fetch_article(&self, link: &Url) -> Result<Article, ArticleError> {
+    async fn fetch_article(
+        &self,
+        link: &Url,
+        selectors: &Overrides,
+    ) -> Result<Article, ArticleError> {
         let page = match self.client.fetch_page(link, &Validators::default()).await {
             Ok(Outcome::Fetched(page)) => page,
             Ok(Outcome::NotModified) => return Err(ArticleError::Skip("not modified".into())),
@@ -326,9 +345,11 @@ impl Refresher {
         let html = charset::decode(&page.body, page.content_type.as_deref());
         let url = page.url.clone();
         let now = Timestamp::now();
-        let extracted = tokio::task::spawn_blocking(move || extract_article(&html, &url, now))
-            .await
-            .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
+        let chosen = selectors.clone();
+        let extracted =
+            tokio::task::spawn_blocking(move || extract_article_with(&html, &url, now, &chosen))
+                .await
+                .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
         match extracted {
             Ok(article) => Ok(article),
             Err(err @ extract::Error::NoArticle { .. }) => Err(ArticleError::Skip(err.to_string())),
@@ -338,11 +359,16 @@ impl Refresher {
 
     /// A feed item as an article: its own text when it is the full article,
     /// otherwise the article page, with the feed's dates as a fallback.
-    async fn article_from_item(&self, link: &Url, item: FeedItem) -> Result<Article, ArticleError> {
+    async fn article_from_item(
+        &self,
+        link: &Url,
+        item: FeedItem,
+        selectors: &Overrides,
+    ) -> Result<Article, ArticleError> {
         if let Some(article) = full_text_article(link, &item) {
             return Ok(article);
         }
-        let mut article = self.fetch_article(link).await?;
+        let mut article = self.fetch_article(link, selectors).await?;
         if article.published.is_none() {
             article.published = item.published.clone();
         }

@@ -16,6 +16,7 @@ fn source(u: &str, tags: &[&str]) -> config::Source {
         tags: tags.iter().map(|t| t.to_string()).collect(),
         interval: None,
         max_pages: None,
+        selectors: Default::default(),
     }
 }
 

@@ -16,3 +16,6 @@ mod bad_input;
 
 /// `muniflux run`: the served feed, conditional requests, SIGTERM.
 mod daemon;
+
+/// Per-source CSS selectors in a poll and in `extract`/`links`.
+mod overrides;
