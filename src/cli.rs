@@ -474,6 +474,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn extract_json_says_when_there_is_no_date() {
+        let html = "<html><body><main><h1>Utan datum</h1><p>Den här sidan har en lång text \
+            men inget datum någonstans, varken synligt eller i metadata.</p></main></body></html>";
+        let url = Url::parse("https://x.se/sidor/utan-datum.html").unwrap();
+        let selection = Selection {
+            sources: Vec::new(),
+            flags: Overrides::default(),
+        };
+        let output = extract_guarded(html, &url, &selection);
+        let json = serde_json::to_value(&output).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = [
+            "url",
+            "title",
+            "published",
+            "updated",
+            "body",
+            "body_html",
+            "date_source",
+            "published_source",
+            "updated_source",
+            "author",
+            "canonical",
+            "error",
+        ];
+        expected.sort();
+        let mut keys = keys.clone();
+        keys.sort();
+        assert_eq!(keys, expected);
+        assert_eq!(json["title"], "Utan datum");
+        assert_eq!(json["date_source"], "none");
+        assert!(json["published"].is_null() && json["updated"].is_null());
+    }
+
+    #[test]
     fn pages_take_their_sources_selectors_and_flags_win() {
         let list = SourceList::parse(
             Path::new("/etc/m/sources.toml"),
