@@ -7,7 +7,7 @@
 //! and free of recursion, so a page nested 100 000 levels deep cannot blow the
 //! stack or go quadratic.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use scraper::node::Element;
@@ -174,6 +174,9 @@ impl<'a> Dom<'a> {
 /// their keys come from one document, not from an attacker choosing
 /// collisions across requests (a page can at worst slow its own extraction).
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+/// A hash set for the same use as [`FastMap`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
 
 /// The FNV-1a hasher behind [`FastMap`].
 pub struct Fnv(u64);

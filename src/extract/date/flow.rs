@@ -8,7 +8,6 @@
 //! date, or a date and "kl 9.42" in two `<time>` elements.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -18,7 +17,7 @@ use scraper::{ElementRef, Node};
 
 use super::parse::parse_machine_date;
 use super::Kind;
-use crate::extract::dom::{attr, is_block_tag, FastMap};
+use crate::extract::dom::{attr, is_block_tag, FastMap, FastSet};
 use crate::model::PageDate;
 
 /// Text nodes longer than this are body prose: they keep their place as a
@@ -128,7 +127,7 @@ impl Flow {
     /// the stack.
     pub fn build<'a>(
         root: ElementRef<'a>,
-        protected: &HashSet<NodeKey>,
+        protected: &FastSet<NodeKey>,
         headline: Option<NodeKey>,
     ) -> Flow {
         let mut builder = Builder::default();
@@ -202,7 +201,7 @@ impl<'a> Builder<'a> {
     fn open(
         &mut self,
         node: &'a Node,
-        protected: &HashSet<NodeKey>,
+        protected: &FastSet<NodeKey>,
         headline: Option<NodeKey>,
     ) -> bool {
         match node {
@@ -327,19 +326,40 @@ impl<'a> Builder<'a> {
             self.newline();
             return;
         }
-        for c in text.chars() {
-            if c.is_whitespace() {
+        let mut rest = text;
+        loop {
+            let trimmed = rest.trim_start();
+            if trimmed.len() != rest.len() {
                 self.pending_space = true;
-                continue;
             }
-            if matches!(c, '\u{200b}' | '\u{00ad}' | '\u{feff}') {
-                continue;
+            if trimmed.is_empty() {
+                return;
             }
-            if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
-                self.text.push(' ');
-            }
-            self.pending_space = false;
-            self.text.push(c);
+            let end = trimmed
+                .find(char::is_whitespace)
+                .unwrap_or(trimmed.len());
+            self.push_word(&trimmed[..end]);
+            rest = &trimmed[end..];
+        }
+    }
+
+    /// Appends one word without its invisible characters (zero-width
+    /// space, soft hyphen, BOM), after the pending space.
+    fn push_word(&mut self, word: &str) {
+        // The invisible characters start with these UTF-8 lead bytes.
+        let maybe_invisible = word.bytes().any(|b| matches!(b, 0xC2 | 0xE2 | 0xEF));
+        let is_invisible = |c: char| matches!(c, '\u{200b}' | '\u{00ad}' | '\u{feff}');
+        if maybe_invisible && word.chars().all(is_invisible) {
+            return;
+        }
+        if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
+            self.text.push(' ');
+        }
+        self.pending_space = false;
+        if maybe_invisible {
+            self.text.extend(word.chars().filter(|&c| !is_invisible(c)));
+        } else {
+            self.text.push_str(word);
         }
     }
 

@@ -43,7 +43,7 @@ use url::Url;
 use self::flow::{element_key, node_key, Flow, Mark, NodeKey};
 use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
 use self::sources::{json_ld_dates, meta_dates, slug_date, MetaDate, MetaStrength};
-use crate::extract::dom::attr;
+use crate::extract::dom::{attr, FastSet};
 use crate::model::{DateSource, FoundDate, PageDate, PageDates, STOCKHOLM};
 
 pub use self::parse::{parse_date, parse_machine_date};
@@ -541,7 +541,7 @@ fn first_headline<'a>(cx: &DateContext<'a>) -> Option<ElementRef<'a>> {
 /// The headline, the main element and all their ancestors: never skipped as
 /// furniture, whatever their class says (`has-sidebar`, an ASP.NET `<form>`
 /// around the whole page).
-fn protected_nodes(elements: [Option<ElementRef<'_>>; 2]) -> HashSet<NodeKey> {
+fn protected_nodes(elements: [Option<ElementRef<'_>>; 2]) -> FastSet<NodeKey> {
     elements
         .into_iter()
         .flatten()
