@@ -42,7 +42,9 @@ use url::Url;
 
 use self::flow::{element_key, node_key, Flow, Mark, NodeKey};
 use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
-use self::sources::{json_ld_dates, meta_dates, slug_date, MetaDate, MetaStrength};
+use self::sources::{
+    json_ld_dates, meta_dates, slug_date, DatedElements, MetaDate, MetaStrength,
+};
 use crate::extract::dom::{attr, FastSet};
 use crate::model::{DateSource, FoundDate, PageDate, PageDates, STOCKHOLM};
 
@@ -144,12 +146,13 @@ impl<'f> PageEvidence<'f> {
         let labelled_marks = labels.iter().filter_map(|label| label.mark).collect();
         let claimed: Vec<Range<usize>> = labels.iter().map(|label| label.span.clone()).collect();
         let bare_near_headline = bare_date_near_headline(flow, &claimed, &labelled_marks);
+        let dated = DatedElements::of(cx.doc);
         PageEvidence {
             flow,
             labels,
             bare_near_headline,
-            json_ld: json_ld_dates(cx.doc),
-            metas: meta_dates(cx.doc),
+            json_ld: json_ld_dates(&dated),
+            metas: meta_dates(&dated),
             slug: slug_date(cx.url),
             labelled_marks,
         }

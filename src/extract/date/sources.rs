@@ -16,13 +16,29 @@ use crate::model::{DateSource, FoundDate, PageDate};
 /// JSON-LD blocks larger than this are not article metadata.
 const MAX_JSON_LD_BYTES: usize = 512 * 1024;
 
-/// The elements named `tag`, in document order. A name test, not a
-/// `Selector`: selector matching per element costs more than the test.
-fn elements_named<'d>(doc: &'d Html, tag: &'static str) -> impl Iterator<Item = ElementRef<'d>> {
-    doc.root_element()
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(move |element| element.value().name() == tag)
+/// The `<meta>` and `<script>` elements of a page, in document order,
+/// found in one walk (a name test, not a `Selector`: selector matching per
+/// element costs more than the test).
+pub(super) struct DatedElements<'d> {
+    metas: Vec<ElementRef<'d>>,
+    scripts: Vec<ElementRef<'d>>,
+}
+
+impl<'d> DatedElements<'d> {
+    pub(super) fn of(doc: &'d Html) -> DatedElements<'d> {
+        let mut found = DatedElements {
+            metas: Vec::new(),
+            scripts: Vec::new(),
+        };
+        for element in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+            match element.value().name() {
+                "meta" => found.metas.push(element),
+                "script" => found.scripts.push(element),
+                _ => {}
+            }
+        }
+        found
+    }
 }
 
 /// `/2022-03-30-foo.html`, `/2019/10/18/foo/`: a full date as a path segment
@@ -91,9 +107,9 @@ pub(super) struct MetaDate {
 
 /// Every `<meta name|property=… content=…>` with a date we trust, in
 /// document order.
-pub(super) fn meta_dates(doc: &Html) -> Vec<MetaDate> {
+pub(super) fn meta_dates(elements: &DatedElements<'_>) -> Vec<MetaDate> {
     let mut dates = Vec::new();
-    for meta in elements_named(doc, "meta") {
+    for meta in elements.metas.iter() {
         let element = meta.value();
         let Some(name) = attr(element, "name").or_else(|| attr(element, "property")) else {
             continue;
@@ -139,9 +155,9 @@ pub(super) struct JsonLdDates {
 /// `WebPage`. Nodes are taken from the top level, from `@graph` and from
 /// `mainEntity`, never from deeper properties, where comments and events
 /// keep their own `datePublished`.
-pub(super) fn json_ld_dates(doc: &Html) -> JsonLdDates {
+pub(super) fn json_ld_dates(elements: &DatedElements<'_>) -> JsonLdDates {
     let mut best: Option<(u8, JsonLdDates)> = None;
-    for script in elements_named(doc, "script") {
+    for script in elements.scripts.iter() {
         let is_json_ld = attr(script.value(), "type")
             .is_some_and(|kind| kind.to_ascii_lowercase().contains("ld+json"));
         if !is_json_ld {
