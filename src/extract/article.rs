@@ -707,15 +707,27 @@ fn keep_block(block: &Block) -> bool {
 }
 
 /// Counts non-whitespace characters and commas/sentence ends.
+///
+/// Byte-wise, decoding only non-ASCII characters: this runs over every text
+/// node of every page.
 fn count_text(text: &str) -> (u32, u32) {
     let mut chars = 0u32;
     let mut commas = 0u32;
-    for c in text.chars() {
-        if !c.is_whitespace() {
-            chars += 1;
-        }
-        if matches!(c, ',' | '.' | ';' | '?' | '!') {
-            commas += 1;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => {}
+            b',' | b'.' | b';' | b'?' | b'!' => {
+                chars += 1;
+                commas += 1;
+            }
+            0x00..=0x7F => chars += 1,
+            // UTF-8 continuation bytes belong to the character before.
+            0x80..=0xBF => {}
+            _ => {
+                let is_space = text[i..].chars().next().is_some_and(char::is_whitespace);
+                chars += u32::from(!is_space);
+            }
         }
     }
     (chars, commas)

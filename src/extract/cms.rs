@@ -346,25 +346,44 @@ pub fn hint(element: ElementRef<'_>) -> Hint {
 }
 
 /// The hints of every node of a page (default for non-elements).
-///
-/// Why a memo: the same `class` values recur on every card, list item and
-/// portlet of a page, and reading their words was the costliest step of
-/// extraction after parsing.
 pub fn page_hints(dom: &Dom<'_>) -> Vec<Hint> {
-    let mut values: FastMap<(&str, bool), WordFacts> =
-        FastMap::with_capacity_and_hasher(256, Default::default());
-    let mut words = WordMemo::with_capacity_and_hasher(256, Default::default());
     dom.nodes
         .iter()
         .map(|node| match node.element {
-            Some(element) => hint_with(element.value(), &mut |value, is_class| {
-                *values
-                    .entry((value, is_class))
-                    .or_insert_with(|| word_facts(value, is_class, &mut words))
-            }),
+            Some(element) => hint_with(element.value(), &mut cached_word_facts),
             None => Hint::default(),
         })
         .collect()
+}
+
+/// Class and id values remembered per thread (class values, then ids).
+/// Reading the words of a value was the costliest step of extraction after
+/// parsing, and the same values recur on every card and portlet of a page
+/// and on every page of a site (and of a CMS). A pure function's memo: the
+/// answer never depends on what was cached.
+type ValueMemo = [FastMap<Box<str>, WordFacts>; 2];
+
+thread_local! {
+    static VALUE_FACTS: std::cell::RefCell<ValueMemo> = Default::default();
+}
+
+/// Values remembered per thread at most (about 0.5 MB), for each kind.
+const MAX_REMEMBERED_VALUES: usize = 10_000;
+
+fn cached_word_facts(value: &str, is_class: bool) -> WordFacts {
+    VALUE_FACTS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        let map = &mut memo[usize::from(is_class)];
+        if let Some(facts) = map.get(value) {
+            return *facts;
+        }
+        if map.len() >= MAX_REMEMBERED_VALUES {
+            map.clear();
+        }
+        let facts = word_facts(value, is_class, &mut WordMemo::default());
+        map.insert(value.into(), facts);
+        facts
+    })
 }
 
 fn hint_with<'e>(
@@ -568,6 +587,21 @@ mod tests {
             .next()
             .expect("an element");
         hint(element)
+    }
+
+    #[test]
+    fn remembered_hints_equal_fresh_ones() {
+        let doc = Html::parse_document(
+            r#"<div class="sv-layout sv-column-8"><nav class="Sidebar"></nav><div class="sv-layout sv-column-8" id="x"></div><aside class="col-4"></aside><div role="main" class="content"></div></div>"#,
+        );
+        let dom = Dom::new(&doc);
+        for _ in 0..2 {
+            for (i, hint_of_page) in page_hints(&dom).into_iter().enumerate() {
+                if let Some(element) = dom.nodes[i].element {
+                    assert_eq!(hint_of_page, hint(element), "{:?}", element.value());
+                }
+            }
+        }
     }
 
     #[test]

@@ -331,3 +331,21 @@ mod hostile_input {
         let _ = clean_fragment(&text, &Url::parse(URL).unwrap());
     }
 }
+
+#[test]
+fn text_counts_match_a_per_character_count() {
+    for text in [
+        "Kommunen, i dag.",
+        "  Åsa\u{a0}och Örjan;\tsäger: nej! ",
+        "em\u{2003}space\u{3000}ideographic",
+        "",
+        "日本語のテキスト。",
+    ] {
+        let chars = text.chars().filter(|c| !c.is_whitespace()).count() as u32;
+        let commas = text
+            .chars()
+            .filter(|c| matches!(c, ',' | '.' | ';' | '?' | '!'))
+            .count() as u32;
+        assert_eq!(count_text(text), (chars, commas), "{text:?}");
+    }
+}

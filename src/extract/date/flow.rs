@@ -335,9 +335,7 @@ impl<'a> Builder<'a> {
             if trimmed.is_empty() {
                 return;
             }
-            let end = trimmed
-                .find(char::is_whitespace)
-                .unwrap_or(trimmed.len());
+            let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
             self.push_word(&trimmed[..end]);
             rest = &trimmed[end..];
         }

@@ -42,9 +42,7 @@ use url::Url;
 
 use self::flow::{element_key, node_key, Flow, Mark, NodeKey};
 use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
-use self::sources::{
-    json_ld_dates, meta_dates, slug_date, DatedElements, MetaDate, MetaStrength,
-};
+use self::sources::{json_ld_dates, meta_dates, slug_date, DatedElements, MetaDate, MetaStrength};
 use crate::extract::dom::{attr, FastSet};
 use crate::model::{DateSource, FoundDate, PageDate, PageDates, STOCKHOLM};
 

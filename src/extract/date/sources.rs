@@ -30,7 +30,11 @@ impl<'d> DatedElements<'d> {
             metas: Vec::new(),
             scripts: Vec::new(),
         };
-        for element in doc.root_element().descendants().filter_map(ElementRef::wrap) {
+        for element in doc
+            .root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+        {
             match element.value().name() {
                 "meta" => found.metas.push(element),
                 "script" => found.scripts.push(element),
