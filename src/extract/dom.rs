@@ -212,6 +212,93 @@ pub fn attr<'e>(element: &'e Element, name: &str) -> Option<&'e str> {
         .find_map(|(key, value)| (key == name).then_some(value))
 }
 
+/// The whitespace-separated words of a text, each with whether whitespace
+/// came before it; `trailing_space` says whether the text ended in
+/// whitespace. Whitespace is `char::is_whitespace`, found byte-wise (only
+/// non-ASCII characters are decoded): text rendering runs over every text
+/// node of a page.
+pub struct Words<'t> {
+    rest: &'t str,
+    pub trailing_space: bool,
+}
+
+impl<'t> Words<'t> {
+    pub fn new(text: &'t str) -> Words<'t> {
+        Words {
+            rest: text,
+            trailing_space: false,
+        }
+    }
+}
+
+impl<'t> Iterator for Words<'t> {
+    /// (whitespace before, word)
+    type Item = (bool, &'t str);
+
+    fn next(&mut self) -> Option<(bool, &'t str)> {
+        let start = whitespace_end(self.rest);
+        let space = start > 0;
+        let rest = &self.rest[start..];
+        if rest.is_empty() {
+            self.trailing_space |= space;
+            self.rest = rest;
+            return None;
+        }
+        let end = next_whitespace(rest);
+        self.rest = &rest[end..];
+        Some((space, &rest[..end]))
+    }
+}
+
+/// Byte length of the whitespace at the start of `text`.
+fn whitespace_end(text: &str) -> usize {
+    let mut at = 0;
+    while at < text.len() {
+        let width = whitespace_width(text, at);
+        if width == 0 {
+            break;
+        }
+        at += width;
+    }
+    at
+}
+
+/// Byte offset of the first whitespace character in `text`, or its length.
+fn next_whitespace(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] < 0x80
+            && !matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
+        {
+            at += 1;
+            continue;
+        }
+        if whitespace_width(text, at) > 0 {
+            return at;
+        }
+        at += 1;
+        while at < bytes.len() && (0x80..0xC0).contains(&bytes[at]) {
+            at += 1;
+        }
+    }
+    bytes.len()
+}
+
+/// The byte width of the whitespace character at `at` (a char boundary), or
+/// 0 when it is not whitespace.
+fn whitespace_width(text: &str, at: usize) -> usize {
+    match text.as_bytes()[at] {
+        b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => 1,
+        0x00..=0x7F => 0,
+        _ => text[at..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map_or(0, char::len_utf8),
+    }
+}
+
 /// Appends `text` to `out`, collapsing whitespace runs (also across calls) to
 /// one space.
 pub fn push_collapsed(out: &mut String, text: &str) {
@@ -360,4 +447,33 @@ pub fn base_url(dom: &Dom<'_>, url: &Url) -> Url {
         .find_map(|i| dom.attr(i, "href"))
         .and_then(|href| url.join(href.trim()).ok())
         .unwrap_or_else(|| url.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Words;
+
+    #[test]
+    fn words_split_like_split_whitespace_and_see_the_spaces() {
+        for text in [
+            "  Ett två\u{a0}tre\t",
+            "Åsa\u{2003}och\u{3000}Örjan",
+            "",
+            "   ",
+            "ord",
+            "a\u{200b}b c",
+            "日本語 テキスト",
+        ] {
+            let mut words = Words::new(text);
+            let got: Vec<(bool, &str)> = words.by_ref().collect();
+            let want: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(got.iter().map(|w| w.1).collect::<Vec<_>>(), want, "{text:?}");
+            if let Some(first) = got.first() {
+                assert_eq!(first.0, text.starts_with(char::is_whitespace), "{text:?}");
+            }
+            assert!(got.iter().skip(1).all(|w| w.0), "{text:?}");
+            let ends_in_space = text.ends_with(char::is_whitespace);
+            assert_eq!(words.trailing_space, ends_in_space, "{text:?}");
+        }
+    }
 }
