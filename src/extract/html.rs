@@ -22,7 +22,7 @@
 use scraper::{Html, Node};
 use url::Url;
 
-use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, Dom, Words, NONE};
+use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, Dom, NONE};
 use super::guard::bounded_nesting;
 
 /// A cleaned HTML fragment: sanitised HTML with absolute URLs, and its text.
@@ -242,11 +242,17 @@ impl<'u> Renderer<'u> {
     /// Appends a text node word by word: whitespace runs become one
     /// pending space.
     fn text(&mut self, text: &str) {
-        let mut words = Words::new(text);
-        for (space_before, word) in words.by_ref() {
-            if space_before {
-                self.whitespace();
+        let mut rest = text;
+        loop {
+            let trimmed = rest.trim_start();
+            if trimmed.len() != rest.len() && !self.text.is_empty() && !self.text.ends_with('\n') {
+                self.pending_space = true;
             }
+            if trimmed.is_empty() {
+                return;
+            }
+            let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            let word = &trimmed[..end];
             self.space();
             self.breaks = 0;
             self.text.push_str(word);
@@ -255,17 +261,7 @@ impl<'u> Renderer<'u> {
             } else {
                 self.html.push_str(word);
             }
-        }
-        if words.trailing_space {
-            self.whitespace();
-        }
-    }
-
-    /// Whitespace in the text: a space before the next word, unless at the
-    /// start of a line.
-    fn whitespace(&mut self) {
-        if !self.text.is_empty() && !self.text.ends_with('\n') {
-            self.pending_space = true;
+            rest = &trimmed[end..];
         }
     }
 

@@ -17,7 +17,7 @@ use scraper::{ElementRef, Node};
 
 use super::parse::parse_machine_date;
 use super::Kind;
-use crate::extract::dom::{attr, is_block_tag, FastMap, FastSet, Words};
+use crate::extract::dom::{attr, is_block_tag, FastMap, FastSet};
 use crate::model::PageDate;
 
 /// Text nodes longer than this are body prose: they keep their place as a
@@ -326,12 +326,19 @@ impl<'a> Builder<'a> {
             self.newline();
             return;
         }
-        let mut words = Words::new(text);
-        for (space_before, word) in words.by_ref() {
-            self.pending_space |= space_before;
-            self.push_word(word);
+        let mut rest = text;
+        loop {
+            let trimmed = rest.trim_start();
+            if trimmed.len() != rest.len() {
+                self.pending_space = true;
+            }
+            if trimmed.is_empty() {
+                return;
+            }
+            let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+            self.push_word(&trimmed[..end]);
+            rest = &trimmed[end..];
         }
-        self.pending_space |= words.trailing_space;
     }
 
     /// Appends one word without its invisible characters (zero-width
