@@ -65,14 +65,11 @@ fn closes_itself(name: &[u8]) -> bool {
     )
 }
 
-/// Elements whose content is raw text (tags inside them are not tags), and
-/// foreign content (SVG, MathML: self-closing tags, skipped whole).
+/// Elements whose content is raw text: tags inside them are not tags.
 fn is_raw_text(name: &[u8]) -> bool {
     matches!(
         name,
-        b"svg"
-            | b"math"
-            | b"script"
+        b"script"
             | b"style"
             | b"textarea"
             | b"title"
@@ -183,11 +180,17 @@ struct Tag {
 struct Tags<'h> {
     html: &'h [u8],
     at: usize,
+    /// Open `<svg>`/`<math>` elements: inside them `<x/>` closes itself.
+    foreign: usize,
 }
 
 impl<'h> Tags<'h> {
     fn new(html: &'h [u8]) -> Tags<'h> {
-        Tags { html, at: 0 }
+        Tags {
+            html,
+            at: 0,
+            foreign: 0,
+        }
     }
 
     /// Index of the first `needle` at or after `from`, or the end.
@@ -266,6 +269,9 @@ impl Iterator for Tags<'_> {
                     let name_end = start + 2 + len;
                     self.at = name_end;
                     let name = &name[..len.min(16)];
+                    if matches!(name, b"svg" | b"math") {
+                        self.foreign = self.foreign.saturating_sub(1);
+                    }
                     if !is_void(name) && !closes_itself(name) {
                         return Some(Tag {
                             kind: TagKind::End,
@@ -284,6 +290,16 @@ impl Iterator for Tags<'_> {
                         // like the start tag.
                         self.at = self.raw_text_end(name_end, name);
                         continue;
+                    }
+                    if matches!(name, b"svg" | b"math") {
+                        self.foreign += 1;
+                    } else if self.foreign > 0 {
+                        // Only foreign content has self-closing tags.
+                        let end = self.tag_end(name_end);
+                        if end >= 2 && html[end - 2] == b'/' {
+                            self.at = end;
+                            continue;
+                        }
                     }
                     if !is_void(name) && !closes_itself(name) {
                         return Some(Tag {
@@ -346,7 +362,10 @@ mod tests {
         );
         // `<div/>` opens a div in HTML (only void elements close themselves).
         assert_eq!(max_depth("<div/><section><b>x</b></section>"), 3);
-        assert_eq!(max_depth("<svg><path/><path/><g><path/></g></svg>"), 0);
+        assert_eq!(
+            max_depth("<svg><path/><path d='x'/><g><path/></g></svg>"),
+            2
+        );
         assert_eq!(max_depth("a < b and c<3"), 0);
         assert_eq!(max_depth("<a title=it's>x</a><div>y</div>"), 1);
     }
@@ -378,6 +397,18 @@ mod tests {
         assert!(flat.contains("<span><article><h1>Rubrik</h1></article></span>"));
         assert!(flat.ends_with("</span></main></body>"));
         assert!(max_depth(&flat) <= MAX_DEPTH);
+    }
+
+    #[test]
+    fn deep_svg_is_flattened_too() {
+        let html = format!(
+            "<p>Text</p><svg>{}<text>Djupt</text>{}</svg>",
+            "<g>".repeat(100_000),
+            "</g>".repeat(100_000)
+        );
+        let flat = bounded_nesting(&html);
+        assert!(max_depth(&flat) <= MAX_DEPTH);
+        assert!(flat.contains("<text>Djupt</text>"));
     }
 
     #[test]

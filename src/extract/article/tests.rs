@@ -263,6 +263,20 @@ mod hostile_input {
     }
 
     #[test]
+    fn deep_svg_beside_the_article_is_bounded() {
+        let html = page(
+            "<title>Ikon - Kommun</title>",
+            &format!(
+                "<main><h1>Ikon</h1><svg>{}<path d='M0'/>{}</svg><p>{LONG}</p></main>",
+                "<g>".repeat(100_000),
+                "</g>".repeat(100_000)
+            ),
+        );
+        let article = extract(&html).expect("the article beside the icon");
+        assert_eq!(article.body_text, LONG);
+    }
+
+    #[test]
     fn unclosed_nesting_of_inline_and_table_elements_is_bounded() {
         for (open, close) in [
             ("<span>", ""),
