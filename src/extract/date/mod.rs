@@ -989,6 +989,27 @@ mod tests {
     }
 
     #[test]
+    fn general_news_metas() {
+        check(
+            r#"<head><meta itemprop="datePublished" content="2024-03-05T14:30:00Z">
+            <meta itemprop="dateModified" content="2024-03-06T09:00:00Z"></head><main><h1>T</h1></main>"#,
+            "2024-03-05T15:30+01:00 meta:datePublished",
+            "2024-03-06T10:00+01:00 meta:dateModified",
+        );
+        check(
+            r#"<head><meta name="sailthru.date" content="2024-03-05 09:00">
+            <meta name="date" content="2024-01-01"></head><main><h1>T</h1></main>"#,
+            "2024-03-05T09:00+01:00 meta:sailthru.date",
+            "-",
+        );
+        check(
+            r#"<head><meta name="date" content="2024-01-02"></head><main><h1>T</h1></main>"#,
+            "2024-01-02 meta:date",
+            "-",
+        );
+    }
+
+    #[test]
     fn commented_out_markup_is_not_text() {
         check(
             r#"<main><h1>Rubrik</h1><div class="sol-publish-info"><!-- Sidan publicerad av: 1 januari 2020 -->

@@ -48,7 +48,7 @@ static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
         (?:den\s+)?
         (?:
             (?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})
-          | (?P<day>\d{{1,2}})\.?(?:\s*-\s*|\s+)?(?P<month>{MONTH_NAMES})\.?(?:\s*,\s*|\s*-\s*|\s+)(?P<year>\d{{4}})
+          | (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?(?:\s*-\s*|\s+)?(?:of\s+)?(?P<month>{MONTH_NAMES})\.?(?:\s*,\s*|\s*-\s*|\s+)(?P<year>\d{{4}})
           | (?P<slash_d>\d{{1,2}})/(?P<slash_m>\d{{1,2}})(?:\s+|/|-)(?P<slash_y>\d{{4}})
           | (?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})
           | (?P<month_first>{MONTH_NAMES})\.?\s+(?P<month_first_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<month_first_y>\d{{4}})
@@ -428,6 +428,8 @@ mod tests {
     fn english_and_german_forms() {
         check("March 5, 2024", "2024-03-05");
         check("5 March 2024", "2024-03-05");
+        check("5th March 2024", "2024-03-05");
+        check("21st of May, 2024", "2024-05-21");
         check("Tuesday, March 5, 2024", "2024-03-05");
         check("5. März 2024", "2024-03-05");
         check("5. MÄRZ 2024", "2024-03-05");

@@ -99,6 +99,33 @@ const META_NAMES: &[(&str, Kind, MetaStrength)] = &[
     ("moddate", Kind::Updated, MetaStrength::Strong),
     ("rek:moddate", Kind::Updated, MetaStrength::Strong),
     ("si:lastpublish", Kind::Updated, MetaStrength::Strong),
+    // General news sites (the names htmldate and trafilatura read).
+    ("og:published_time", Kind::Published, MetaStrength::Strong),
+    ("sailthru.date", Kind::Published, MetaStrength::Strong),
+    ("article.published", Kind::Published, MetaStrength::Strong),
+    (
+        "article_date_original",
+        Kind::Published,
+        MetaStrength::Strong,
+    ),
+    ("publication_date", Kind::Published, MetaStrength::Strong),
+    (
+        "originalpublicationdate",
+        Kind::Published,
+        MetaStrength::Strong,
+    ),
+    ("datepublished", Kind::Published, MetaStrength::Strong),
+    ("date", Kind::Published, MetaStrength::Weak),
+    ("dc.date", Kind::Published, MetaStrength::Weak),
+    (
+        "citation_publication_date",
+        Kind::Published,
+        MetaStrength::Weak,
+    ),
+    ("datecreated", Kind::Published, MetaStrength::Weak),
+    ("article.updated", Kind::Updated, MetaStrength::Strong),
+    ("datemodified", Kind::Updated, MetaStrength::Strong),
+    ("last-modified", Kind::Updated, MetaStrength::Strong),
 ];
 
 /// A dated `<meta>` element.
@@ -109,13 +136,16 @@ pub(super) struct MetaDate {
     pub found: FoundDate,
 }
 
-/// Every `<meta name|property=… content=…>` with a date we trust, in
-/// document order.
+/// Every `<meta name|property|itemprop=… content=…>` with a date we trust,
+/// in document order.
 pub(super) fn meta_dates(elements: &DatedElements<'_>) -> Vec<MetaDate> {
     let mut dates = Vec::new();
     for meta in elements.metas.iter() {
         let element = meta.value();
-        let Some(name) = attr(element, "name").or_else(|| attr(element, "property")) else {
+        let name = attr(element, "name")
+            .or_else(|| attr(element, "property"))
+            .or_else(|| attr(element, "itemprop"));
+        let Some(name) = name else {
             continue;
         };
         let Some(content) = attr(element, "content") else {
