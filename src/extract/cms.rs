@@ -480,7 +480,7 @@ static WEAK_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// Short widget texts: share, print, listen, page feedback, site switchers.
 static WIDGET_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:dela(?: sidan| artikeln| nyheten| inlägget| detta)?:?|dela (?:på|via) .{1,20}|skriv ut(?: sidan)?|lyssna(?: på sidan)?|läs upp(?: sidan)?|tipsa(?: en vän)?|till toppen|tillbaka till toppen|skicka (?:som|via) e-post|e-post|print|share|hittade du det du sökte\??|fick du svar på din fråga\??|var informationen på sidan till hjälp\??|hjälpte informationen på sidan dig\??|var (?:sidan|informationen) (?:till )?(?:hjälp|användbar)\??|vad tycker du om sidan\??|kommunens webbplatser|våra webbplatser|fler webbplatser|relaterade sidor|relaterad information|kontakta oss|ja|nej)$",
+        r"(?i)^(?:dela(?: sidan| artikeln| nyheten| inlägget| detta)?:?|dela (?:på|via) .{1,20}|skriv ut(?: sidan)?|lyssna(?: på sidan)?|läs upp(?: sidan)?|tipsa(?: en vän)?|till toppen|tillbaka till toppen|skicka (?:som|via) e-post|e-post|print|share|hittade du det du sökte\??|fick du svar på din fråga\??|var informationen på sidan till hjälp\??|hjälpte informationen på sidan dig\??|var (?:sidan|informationen) (?:till )?(?:hjälp|användbar)\??|vad tycker du om sidan\??|kommunens webbplatser|våra webbplatser|fler webbplatser|relaterade sidor|relaterad information|kontakta oss|ja|nej|annons|advertisement|anzeige|werbung|sponsored|share this(?: article| story| page)?|print this(?: article| page)?|listen(?: to this article)?|back to top|skip to(?: main)? content|teilen|artikel (?:teilen|drucken|vorlesen)|drucken|vorlesen|nach oben|zum seitenanfang)$",
     )
     .expect("valid widget regex")
 });
@@ -671,6 +671,11 @@ mod tests {
         assert!(is_widget_text("Skriv ut | Tipsa en vän | Dela på Facebook"));
         assert!(is_widget_text("Hittade du det du sökte?"));
         assert!(is_widget_text("Dela sidan"));
+        assert!(is_widget_text("Annons"));
+        assert!(is_widget_text("Share this article | Print"));
+        assert!(is_widget_text("Artikel teilen"));
+        assert!(is_widget_text("Advertisement"));
+        assert!(!is_widget_text("Share prices fell sharply on Monday."));
         assert!(!is_widget_text(
             "Dela gärna med dig av dina erfarenheter till oss."
         ));
