@@ -189,6 +189,8 @@ struct Page<'d, 'a> {
     link: Vec<u32>,
     /// Links (`<a href>`) in the subtree.
     anchors: Vec<u32>,
+    /// Sub-headings (h2-h6) in the subtree.
+    headings: Vec<u32>,
     /// Characters of good blocks in the subtree (boilerplate excluded).
     good: Vec<u32>,
     /// Readability-style candidate score.
@@ -205,6 +207,7 @@ impl<'d, 'a> Page<'d, 'a> {
         let mut text = vec![0u32; n];
         let mut link = vec![0u32; n];
         let mut anchors = vec![0u32; n];
+        let mut headings = vec![0u32; n];
         // Own (direct, through inline elements) text of each block, and its
         // punctuation.
         let mut own = vec![0u32; n];
@@ -240,6 +243,9 @@ impl<'d, 'a> Page<'d, 'a> {
                     if tag == "a" && !parent_hidden {
                         anchors[i] = 1;
                     }
+                    if matches!(heading_level(tag), Some(2..=6)) && !parent_hidden {
+                        headings[i] = 1;
+                    }
                 }
                 Node::Text(t) if !parent_hidden => {
                     let (chars, commas) = count_text(t);
@@ -265,6 +271,7 @@ impl<'d, 'a> Page<'d, 'a> {
                 text[parent as usize] += text[i];
                 link[parent as usize] += link[i];
                 anchors[parent as usize] += anchors[i];
+                headings[parent as usize] += headings[i];
             }
         }
         // Boilerplate, top-down; a boilerplate-looking element holding most
@@ -318,6 +325,7 @@ impl<'d, 'a> Page<'d, 'a> {
             text,
             link,
             anchors,
+            headings,
             good,
             score,
             boiler,
@@ -668,13 +676,14 @@ impl<'d, 'a> Page<'d, 'a> {
 impl Page<'_, '_> {
     /// A box of links inside the article ("Mehr zum Thema", "Läs också",
     /// "Related stories" under a class the hints do not know): a container
-    /// with two or more links whose text is mostly link text.
+    /// with its own heading and two or more links, whose text is mostly
+    /// link text. A bare list of links in the text ("Läs mer:" and a list)
+    /// has no heading of its own and stays.
     fn is_link_box(&self, i: u32) -> bool {
         let index = i as usize;
-        matches!(
-            self.dom.tag(i),
-            "div" | "section" | "aside" | "ul" | "ol" | "nav"
-        ) && self.anchors[index] >= 2
+        matches!(self.dom.tag(i), "div" | "section" | "aside" | "nav")
+            && self.anchors[index] >= 2
+            && self.headings[index] >= 1
             && self.link[index] as f32 >= 0.6 * self.text[index] as f32
     }
 

@@ -363,3 +363,21 @@ fn text_counts_match_a_per_character_count() {
         assert_eq!(count_text(text), (chars, commas), "{text:?}");
     }
 }
+
+#[test]
+fn a_list_of_links_in_the_text_stays_but_a_headed_link_box_goes() {
+    let html = page(
+        "<title>Stöd - Kommun</title>",
+        &format!(
+            r#"<main><h1>Stöd till nya företag</h1><p>{LONG}</p><p>Läs mer:</p>
+            <ul><li><a href="https://verksamt.se/">Verksamt.se</a></li><li><a href="https://tillvaxtverket.se/">Tillväxtverket</a></li></ul>
+            <div class="box"><h2>Läs också</h2><ul><li><a href="/nyheter/a.html">Nytt näringslivsråd</a></li><li><a href="/nyheter/b.html">Företagsfrukost i mars</a></li></ul></div>
+            <p>{LONG}</p></main>"#
+        ),
+    );
+    check(
+        &html,
+        "Stöd till nya företag",
+        &format!("{LONG}\n\nLäs mer:\n\nVerksamt.se\n\nTillväxtverket\n\n{LONG}"),
+    );
+}
