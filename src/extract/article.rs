@@ -76,7 +76,7 @@ pub fn extract_article_with(
         Some(bodies) => {
             let main = bodies[0];
             let headline = chosen_headline.or_else(|| page.headline(main));
-            let title = title(&dom, headline).ok_or_else(no_article)?;
+            let title = title(&dom, headline, main).ok_or_else(no_article)?;
             let blocks: Vec<Block> = bodies
                 .iter()
                 .flat_map(|&body| page.body_blocks(body, &[], headline, &title, &base))
@@ -95,7 +95,7 @@ pub fn extract_article_with(
                 return Err(no_article());
             }
             let headline = chosen_headline.or_else(|| page.headline(main));
-            let title = title(&dom, headline).ok_or_else(no_article)?;
+            let title = title(&dom, headline, main).ok_or_else(no_article)?;
             if looks_like_error_page(&title) {
                 return Err(no_article());
             }
@@ -744,13 +744,27 @@ fn count_text(text: &str) -> (u32, u32) {
 
 /// The headline element's text, else og:title, else `<title>` without the
 /// site-name suffix.
-fn title(dom: &Dom<'_>, headline: Option<u32>) -> Option<String> {
+///
+/// A headline outside the main element that reads like the end of the
+/// `<title>` ("Rubrik - Norrby kommun") is the site's name in the page
+/// header, not the article's.
+fn title(dom: &Dom<'_>, headline: Option<u32>, main: u32) -> Option<String> {
     let site_name = meta_content(dom, "og:site_name");
+    let page_title = dom
+        .elements_named("title")
+        .next()
+        .map(|t| normalize_space(&dom.text(t)));
+    let outside_main = headline.is_some_and(|h| !dom.contains(main, h));
+    let title_suffix = page_title
+        .as_deref()
+        .and_then(site_suffix)
+        .filter(|_| outside_main);
     let usable = |t: &str| {
         !t.is_empty()
-            && site_name
-                .as_deref()
-                .is_none_or(|s| !s.eq_ignore_ascii_case(t))
+            && [site_name.as_deref(), title_suffix]
+                .into_iter()
+                .flatten()
+                .all(|s| !s.eq_ignore_ascii_case(t))
     };
     if let Some(h) = headline {
         let text = normalize_space(&dom.text(h));
@@ -764,9 +778,20 @@ fn title(dom: &Dom<'_>, headline: Option<u32>) -> Option<String> {
             return Some(text);
         }
     }
-    let title = dom.elements_named("title").next()?;
-    let text = strip_site_suffix(&normalize_space(&dom.text(title)));
+    let text = strip_site_suffix(page_title.as_deref()?);
     usable(&text).then_some(text)
+}
+
+/// The last segment of a `<title>` after its last separator, when there is
+/// something before it too.
+fn site_suffix(title: &str) -> Option<&str> {
+    let (pos, len) = [" | ", " - ", " – ", " — ", " :: ", " · "]
+        .iter()
+        .filter_map(|separator| title.rfind(separator).map(|pos| (pos, separator.len())))
+        .max_by_key(|&(pos, _)| pos)?;
+    let head = title[..pos].trim();
+    let suffix = title[pos + len..].trim();
+    (!head.is_empty() && !suffix.is_empty()).then_some(suffix)
 }
 
 /// "Rubrik - Växjö kommun" -> "Rubrik": drops the last segment after a

@@ -381,3 +381,24 @@ fn a_list_of_links_in_the_text_stays_but_a_headed_link_box_goes() {
         &format!("{LONG}\n\nLäs mer:\n\nVerksamt.se\n\nTillväxtverket\n\n{LONG}"),
     );
 }
+
+#[test]
+fn a_site_name_h1_in_the_header_is_not_the_title() {
+    let html = page(
+        "<title>Nytt näringslivsråd - Norrby kommun</title>",
+        &format!(
+            r#"<header><h1><a href="/">Norrby kommun</a></h1></header>
+            <main><h2>Nytt näringslivsråd</h2><p>{LONG}</p></main>"#
+        ),
+    );
+    check(&html, "Nytt näringslivsråd", LONG);
+}
+
+#[test]
+fn a_headline_after_the_site_name_in_the_title_is_still_the_title() {
+    let html = page(
+        "<title>Norrby kommun - Nytt näringslivsråd</title>",
+        &format!("<main><h1>Nytt näringslivsråd</h1><p>{LONG}</p></main>"),
+    );
+    check(&html, "Nytt näringslivsråd", LONG);
+}
