@@ -110,13 +110,14 @@ pub fn extract_article_with(
             (main, headline, title, blocks)
         }
     };
+    // The selector's dates, unless it matched nothing with a date in it.
     let chosen_dates = overrides
         .date
         .as_ref()
-        .map(|rule| rule.matches(&doc, &dom))
-        .filter(|dates| !dates.is_empty());
+        .map(|rule| dates_from_elements(&dom, &rule.matches(&doc, &dom), now))
+        .filter(|dates| dates.published.is_some() || dates.updated.is_some());
     let dates = match chosen_dates {
-        Some(elements) => dates_from_elements(&dom, &elements, now),
+        Some(dates) => dates,
         None => find_dates(&DateContext {
             doc: &doc,
             main: dom.nodes[main as usize].element,

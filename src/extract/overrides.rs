@@ -14,8 +14,9 @@
 //! - `body`: the element(s) holding the article text, rendered with the usual
 //!   boilerplate skipping inside them.
 //!
-//! A selector that matches nothing on a page falls back to the heuristics,
-//! so a redesign of the site degrades to the normal extraction, not to none.
+//! A selector that matches nothing on a page (for `date`: nothing with a
+//! date in it) falls back to the heuristics, so a redesign of the site
+//! degrades to the normal extraction, not to none.
 
 use std::collections::HashSet;
 use std::fmt;
