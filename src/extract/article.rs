@@ -718,27 +718,29 @@ fn keep_block(block: &Block) -> bool {
 
 /// Counts non-whitespace characters and commas/sentence ends.
 ///
-/// In whole-slice passes the compiler vectorises (character starts, ASCII
-/// whitespace, punctuation), then corrected for the few non-ASCII
-/// whitespace characters, found by their lead bytes: this runs over every
-/// text node of every page.
+/// Byte-wise, decoding only non-ASCII characters: this runs over every text
+/// node of every page.
 fn count_text(text: &str) -> (u32, u32) {
+    let mut chars = 0u32;
+    let mut commas = 0u32;
     let bytes = text.as_bytes();
-    let starts = bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
-    let ascii_spaces = bytes
-        .iter()
-        .filter(|&&b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'))
-        .count();
-    let commas = bytes
-        .iter()
-        .filter(|&&b| matches!(b, b',' | b'.' | b';' | b'?' | b'!'))
-        .count();
-    // U+0085, U+00A0 (C2), U+1680 (E1), U+2000-U+205F (E2), U+3000 (E3).
-    let other_spaces = memchr::memchr3_iter(0xC2, 0xE2, 0xE3, bytes)
-        .chain(memchr::memchr_iter(0xE1, bytes))
-        .filter(|&i| text[i..].chars().next().is_some_and(char::is_whitespace))
-        .count();
-    ((starts - ascii_spaces - other_spaces) as u32, commas as u32)
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => {}
+            b',' | b'.' | b';' | b'?' | b'!' => {
+                chars += 1;
+                commas += 1;
+            }
+            0x00..=0x7F => chars += 1,
+            // UTF-8 continuation bytes belong to the character before.
+            0x80..=0xBF => {}
+            _ => {
+                let is_space = text[i..].chars().next().is_some_and(char::is_whitespace);
+                chars += u32::from(!is_space);
+            }
+        }
+    }
+    (chars, commas)
 }
 
 /// The headline element's text, else og:title, else `<title>` without the
