@@ -351,7 +351,7 @@ fn text_counts_match_a_per_character_count() {
     for text in [
         "Kommunen, i dag.",
         "  Åsa\u{a0}och Örjan;\tsäger: nej! ",
-        "em\u{2003}space\u{3000}ideographic",
+        "em\u{2003}space\u{3000}ideographic\u{1680}ogham\u{85}nel – ”citat” … ©",
         "",
         "日本語のテキスト。",
     ] {
