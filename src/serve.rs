@@ -1,14 +1,18 @@
-//! HTTP: the merged feed with ETag / Last-Modified / 304, and a health check.
+//! HTTP for `muniflux run`: the merged feed and one feed per source tag
+//! (ETag / Last-Modified / 304, gzip, HEAD), a health check, Prometheus
+//! metrics, and an HTML status page for operators.
 //!
-//! The feed is rendered once per poll round into a [`RenderedFeed`] and
-//! served from memory, so subscribers never wait on the database and keep
-//! getting the last good feed while sources fail.
+//! The feeds are rendered once per poll round into [`Feeds`] and served from
+//! memory, so subscribers never wait on the database and keep getting the
+//! last good feed while sources fail. The status page and `/metrics` read
+//! source health from the store at request time.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +20,10 @@ use axum::Router;
 use bytes::Bytes;
 use jiff::Timestamp;
 
-use crate::fetch::parse_http_date;
+use crate::fetch::{self, parse_http_date};
+use crate::metrics::Metrics;
+use crate::status::{self, Thresholds};
+use crate::store;
 
 /// One rendered feed with its validators.
 #[derive(Debug, Clone)]
@@ -51,37 +58,67 @@ pub fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// The feed currently served; replaced after each poll round.
+/// The merged feed and one feed per source tag, rendered together.
+#[derive(Debug, Clone)]
+pub struct Feeds {
+    pub merged: RenderedFeed,
+    pub by_tag: HashMap<String, RenderedFeed>,
+}
+
+/// The feeds currently served; replaced after each poll round.
 #[derive(Clone, Default)]
 pub struct FeedSlot {
-    inner: Arc<RwLock<Option<RenderedFeed>>>,
+    inner: Arc<RwLock<Option<Arc<Feeds>>>>,
 }
 
 impl FeedSlot {
-    pub fn set(&self, feed: RenderedFeed) {
-        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = Some(feed);
+    pub fn set(&self, feeds: Feeds) {
+        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(feeds));
     }
 
-    pub fn get(&self) -> Option<RenderedFeed> {
+    pub fn get(&self) -> Option<Arc<Feeds>> {
         self.inner.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 }
 
-/// The routes of `muniflux run`.
-pub fn router(feed: FeedSlot) -> Router {
+/// What the status page and `/metrics` read.
+pub struct Observed {
+    pub store: store::Handle,
+    pub metrics: Arc<Metrics>,
+    /// For its fetch latency histogram.
+    pub client: Arc<fetch::Client>,
+    pub thresholds: Thresholds,
+    /// The feed's title, as the page's heading.
+    pub title: String,
+}
+
+/// Everything the routes share.
+#[derive(Clone)]
+pub struct ServeState {
+    pub feeds: FeedSlot,
+    pub observed: Arc<Observed>,
+}
+
+/// The routes of `muniflux run`, gzip-compressed when the client accepts it.
+/// HEAD is answered by every GET route (axum drops the body).
+pub fn router(state: ServeState) -> Router {
     Router::new()
+        .route("/", get(status_page))
         .route("/feed.atom", get(feed_atom))
+        .route("/feeds/{file}", get(tag_feed))
         .route("/healthz", get(healthz))
-        .with_state(feed)
+        .route("/metrics", get(metrics))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    feed: FeedSlot,
+    state: ServeState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(feed))
+    axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -98,20 +135,100 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-async fn feed_atom(State(slot): State<FeedSlot>, headers: HeaderMap) -> Response {
-    let Some(feed) = slot.get() else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the feed is not rendered yet\n",
-        )
-            .into_response();
+async fn feed_atom(State(state): State<ServeState>, headers: HeaderMap) -> Response {
+    let Some(feeds) = state.feeds.get() else {
+        return not_rendered();
     };
+    feed_response(&feeds.merged, &headers)
+}
+
+/// `/feeds/<tag>.atom`: the articles of the sources with that tag.
+async fn tag_feed(
+    State(state): State<ServeState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(feeds) = state.feeds.get() else {
+        return not_rendered();
+    };
+    let feed = file
+        .strip_suffix(".atom")
+        .and_then(|tag| feeds.by_tag.get(tag));
+    match feed {
+        Some(feed) => feed_response(feed, &headers),
+        None => (
+            StatusCode::NOT_FOUND,
+            format!("no source has the tag of {file}\n"),
+        )
+            .into_response(),
+    }
+}
+
+fn not_rendered() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the feed is not rendered yet\n",
+    )
+        .into_response()
+}
+
+/// The status page: every source's last poll, success, error, articles and
+/// warnings.
+async fn status_page(State(state): State<ServeState>) -> Response {
+    let observed = &state.observed;
+    let sources = match observed.store.call(|s| s.source_health()).await {
+        Ok(sources) => sources,
+        Err(err) => return internal_error(&err),
+    };
+    let html = status::render_html(
+        &sources,
+        observed.thresholds,
+        Timestamp::now(),
+        &observed.title,
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// Prometheus text exposition.
+async fn metrics(State(state): State<ServeState>) -> Response {
+    let observed = &state.observed;
+    let sources = match observed.store.call(|s| s.source_health()).await {
+        Ok(sources) => sources,
+        Err(err) => return internal_error(&err),
+    };
+    let text = observed
+        .metrics
+        .render(observed.client.latency(), &sources, Timestamp::now());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
+fn internal_error(err: &store::Error) -> Response {
+    tracing::error!(error = %err, "reading source health failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, format!("{err}\n")).into_response()
+}
+
+/// A feed with its validators, or 304 when the client has it.
+fn feed_response(feed: &RenderedFeed, headers: &HeaderMap) -> Response {
     let validators = [
         (header::ETAG, feed.etag.clone()),
         (header::LAST_MODIFIED, feed.last_modified.clone()),
         (header::CACHE_CONTROL, "public, max-age=300".to_string()),
     ];
-    if not_modified(&headers, &feed) {
+    if not_modified(headers, feed) {
         return (StatusCode::NOT_MODIFIED, validators).into_response();
     }
     let mut response = (validators, feed.body.clone()).into_response();
