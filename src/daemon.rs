@@ -24,6 +24,9 @@ use crate::store::{self, SourceRow, StoredArticle};
 /// How often the source list file is checked for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(2);
 
+/// How long a changed source list must stay unchanged before it is read.
+const SETTLE: Duration = Duration::from_millis(300);
+
 /// How long open HTTP connections get to finish after a stop.
 const SERVER_GRACE: Duration = Duration::from_secs(3);
 
@@ -510,11 +513,18 @@ async fn watch_file(path: PathBuf, reload: tokio::sync::mpsc::Sender<&'static st
     loop {
         tokio::time::sleep(WATCH_EVERY).await;
         let now = fingerprint(&path).await;
-        if now != last {
-            last = now;
-            if reload.send("file changed").await.is_err() {
-                return;
-            }
+        if now == last {
+            continue;
+        }
+        // A file being written (truncated, then filled) is read again once
+        // it has stopped changing, so a half-written list is never loaded.
+        tokio::time::sleep(SETTLE).await;
+        if fingerprint(&path).await != now {
+            continue;
+        }
+        last = now;
+        if reload.send("file changed").await.is_err() {
+            return;
         }
     }
 }

@@ -38,7 +38,8 @@ pub fn warnings(source: &SourceHealth, thresholds: Thresholds, now: Timestamp) -
         return warnings;
     }
     if source.error_count > 0 {
-        warnings.push(format!("{} errors in a row", source.error_count));
+        let plural = if source.error_count == 1 { "" } else { "s" };
+        warnings.push(format!("{} error{plural} in a row", source.error_count));
     }
     if source.empty_polls >= thresholds.empty_polls {
         warnings.push(format!(
