@@ -345,3 +345,38 @@ fn every_line_of_the_unit_is_commented() {
         );
     }
 }
+
+#[test]
+fn sigterm_cancels_a_hanging_request_and_exits_0() {
+    // A site that accepts connections and never answers.
+    let hanging = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = hanging.local_addr().unwrap();
+    let (accepted_tx, accepted) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in hanging.incoming() {
+            open.push(stream.unwrap());
+            let _ = accepted_tx.send(());
+        }
+    });
+    let port = free_port();
+    let config = TestConfig::new(
+        &source("Tyst", &format!("http://{addr}/nyheter/"), "tyst"),
+        &format!("\n[server]\nlisten = \"127.0.0.1:{port}\"\n"),
+    );
+    // Longer than the test waits: only the cancellation can end the request.
+    let toml = std::fs::read_to_string(config.path()).unwrap();
+    std::fs::write(
+        config.path(),
+        toml.replace("timeout = \"5s\"", "timeout = \"600s\""),
+    )
+    .unwrap();
+    let daemon = Daemon::start(&config, port);
+    accepted
+        .recv_timeout(Duration::from_secs(30))
+        .expect("muniflux never connected");
+    daemon.wait_for("the server to answer", |d| d.get("/healthz").status == 200);
+    let (status, took) = daemon.terminate();
+    assert!(status.success(), "exit status {status}");
+    eprintln!("muniflux stopped {took:?} after SIGTERM with a request in flight");
+}
