@@ -405,7 +405,11 @@ pub async fn run(
             async move { store.call(|_| Ok(())).await.is_ok() }
         }))
     });
-    tracing::info!(sources = sources.len(), "muniflux running");
+    // Due now: new sources and those whose stored next check has passed; a
+    // restart resumes the schedule rather than polling everything again.
+    let now = Timestamp::now();
+    let due = sources.iter().filter(|(row, _)| is_due(row, now)).count();
+    tracing::info!(sources = sources.len(), due, "muniflux running");
     notify::ready();
     notify::status(&format!("polling {} sources", sources.len()));
     let mut stop = stop_rx.clone();

@@ -158,7 +158,8 @@ impl Refresher {
                     .record_poll(PollResult::Failed { kind: err.kind() });
                 tracing::warn!(
                     source = %row.name, url = %row.url,
-                    status = err.status().unwrap_or(0), n_new = 0, duration_ms,
+                    status = %err.status().map_or_else(|| err.kind().to_string(), |s| s.to_string()),
+                    n_new = 0, duration_ms,
                     next_check = %next_check, error = %fetch::error_chain(err),
                     "poll failed"
                 );

@@ -263,6 +263,13 @@ fn run_serves_endpoints_reloads_sources_and_stops_cleanly() {
     let (status, took) = daemon.terminate();
     assert!(status.success(), "exit status {status}");
     eprintln!("muniflux stopped {took:?} after SIGTERM");
+
+    // A restart resumes the stored schedule: nothing is due yet.
+    let daemon = Daemon::start(&config, port);
+    daemon.wait_for("the restart", |d| d.log().contains("muniflux running"));
+    assert!(daemon.log().contains("sources=1 due=0"), "{}", daemon.log());
+    let (status, _) = daemon.terminate();
+    assert!(status.success());
 }
 
 /// The unit as shipped, with ExecStart pointing at the binary under test
