@@ -187,9 +187,19 @@ async fn cmd_sources(path: &Path) -> Result<(), Failure> {
             Vec::new()
         }
     };
-    let store = crate::store::Store::open(&config.database)
-        .with_context(|| format!("opening the database {}", config.database.display()))?;
-    let mut health = store.source_health().context("reading the sources")?;
+    // Never polled: no database yet, every listed source shows "never".
+    let mut health = if config.database.exists() {
+        let store =
+            crate::store::Store::open_read_only(&config.database).map_err(anyhow::Error::from)?;
+        store.source_health().with_context(|| {
+            format!(
+                "reading the sources from {} (has `muniflux run` or `poll` used it yet?)",
+                config.database.display()
+            )
+        })?
+    } else {
+        Vec::new()
+    };
     let unpolled: Vec<crate::store::SourceHealth> = listed
         .iter()
         .filter(|s| !health.iter().any(|h| h.url == s.url.as_str()))

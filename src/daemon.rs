@@ -426,10 +426,11 @@ pub async fn run(
             loop {
                 tokio::select! {
                     summary = &mut round => {
-                        tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
                         if let Err(err) = app.publish(Some(&slot)).await {
                             tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
                         }
+                        // Logged once the round's articles are served.
+                        tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
                         break;
                     }
                     Some(why) = reloads.recv() => {

@@ -3,10 +3,12 @@
 //! `muniflux sources` show. Every write is one statement, so a kill at any
 //! instant leaves either the old or the new state.
 
-use jiff::Timestamp;
-use rusqlite::{params, OptionalExtension};
+use std::path::Path;
 
-use super::{from_ts, opt_ts, parse_tags, ts, Result, SourceId, Store};
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+
+use super::{from_ts, opt_ts, parse_tags, ts, Error, Result, SourceId, Store};
 
 /// One source's poll state and health, as stored.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +71,20 @@ const HEALTH_SELECT: &str = "SELECT s.name, s.url, s.fetch_url, s.tags, s.active
     FROM sources s";
 
 impl Store {
+    /// Opens the database for reading only, without migrating it: for
+    /// `muniflux sources`, which an operator may run as another user (root)
+    /// while the daemon runs, and which must not create files that user owns.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
+            |source| Error::Open {
+                path: path.display().to_string(),
+                source,
+            },
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Store { conn })
+    }
+
     /// Records one poll's outcome and the next check, in one statement.
     pub fn record_poll(&mut self, id: SourceId, poll: &PollRecord) -> Result<()> {
         match &poll.result {

@@ -249,11 +249,13 @@ fn run_serves_endpoints_reloads_sources_and_stops_cleanly() {
     daemon.wait_for("the removed source to show as removed", |d| {
         d.get("/").text().contains("(removed)")
     });
+    daemon.wait_for("the removed source's tag feed to go", |d| {
+        d.get("/feeds/rss.atom").status == 404
+    });
     assert!(daemon
         .get("/feed.atom")
         .text()
         .contains("Bredband till alla"));
-    assert_eq!(daemon.get("/feeds/rss.atom").status, 404);
     let metrics = daemon.get("/metrics").text();
     assert!(
         metrics.contains("muniflux_reloads_total{result=\"error\"} 2"),
