@@ -2,7 +2,7 @@
 //! reload the source list when it changes, until told to stop. Also the
 //! one-shot `poll` and `export` the CLI uses.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -18,7 +18,7 @@ use crate::fetch;
 use crate::metrics::Metrics;
 use crate::notify;
 use crate::refresh::{self, Refresher};
-use crate::serve::{self, FeedSlot, Feeds, Observed, RenderedFeed, ServeState};
+use crate::serve::{self, BoxFuture, FeedSlot, Observed, RenderedFeed, ServeState, TagFeeds};
 use crate::store::{self, SourceRow, StoredArticle};
 
 /// How often the source list file is checked for changes.
@@ -160,50 +160,46 @@ impl App {
         Ok(render(&meta, &articles))
     }
 
-    /// Renders the merged feed and one feed per tag of an active source.
-    pub async fn render_feeds(&self) -> anyhow::Result<Feeds> {
-        let merged = self.render_feed().await?;
+    /// Renders the feed of the articles from sources with `tag`; `None`
+    /// when no source in the list has that tag.
+    pub async fn render_tag_feed(&self, tag: &str) -> anyhow::Result<Option<RenderedFeed>> {
         let rows = self.store.call(|s| s.sources()).await?;
-        let tags: BTreeSet<String> = rows
-            .into_iter()
-            .filter(|r| r.active)
-            .flat_map(|r| r.tags)
-            .collect();
-        let mut by_tag = HashMap::new();
-        for tag in tags {
-            let limit = self.config.feed.max_entries;
-            let key = tag.clone();
-            let articles = self
-                .store
-                .call(move |s| s.newest_articles_tagged(&key, limit))
-                .await?;
-            let meta = FeedMeta {
-                id: format!("{}/{tag}", self.config.feed.id),
-                title: format!("{} – {tag}", self.config.feed.title),
-                self_url: tag_feed_url(&self.config.feed_self_url(), &tag),
-            };
-            by_tag.insert(tag, render(&meta, &articles));
+        if !rows
+            .iter()
+            .any(|r| r.active && r.tags.iter().any(|t| t == tag))
+        {
+            return Ok(None);
         }
-        Ok(Feeds { merged, by_tag })
+        let limit = self.config.feed.max_entries;
+        let key = tag.to_string();
+        let articles = self
+            .store
+            .call(move |s| s.newest_articles_tagged(&key, limit))
+            .await?;
+        let meta = FeedMeta {
+            id: format!("{}/{tag}", self.config.feed.id),
+            title: format!("{} – {tag}", self.config.feed.title),
+            self_url: tag_feed_url(&self.config.feed_self_url(), tag),
+        };
+        Ok(Some(render(&meta, &articles)))
     }
 
-    /// Renders the feeds, writes `[feed] output` when configured and hands
-    /// them to the server.
+    /// Renders the merged feed, writes `[feed] output` when configured (and
+    /// changed) and hands it to the server, whose tag feeds are then stale.
     pub async fn publish(&self, slot: Option<&FeedSlot>) -> anyhow::Result<()> {
-        let feeds = match slot {
-            Some(_) => self.render_feeds().await?,
-            None => Feeds {
-                merged: self.render_feed().await?,
-                by_tag: HashMap::new(),
-            },
-        };
+        let feed = self.render_feed().await?;
+        let unchanged = slot
+            .and_then(FeedSlot::get)
+            .is_some_and(|served| served.etag == feed.etag);
         if let Some(path) = &self.config.feed.output {
-            write_atomically(path, &feeds.merged.body)
-                .await
-                .with_context(|| format!("writing the feed to {}", path.display()))?;
+            if !unchanged || !path.exists() {
+                write_atomically(path, &feed.body)
+                    .await
+                    .with_context(|| format!("writing the feed to {}", path.display()))?;
+            }
         }
         if let Some(slot) = slot {
-            slot.set(feeds);
+            slot.set(feed);
         }
         Ok(())
     }
@@ -238,6 +234,12 @@ impl App {
                 None
             }
         }
+    }
+}
+
+impl TagFeeds for App {
+    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<RenderedFeed>>> {
+        Box::pin(self.render_tag_feed(tag))
     }
 }
 
@@ -493,6 +495,7 @@ async fn start_server(
     tracing::info!(listen = %listener.local_addr()?, "serving /feed.atom, /feeds/<tag>.atom, /metrics and the status page at /");
     let state = ServeState {
         feeds: slot.clone(),
+        tags: Arc::clone(app) as Arc<dyn TagFeeds>,
         observed: Arc::new(Observed {
             store: app.store.clone(),
             metrics: Arc::clone(&app.metrics),

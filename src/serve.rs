@@ -2,14 +2,18 @@
 //! (ETag / Last-Modified / 304, gzip, HEAD), a health check, Prometheus
 //! metrics, and an HTML status page for operators.
 //!
-//! The feeds are rendered once per poll round into [`Feeds`] and served from
-//! memory, so subscribers never wait on the database and keep getting the
-//! last good feed while sources fail. The status page and `/metrics` read
-//! source health from the store at request time.
+//! The merged feed is rendered once per poll round and served from memory,
+//! so subscribers never wait on the database and keep getting the last good
+//! feed while sources fail. A tag's feed is rendered on its first request
+//! after a round and kept until the next one (most of ~300 tags are never
+//! asked for, so rendering them all each round would be waste). The status
+//! page and `/metrics` read source health from the store at request time.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
 use axum::extract::{Path, State};
@@ -58,27 +62,54 @@ pub fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// The merged feed and one feed per source tag, rendered together.
-#[derive(Debug, Clone)]
-pub struct Feeds {
-    pub merged: RenderedFeed,
-    pub by_tag: HashMap<String, RenderedFeed>,
-}
-
-/// The feeds currently served; replaced after each poll round.
+/// The feeds currently served: the merged one, replaced after each poll
+/// round, and the tag feeds rendered since.
 #[derive(Clone, Default)]
 pub struct FeedSlot {
-    inner: Arc<RwLock<Option<Arc<Feeds>>>>,
+    inner: Arc<RwLock<Slot>>,
+}
+
+#[derive(Default)]
+struct Slot {
+    merged: Option<RenderedFeed>,
+    /// Counts rounds, so a tag feed rendered during one is not kept after it.
+    generation: u64,
+    by_tag: HashMap<String, RenderedFeed>,
 }
 
 impl FeedSlot {
-    pub fn set(&self, feeds: Feeds) {
-        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(feeds));
+    /// A new round's merged feed; the tag feeds rendered so far are stale.
+    pub fn set(&self, merged: RenderedFeed) {
+        let mut slot = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        slot.merged = Some(merged);
+        slot.generation += 1;
+        slot.by_tag.clear();
     }
 
-    pub fn get(&self) -> Option<Arc<Feeds>> {
-        self.inner.read().unwrap_or_else(|p| p.into_inner()).clone()
+    pub fn get(&self) -> Option<RenderedFeed> {
+        self.read().merged.clone()
     }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Slot> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps a tag feed rendered during `generation`, unless a round ended since.
+    fn keep(&self, generation: u64, tag: &str, feed: RenderedFeed) {
+        let mut slot = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        if slot.generation == generation {
+            slot.by_tag.insert(tag.to_string(), feed);
+        }
+    }
+}
+
+/// A future as the trait below returns it.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Renders the feed of one tag from the store (the daemon's `App`).
+pub trait TagFeeds: Send + Sync {
+    /// The feed of the sources with `tag`; `None` when no active source has it.
+    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<RenderedFeed>>>;
 }
 
 /// What the status page and `/metrics` read.
@@ -96,6 +127,7 @@ pub struct Observed {
 #[derive(Clone)]
 pub struct ServeState {
     pub feeds: FeedSlot,
+    pub tags: Arc<dyn TagFeeds>,
     pub observed: Arc<Observed>,
 }
 
@@ -136,10 +168,10 @@ async fn healthz() -> &'static str {
 }
 
 async fn feed_atom(State(state): State<ServeState>, headers: HeaderMap) -> Response {
-    let Some(feeds) = state.feeds.get() else {
+    let Some(feed) = state.feeds.get() else {
         return not_rendered();
     };
-    feed_response(&feeds.merged, &headers)
+    feed_response(&feed, &headers)
 }
 
 /// `/feeds/<tag>.atom`: the articles of the sources with that tag.
@@ -148,19 +180,41 @@ async fn tag_feed(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(feeds) = state.feeds.get() else {
-        return not_rendered();
-    };
-    let feed = file
-        .strip_suffix(".atom")
-        .and_then(|tag| feeds.by_tag.get(tag));
-    match feed {
-        Some(feed) => feed_response(feed, &headers),
-        None => (
+    let not_found = || {
+        (
             StatusCode::NOT_FOUND,
             format!("no source has the tag of {file}\n"),
         )
-            .into_response(),
+            .into_response()
+    };
+    let Some(tag) = file.strip_suffix(".atom") else {
+        return not_found();
+    };
+    let generation = {
+        let slot = state.feeds.read();
+        if slot.merged.is_none() {
+            return not_rendered();
+        }
+        if let Some(feed) = slot.by_tag.get(tag) {
+            return feed_response(feed, &headers);
+        }
+        slot.generation
+    };
+    match state.tags.tag_feed(tag).await {
+        Ok(Some(feed)) => {
+            let response = feed_response(&feed, &headers);
+            state.feeds.keep(generation, tag, feed);
+            response
+        }
+        Ok(None) => not_found(),
+        Err(err) => {
+            tracing::error!(tag, error = %format!("{err:#}"), "rendering a tag feed failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the feed could not be rendered\n",
+            )
+                .into_response()
+        }
     }
 }
 
