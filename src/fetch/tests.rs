@@ -683,6 +683,26 @@ async fn robots_disallowed_url_is_never_requested() {
 }
 
 #[tokio::test]
+async fn a_5_mb_robots_txt_is_cut_and_its_head_obeyed() {
+    let mut robots = String::from("User-agent: *\nDisallow: /intern/\n");
+    while robots.len() < 5 * 1024 * 1024 {
+        robots.push_str("# padding padding padding padding padding padding padding\n");
+    }
+    // A rule past the cut is not seen.
+    robots.push_str("Disallow: /nyheter/\n");
+    let server = TestServer::start(move |request| match request.path.as_str() {
+        "/robots.txt" => Reply::ok(robots.clone()),
+        _ => Reply::ok("page"),
+    })
+    .await;
+    let client = client();
+    let err = fetch(&client, &server.url("/intern/a")).await.unwrap_err();
+    assert!(matches!(err, Error::RobotsDisallowed { .. }), "{err:?}");
+    page(fetch(&client, &server.url("/nyheter/")).await);
+    assert_eq!(server.hits("/intern/a"), 0);
+}
+
+#[tokio::test]
 async fn redirect_into_a_disallowed_path_is_not_followed() {
     let server = TestServer::start(|request| match request.path.as_str() {
         "/robots.txt" => Reply::ok("User-agent: muniflux\nDisallow: /intern/\n"),
