@@ -389,3 +389,75 @@ fn sigterm_cancels_a_hanging_request_and_exits_0() {
     assert!(status.success(), "exit status {status}");
     eprintln!("muniflux stopped {took:?} after SIGTERM with a request in flight");
 }
+
+/// Under systemd (`Type=notify`, `WatchdogSec=`): READY=1 once serving,
+/// WATCHDOG=1 at half the watchdog interval, STOPPING=1 on SIGTERM. systemd
+/// is played by a datagram socket in NOTIFY_SOCKET.
+#[test]
+fn tells_systemd_ready_watchdog_and_stopping() {
+    use std::os::unix::net::UnixDatagram;
+
+    let server = FileServer::start(&fixtures());
+    let port = free_port();
+    let config = TestConfig::new(
+        &source("RSS", &format!("{}/feed.xml", server.base), "rss"),
+        &format!("\n[server]\nlisten = \"127.0.0.1:{port}\"\n"),
+    );
+    let socket_path = config.dir.path().join("notify.sock");
+    let systemd = UnixDatagram::bind(&socket_path).unwrap();
+    systemd
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let log = config.dir.path().join("muniflux.log");
+    // systemd names the watched process; `exec` keeps the shell's pid.
+    let child = Command::new("sh")
+        .args([
+            "-c",
+            "WATCHDOG_PID=$$ exec \"$0\" -c \"$1\" run",
+            env!("CARGO_BIN_EXE_muniflux"),
+            config.path().to_str().unwrap(),
+        ])
+        .env("NOTIFY_SOCKET", &socket_path)
+        // One second: a ping every half second.
+        .env("WATCHDOG_USEC", "1000000")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    let receive = || {
+        let mut buf = [0u8; 512];
+        let n = systemd.recv(&mut buf).unwrap_or_else(|err| {
+            panic!(
+                "no notification: {err}; log:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        });
+        String::from_utf8_lossy(&buf[..n]).into_owned()
+    };
+    let mut seen: Vec<String> = Vec::new();
+    while !seen.iter().any(|m| m.contains("WATCHDOG=1")) {
+        seen.push(receive());
+    }
+    assert!(seen[0].contains("READY=1"), "{seen:?}");
+    let status = Command::new("kill")
+        .args(["-TERM", &child.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    while !seen.iter().any(|m| m.contains("STOPPING=1")) {
+        seen.push(receive());
+    }
+    let exit = child.0.wait().unwrap();
+    assert!(exit.success(), "{exit}");
+}
+
+/// A child process that does not outlive a failed test.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
