@@ -179,49 +179,49 @@ fn counter(out: &mut String, name: &str, help: &str, values: &[(&str, u64)]) {
     }
 }
 
-/// Per-source gauges: seconds since the last success (absent when never),
-/// errors in a row, stored articles.
+/// Per-source gauges of the active sources: seconds since the last success
+/// (absent when never), errors in a row, stored articles.
 fn source_gauges(out: &mut String, sources: &[SourceHealth], now: Timestamp) {
-    let _ = writeln!(
+    let active: Vec<&SourceHealth> = sources.iter().filter(|s| s.active).collect();
+    gauge(
         out,
-        "# HELP muniflux_source_last_success_age_seconds Seconds since the source was last read.\n\
-         # TYPE muniflux_source_last_success_age_seconds gauge"
+        "muniflux_source_last_success_age_seconds",
+        "Seconds since the source was last read.",
+        &active,
+        |s| {
+            s.last_success_at
+                .map(|at| (now.as_second() - at.as_second()).max(0))
+        },
     );
-    for s in sources.iter().filter(|s| s.active) {
-        if let Some(at) = s.last_success_at {
-            let age = (now.as_second() - at.as_second()).max(0);
-            let _ = writeln!(
-                out,
-                "muniflux_source_last_success_age_seconds{{{}}} {age}",
-                source_labels(s)
-            );
+    gauge(
+        out,
+        "muniflux_source_errors",
+        "Errors in a row of the source.",
+        &active,
+        |s| Some(i64::from(s.error_count)),
+    );
+    gauge(
+        out,
+        "muniflux_source_articles",
+        "Articles stored from the source.",
+        &active,
+        |s| i64::try_from(s.n_articles).ok(),
+    );
+}
+
+/// One gauge with a sample per source that has a value.
+fn gauge(
+    out: &mut String,
+    name: &str,
+    help: &str,
+    sources: &[&SourceHealth],
+    value: impl Fn(&SourceHealth) -> Option<i64>,
+) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+    for source in sources {
+        if let Some(v) = value(source) {
+            let _ = writeln!(out, "{name}{{{}}} {v}", source_labels(source));
         }
-    }
-    let _ = writeln!(
-        out,
-        "# HELP muniflux_source_errors Errors in a row of the source.\n\
-         # TYPE muniflux_source_errors gauge"
-    );
-    for s in sources.iter().filter(|s| s.active) {
-        let _ = writeln!(
-            out,
-            "muniflux_source_errors{{{}}} {}",
-            source_labels(s),
-            s.error_count
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP muniflux_source_articles Articles stored from the source.\n\
-         # TYPE muniflux_source_articles gauge"
-    );
-    for s in sources.iter().filter(|s| s.active) {
-        let _ = writeln!(
-            out,
-            "muniflux_source_articles{{{}}} {}",
-            source_labels(s),
-            s.n_articles
-        );
     }
 }
 

@@ -157,6 +157,15 @@ fn httpdate(t: std::time::SystemTime) -> String {
     ts.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// A port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// Copies a folder tree (like `cp -r src/. dst/`).
 pub fn copy_tree(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).unwrap();
