@@ -759,6 +759,44 @@ mod tests {
     }
 
     #[test]
+    fn schedule_and_warning_keys() {
+        let c = config(
+            "[poll]\ninterval = \"1h\"\nmin_interval = \"10m\"\nmax_interval = \"12h\"\nmax_backoff = \"6h\"\n\
+             [server]\nwarn_empty_polls = 5\nwarn_quiet_days = 14\n",
+        )
+        .unwrap();
+        let policy = c.poll.policy(Some(Duration::from_secs(120)));
+        assert_eq!(policy.interval, Duration::from_secs(120));
+        assert_eq!(policy.min_interval, Duration::from_secs(600));
+        assert_eq!(policy.max_interval, Duration::from_secs(12 * 3600));
+        assert_eq!(policy.max_backoff, Duration::from_secs(6 * 3600));
+        assert_eq!(c.poll.policy(None).interval, Duration::from_secs(3600));
+        assert_eq!(c.server.warnings.empty_polls, 5);
+        assert_eq!(c.server.warnings.quiet_days, 14);
+        let defaults = config("").unwrap();
+        assert_eq!(
+            defaults.poll.policy(None),
+            crate::schedule::Policy::default()
+        );
+        assert_eq!(
+            defaults.server.warnings,
+            crate::status::Thresholds::default()
+        );
+        check_error(
+            config("[poll]\nmin_interval = \"1h\"\nmax_interval = \"30m\"\n"),
+            &["muniflux.toml:3", "poll.max_interval"],
+        );
+        check_error(
+            config("[server]\nwarn_empty_polls = 0\n"),
+            &["muniflux.toml:2", "server.warn_empty_polls"],
+        );
+        check_error(
+            config("[poll]\nmax_backoff = \"forever\"\n"),
+            &["muniflux.toml:2", "poll.max_backoff"],
+        );
+    }
+
+    #[test]
     fn byte_sizes() {
         assert_eq!(byte_size("5 MiB"), Some(5 * 1024 * 1024));
         assert_eq!(byte_size("500kb"), Some(500 * 1024));
