@@ -444,16 +444,28 @@ pub async fn run(
                 }
             }
         }
-        // Refresh the rows so the next due times are the stored ones.
-        let rows = app.store.call(|s| s.sources()).await?;
-        sources = sources
-            .into_iter()
-            .filter_map(|(_, src)| {
-                rows.iter()
-                    .find(|r| r.url == src.url.as_str())
-                    .map(|r| (r.clone(), src))
-            })
-            .collect();
+        // Refresh the rows so the next due times are the stored ones. A
+        // store that fails now (disk full, locked) is retried, not fatal:
+        // the feed keeps being served meanwhile.
+        match app.store.call(|s| s.sources()).await {
+            Ok(rows) => {
+                sources = sources
+                    .into_iter()
+                    .filter_map(|(_, src)| {
+                        rows.iter()
+                            .find(|r| r.url == src.url.as_str())
+                            .map(|r| (r.clone(), src))
+                    })
+                    .collect();
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "reading the schedule failed; retrying in a minute");
+                for (row, _) in &mut sources {
+                    row.next_check_at =
+                        Some(Timestamp::now() + jiff::SignedDuration::from_secs(60));
+                }
+            }
+        }
         let wait = time_to_next(&sources, Timestamp::now());
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
