@@ -138,7 +138,12 @@ pub fn render_html(
             url = escape(&source.url),
             name = escape(&source.name),
             removed = if source.active { "" } else { " (removed)" },
-            tags = escape(&source.tags.join(", ")),
+            tags = source
+                .tags
+                .iter()
+                .map(|t| format!("<a href=\"/feeds/{0}.atom\">{0}</a>", escape(t)))
+                .collect::<Vec<_>>()
+                .join(", "),
             polled = ago(source.last_polled_at, now),
             status = source.last_status.map(|s| s.to_string()).unwrap_or_default(),
             success = ago(source.last_success_at, now),
