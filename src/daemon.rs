@@ -569,3 +569,36 @@ fn time_to_next(sources: &[(SourceRow, Source)], now: Timestamp) -> Duration {
     let secs = next.map(|t| t.as_second() - now.as_second()).unwrap_or(60);
     Duration::from_secs(secs.clamp(1, 60) as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_feeds_live_beside_the_merged_feed() {
+        assert_eq!(
+            tag_feed_url("https://news.example.org/feed.atom", "näringsliv"),
+            "https://news.example.org/feeds/n%C3%A4ringsliv.atom"
+        );
+        assert_eq!(
+            tag_feed_url("http://127.0.0.1:8080/feed.atom", "ale"),
+            "http://127.0.0.1:8080/feeds/ale.atom"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_changed_source_list_is_reported_once_it_has_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sources.toml");
+        std::fs::write(&path, "# empty\n").unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let watcher = tokio::spawn(watch_file(path.clone(), tx));
+        // Unchanged: nothing within two checks.
+        let quiet = tokio::time::timeout(WATCH_EVERY * 2, rx.recv()).await;
+        assert!(quiet.is_err(), "reported an unchanged file");
+        std::fs::write(&path, "[[source]]\n").unwrap();
+        let changed = tokio::time::timeout(WATCH_EVERY * 3, rx.recv()).await;
+        assert_eq!(changed.unwrap(), Some("file changed"));
+        watcher.abort();
+    }
+}
