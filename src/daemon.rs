@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context;
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{self, FuturesUnordered, StreamExt};
 use jiff::Timestamp;
 
 use crate::config::{Config, Source, SourceList};
@@ -39,6 +39,8 @@ pub struct App {
     /// URLs of the sources in the current source list: a source removed by a
     /// reload is skipped even when a running round already had it.
     active: RwLock<HashSet<String>>,
+    /// `[poll] concurrency` hosts at a time, across all running rounds.
+    hosts: tokio::sync::Semaphore,
 }
 
 /// What one poll round did, for logs and exit codes.
@@ -69,6 +71,7 @@ impl App {
             metrics: Arc::clone(&metrics),
         };
         Ok(App {
+            hosts: tokio::sync::Semaphore::new(config.poll.concurrency.max(1)),
             config,
             store,
             refresher,
@@ -120,6 +123,8 @@ impl App {
         // Each outcome: Some(number of new articles) or None for a failed source.
         let results: Vec<Vec<Option<usize>>> = stream::iter(by_host)
             .map(|(_, group)| async move {
+                // Never fails: the semaphore is never closed.
+                let _host = self.hosts.acquire().await;
                 let mut outcomes = Vec::with_capacity(group.len());
                 for (row, source) in group {
                     if !self.is_active(source) {
@@ -415,64 +420,46 @@ pub async fn run(
     notify::ready();
     notify::status(&format!("polling {} sources", sources.len()));
     let mut stop = stop_rx.clone();
-    'run: loop {
+    // Rounds run side by side: a source that comes due (or is added) while
+    // a slow host holds up a round starts at once; the per-host gate and
+    // the host semaphore keep it polite.
+    let mut rounds = FuturesUnordered::new();
+    let mut in_flight: HashSet<String> = HashSet::new();
+    loop {
         let now = Timestamp::now();
         let due: Vec<(SourceRow, Source)> = sources
             .iter()
-            .filter(|(row, _)| is_due(row, now))
+            .filter(|(row, _)| is_due(row, now) && !in_flight.contains(&row.url))
             .cloned()
             .collect();
         if !due.is_empty() {
-            let round = app.poll_round(&due);
-            tokio::pin!(round);
-            loop {
-                tokio::select! {
-                    summary = &mut round => {
-                        if let Err(err) = app.publish(Some(&slot)).await {
-                            tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
-                        }
-                        // Logged once the round's articles are served.
-                        tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
-                        break;
-                    }
-                    Some(why) = reloads.recv() => {
-                        if let Some((_, reloaded)) = app.reload(why).await {
-                            sources = reloaded;
-                        }
-                    }
-                    _ = stop.wait_for(|s| *s) => break 'run,
-                }
-            }
+            let urls: Vec<String> = due.iter().map(|(row, _)| row.url.clone()).collect();
+            in_flight.extend(urls.iter().cloned());
+            let app = Arc::clone(&app);
+            rounds.push(async move { (app.poll_round(&due).await, urls) });
         }
-        // Refresh the rows so the next due times are the stored ones. A
-        // store that fails now (disk full, locked) is retried, not fatal:
-        // the feed keeps being served meanwhile.
-        match app.store.call(|s| s.sources()).await {
-            Ok(rows) => {
-                sources = sources
-                    .into_iter()
-                    .filter_map(|(_, src)| {
-                        rows.iter()
-                            .find(|r| r.url == src.url.as_str())
-                            .map(|r| (r.clone(), src))
-                    })
-                    .collect();
-            }
-            Err(err) => {
-                tracing::error!(error = %err, "reading the schedule failed; retrying in a minute");
-                for (row, _) in &mut sources {
-                    row.next_check_at =
-                        Some(Timestamp::now() + jiff::SignedDuration::from_secs(60));
-                }
-            }
-        }
-        let wait = time_to_next(&sources, Timestamp::now());
+        let waiting: Vec<(SourceRow, Source)> = sources
+            .iter()
+            .filter(|(row, _)| !in_flight.contains(&row.url))
+            .cloned()
+            .collect();
+        let wait = time_to_next(&waiting, Timestamp::now());
         tokio::select! {
+            Some((summary, urls)) = rounds.next() => {
+                for url in &urls {
+                    in_flight.remove(url);
+                }
+                if let Err(err) = app.publish(Some(&slot)).await {
+                    tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
+                }
+                // Logged once the round's articles are served.
+                tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
+            }
             _ = tokio::time::sleep(wait) => {}
             Some(why) = reloads.recv() => {
                 if let Some((_, reloaded)) = app.reload(why).await {
                     sources = reloaded;
-                    // Removed sources leave the feeds by tag at once.
+                    // Removed sources' tag feeds go at once.
                     if let Err(err) = app.publish(Some(&slot)).await {
                         tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
                     }
@@ -480,7 +467,10 @@ pub async fn run(
             }
             _ = stop.wait_for(|s| *s) => break,
         }
+        refresh_rows(&app, &mut sources).await;
     }
+    // Dropping the rounds cancels their requests.
+    drop(rounds);
     tracing::info!("stopping");
     notify::stopping();
     forward.abort();
@@ -492,6 +482,31 @@ pub async fn run(
         let _ = tokio::time::timeout(SERVER_GRACE, server).await;
     }
     Ok(())
+}
+
+/// Reloads the stored rows, so the next due times are the stored ones. A
+/// store that fails now (disk full, locked) is retried in a minute, not
+/// fatal: the feed keeps being served meanwhile.
+async fn refresh_rows(app: &App, sources: &mut Vec<(SourceRow, Source)>) {
+    match app.store.call(|s| s.sources()).await {
+        Ok(rows) => {
+            *sources = std::mem::take(sources)
+                .into_iter()
+                .filter_map(|(_, src)| {
+                    rows.iter()
+                        .find(|r| r.url == src.url.as_str())
+                        .map(|r| (r.clone(), src))
+                })
+                .collect();
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "reading the schedule failed; retrying in a minute");
+            let later = Timestamp::now() + jiff::SignedDuration::from_secs(60);
+            for (row, _) in sources.iter_mut() {
+                row.next_check_at = Some(later);
+            }
+        }
+    }
 }
 
 /// Binds `[server] listen` and serves until `stop`.

@@ -377,6 +377,18 @@ fn sigterm_cancels_a_hanging_request_and_exits_0() {
         .recv_timeout(Duration::from_secs(30))
         .expect("muniflux never connected");
     daemon.wait_for("the server to answer", |d| d.get("/healthz").status == 200);
+    // A source added while that request hangs is polled anyway.
+    let server = FileServer::start(&fixtures());
+    let added = format!(
+        "{}{}",
+        source("Tyst", &format!("http://{addr}/nyheter/"), "tyst"),
+        source("RSS", &format!("{}/feed.xml", server.base), "rss")
+    );
+    std::fs::write(config.dir.path().join("sources.toml"), added).unwrap();
+    daemon.wait_for("the added source to be polled", |d| {
+        d.log().contains("source=RSS")
+    });
+    assert_eq!(server.hits("/feed.xml"), 1);
     let (status, took) = daemon.terminate();
     assert!(status.success(), "exit status {status}");
     eprintln!("muniflux stopped {took:?} after SIGTERM with a request in flight");
