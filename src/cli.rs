@@ -176,16 +176,13 @@ async fn cmd_run(path: &Path) -> Result<(), Failure> {
 }
 
 /// The stored health of every source, as a table. Sources in the list that
-/// were never polled are shown too; an invalid list is reported but the
-/// stored sources are still shown.
+/// were never polled are shown too; an invalid list still shows the stored
+/// sources, then exits 2 naming the problem.
 async fn cmd_sources(path: &Path) -> Result<(), Failure> {
     let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
-    let listed = match SourceList::load(&config.sources) {
-        Ok(list) => list.sources,
-        Err(err) => {
-            eprintln!("muniflux: {err}");
-            Vec::new()
-        }
+    let (listed, list_error) = match SourceList::load(&config.sources) {
+        Ok(list) => (list.sources, None),
+        Err(err) => (Vec::new(), Some(err)),
     };
     // Never polled: no database yet, every listed source shows "never".
     let mut health = if config.database.exists() {
@@ -224,7 +221,10 @@ async fn cmd_sources(path: &Path) -> Result<(), Failure> {
     stdout
         .write_all(table.as_bytes())
         .context("writing to stdout")?;
-    Ok(())
+    match list_error {
+        Some(err) => Err(Failure::Config(err.into())),
+        None => Ok(()),
+    }
 }
 
 /// One message per SIGHUP (the unit's ExecReload), for the daemon to reload

@@ -190,4 +190,15 @@ fn sources_lists_health_and_never_polled_sources() {
     assert!(line("Trasig").contains("1 error in a row"), "{table}");
     assert!(line("Lista").contains("200"), "{table}");
     assert!(line("Ny").contains("never"), "{table}");
+
+    // A broken list: the stored sources are still shown, then exit 2.
+    std::fs::write(
+        config.dir.path().join("sources.toml"),
+        "[[source]]\nnamn = 1\n",
+    )
+    .unwrap();
+    let out = config.muniflux(&["sources"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Trasig"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sources.toml:2"));
 }
