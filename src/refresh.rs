@@ -146,7 +146,7 @@ impl Refresher {
                 });
                 tracing::info!(
                     source = %row.name, url = %row.url,
-                    status = report.status.unwrap_or(0),
+                    status = %report.status.map_or_else(|| "-".to_string(), |s| s.to_string()),
                     n_new = report.n_new, n_seen = report.n_seen,
                     n_errors = report.errors.len(), duration_ms,
                     next_check = %next_check, error = report.errors.first().map(String::as_str).unwrap_or(""),
