@@ -392,6 +392,11 @@ pub async fn run(
         shutdown.await;
         let _ = stop_tx.send(true);
     });
+    let user_agent = &app.config.poll.user_agent;
+    if !(user_agent.contains('@') || user_agent.contains("http")) {
+        tracing::warn!(user_agent = %user_agent,
+            "[poll] user_agent names no contact (a URL or an e-mail address); site owners who are bothered can only block it");
+    }
     let app = Arc::new(app);
     let slot = FeedSlot::default();
     app.publish(Some(&slot)).await?;
