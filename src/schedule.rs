@@ -74,7 +74,10 @@ pub fn next_check(state: State<'_>, outcome: Outcome, now: Timestamp) -> Timesta
     };
     let wait = wait.mul_f64(1.0 + JITTER * jitter_fraction(state.key, errors));
     let wait = SignedDuration::try_from(wait).unwrap_or(SignedDuration::from_hours(24 * 30));
-    now.checked_add(wait).unwrap_or(now)
+    let next = now.checked_add(wait).unwrap_or(now);
+    // Up to the whole second, as the store keeps seconds: never early.
+    let ceiled = next.as_second() + i64::from(next.subsec_nanosecond() > 0);
+    Timestamp::from_second(ceiled).unwrap_or(next)
 }
 
 /// The wait before jitter.
@@ -210,6 +213,19 @@ mod tests {
         check(30 * MIN, 0, retry_after(10), 30 * MIN);
         check(30 * MIN, 4, retry_after(HOUR), 8 * HOUR);
         check(30 * MIN, 0, retry_after(365 * 24 * HOUR), 24 * HOUR);
+    }
+
+    #[test]
+    fn next_check_is_a_whole_second_never_early() {
+        let now: Timestamp = "2026-01-01T00:00:00.5Z".parse().unwrap();
+        let state = State {
+            policy: policy(30 * MIN),
+            key: "k",
+            errors: 0,
+        };
+        let next = next_check(state, ok(), now);
+        assert_eq!(next.subsec_nanosecond(), 0);
+        assert!(next.as_second() - now.as_second() > 30 * MIN as i64);
     }
 
     #[test]

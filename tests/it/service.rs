@@ -465,3 +465,38 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// The running daemon waits out a Retry-After before asking again, even
+/// when its interval is shorter.
+#[test]
+fn run_waits_out_retry_after() {
+    let server = FileServer::start(&fixtures());
+    let port = free_port();
+    let config = TestConfig::new(
+        &source(
+            "Överbelastad",
+            &format!("{}/status/429?retry-after=2", server.base),
+            "x",
+        ),
+        &format!("\n[server]\nlisten = \"127.0.0.1:{port}\"\n"),
+    );
+    let toml = std::fs::read_to_string(config.path()).unwrap();
+    let fast = toml.replace(
+        "interval = \"30m\"",
+        "interval = \"1s\"\nmin_interval = \"1s\"",
+    );
+    std::fs::write(config.path(), fast).unwrap();
+    let daemon = Daemon::start(&config, port);
+    let path = "/status/429?retry-after=2";
+    daemon.wait_for("a second request", |_| server.hits(path) >= 2);
+    let times: Vec<Instant> = server
+        .log()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.at)
+        .collect();
+    let gap = times[1] - times[0];
+    assert!(gap >= Duration::from_secs(2), "asked again after {gap:?}");
+    let (status, _) = daemon.terminate();
+    assert!(status.success());
+}
