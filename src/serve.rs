@@ -62,6 +62,10 @@ pub fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// Tag feeds kept in memory between rounds; a feed is up to a megabyte, and
+/// a crawler walking every tag should not make that hundreds.
+const MAX_CACHED_TAG_FEEDS: usize = 64;
+
 /// The feeds currently served: the merged one, replaced after each poll
 /// round, and the tag feeds rendered since.
 #[derive(Clone, Default)]
@@ -94,10 +98,11 @@ impl FeedSlot {
         self.inner.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Keeps a tag feed rendered during `generation`, unless a round ended since.
+    /// Keeps a tag feed rendered during `generation`, unless a round ended
+    /// since or [`MAX_CACHED_TAG_FEEDS`] are kept already.
     fn keep(&self, generation: u64, tag: &str, feed: RenderedFeed) {
         let mut slot = self.inner.write().unwrap_or_else(|p| p.into_inner());
-        if slot.generation == generation {
+        if slot.generation == generation && slot.by_tag.len() < MAX_CACHED_TAG_FEEDS {
             slot.by_tag.insert(tag.to_string(), feed);
         }
     }
