@@ -459,6 +459,10 @@ pub async fn run(
                 }
                 // Logged once the round's articles are served.
                 tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
+                notify::status(&format!(
+                    "{} sources; last round: {} polled, {} failed, {} new",
+                    sources.len(), summary.polled, summary.failed, summary.n_new
+                ));
             }
             _ = tokio::time::sleep(wait) => {}
             Some(why) = reloads.recv() => {
