@@ -329,6 +329,30 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_feed_rendered_before_a_new_round_is_not_kept() {
+        let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
+        let slot = FeedSlot::default();
+        slot.set(RenderedFeed::new("<feed>1</feed>".into(), t));
+        let generation = slot.read().generation;
+        slot.keep(
+            generation,
+            "ale",
+            RenderedFeed::new("<feed>ale</feed>".into(), t),
+        );
+        assert!(slot.read().by_tag.contains_key("ale"));
+        // A round ends while another tag is being rendered.
+        let generation = slot.read().generation;
+        slot.set(RenderedFeed::new("<feed>2</feed>".into(), t));
+        slot.keep(
+            generation,
+            "bjuv",
+            RenderedFeed::new("<feed>bjuv</feed>".into(), t),
+        );
+        let kept = slot.read();
+        assert!(kept.by_tag.is_empty(), "stale tag feeds were kept");
+    }
+
+    #[test]
     fn conditional_requests() {
         let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
         let feed = RenderedFeed::new("<feed/>".into(), t);
