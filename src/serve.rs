@@ -235,9 +235,9 @@ fn not_rendered() -> Response {
 /// warnings.
 async fn status_page(State(state): State<ServeState>) -> Response {
     let observed = &state.observed;
-    let sources = match observed.store.call(|s| s.source_health()).await {
+    let sources = match observed.sources().await {
         Ok(sources) => sources,
-        Err(err) => return internal_error(&err),
+        Err(response) => return response,
     };
     let html = status::render_html(
         &sources,
@@ -258,9 +258,9 @@ async fn status_page(State(state): State<ServeState>) -> Response {
 /// Prometheus text exposition.
 async fn metrics(State(state): State<ServeState>) -> Response {
     let observed = &state.observed;
-    let sources = match observed.store.call(|s| s.source_health()).await {
+    let sources = match observed.sources().await {
         Ok(sources) => sources,
-        Err(err) => return internal_error(&err),
+        Err(response) => return response,
     };
     let text = observed
         .metrics
@@ -273,6 +273,16 @@ async fn metrics(State(state): State<ServeState>) -> Response {
         text,
     )
         .into_response()
+}
+
+impl Observed {
+    /// Every source's health from the store, or a 500 naming the failure.
+    async fn sources(&self) -> Result<Vec<store::SourceHealth>, Response> {
+        self.store
+            .call(|s| s.source_health())
+            .await
+            .map_err(|err| internal_error(&err))
+    }
 }
 
 fn internal_error(err: &store::Error) -> Response {
