@@ -7,6 +7,7 @@
 //! - [`links`]: news-list page -> article links and the next page;
 //! - [`article`]: article page -> title, dates, body;
 //! - [`date`]: Swedish and ISO dates, and which date on a page is which;
+//! - [`ttl`]: an RSS channel's `<ttl>`, a hint for the schedule;
 //! - [`html`]: sanitising and plain-text rendering shared by the above;
 //! - [`overrides`]: per-source CSS selectors that replace one heuristic each;
 //! - [`guard`]: flattens absurdly deep nesting before any parse, so no page
@@ -27,6 +28,7 @@ pub mod html;
 pub mod links;
 pub mod overrides;
 pub mod sniff;
+pub mod ttl;
 
 use url::Url;
 

@@ -17,5 +17,12 @@ mod bad_input;
 /// `muniflux run`: the served feed, conditional requests, SIGTERM.
 mod daemon;
 
+/// What polling does to sites and the schedule: 304, Retry-After, backoff,
+/// host_delay, permanent redirects, `muniflux sources`.
+mod politeness;
+
+/// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
+mod service;
+
 /// Per-source CSS selectors in a poll and in `extract`/`links`.
 mod overrides;
