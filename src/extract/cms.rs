@@ -477,6 +477,16 @@ static WEAK_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid label regex")
 });
 
+/// A byline: "By Jane Doe", "Von Maria Keller", "Av Anna Svensson", maybe
+/// with a role after a comma ("By Jane Doe, Local Affairs Reporter"). Names
+/// are capitalised words, so "Av de 120 platserna ..." is no byline.
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?i:by|von|av|text(?: och foto)?:?|foto:?)\s+\p{Lu}[\p{L}.'-]*(?:\s+(?:\p{Lu}[\p{L}.'-]*|(?i:van|von|de|af|der)))*(?:\s*(?:,|\||/|·|–|-|(?i:and|und|och))\s*.{0,60})?$",
+    )
+    .expect("valid byline regex")
+});
+
 /// Short widget texts: share, print, listen, page feedback, site switchers.
 static WIDGET_TEXT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -500,6 +510,9 @@ pub fn is_meta_line(line: &str) -> bool {
         return false;
     }
     if DATE_LINE.is_match(line) || STRONG_LABEL.is_match(line) {
+        return true;
+    }
+    if line.chars().count() <= 100 && BYLINE.is_match(line) {
         return true;
     }
     if let Some(found) = WEAK_LABEL.find(line) {
@@ -664,6 +677,13 @@ mod tests {
         check_meta("Stand: 12.02.2024", true);
         check_meta("Published reports show that the harbour lost money.", false);
         check_meta("March 5 was the day the council finally voted.", false);
+        check_meta("By Jane Doe, Local Affairs Reporter", true);
+        check_meta("Von Maria Keller", true);
+        check_meta("Av Anna Svensson och Per Holm", true);
+        check_meta("Text och foto: Lena Ek", true);
+        check_meta("By car it takes twenty minutes.", false);
+        check_meta("Av de 120 platserna är 30 nya.", false);
+        check_meta("Av Sveriges kommuner har 40 svarat.", false);
     }
 
     #[test]
