@@ -402,3 +402,14 @@ fn a_headline_after_the_site_name_in_the_title_is_still_the_title() {
     );
     check(&html, "Nytt näringslivsråd", LONG);
 }
+
+#[test]
+fn bylines_without_classes_are_not_body() {
+    let html = page(
+        "<title>Harbour - Herald</title>",
+        &format!(
+            "<article><h1>Harbour plan approved</h1><p>By Jane Doe, Local Affairs Reporter</p><p>March 5, 2024</p><p>{LONG}</p></article>"
+        ),
+    );
+    check(&html, "Harbour plan approved", LONG);
+}
