@@ -234,7 +234,15 @@ fn absolute_day(caps: &Captures<'_>) -> Option<civil::Date> {
         return civil_date(year, month, number(caps, "day")?);
     }
     if let Some(year) = number(caps, "slash_y") {
-        return civil_date(year, number(caps, "slash_m")?, number(caps, "slash_d")?);
+        // Day first (Swedish, European); an American month-first date shows
+        // itself by a "month" above 12.
+        let (first, second) = (number(caps, "slash_d")?, number(caps, "slash_m")?);
+        let (day, month) = if second > 12 && first <= 12 {
+            (second, first)
+        } else {
+            (first, second)
+        };
+        return civil_date(year, month, day);
     }
     if let Some(year) = number(caps, "month_first_y") {
         let month = month_number(caps.name("month_first")?.as_str())?;
@@ -447,6 +455,8 @@ mod tests {
         check("2021-3-9", "2021-03-09");
         check("29/3 2021", "2021-03-29");
         check("29/3/2021", "2021-03-29");
+        check("12/25/2019", "2019-12-25");
+        check("5/3/2024", "2024-03-05");
         check("29.3.2021", "2021-03-29");
     }
 
