@@ -251,7 +251,8 @@ fn score_articles(corpus: &Corpus, sites: &mut BTreeMap<String, SiteScore>) -> R
             }
         };
         let item = page.item;
-        site.titles += usize::from(item["title"].as_str() == Some(article.title.as_str()));
+        let title_ok = item["title"].as_str() == Some(article.title.as_str());
+        site.titles += usize::from(title_ok);
         let published_ok =
             date_matches_gold(article.published.as_ref(), item["published"].as_str(), None);
         let updated_ok = date_matches_gold(
@@ -270,7 +271,39 @@ fn score_articles(corpus: &Corpus, sites: &mut BTreeMap<String, SiteScore>) -> R
             .into_iter()
             .flatten()
             .filter_map(Value::as_str);
-        site.leaks += leaks(&article.body_text, snippets).len();
+        let leaked = leaks(&article.body_text, snippets);
+        site.leaks += leaked.len();
+        // Misses go to stderr, one line each, so the table stays readable.
+        let mut misses = Vec::new();
+        if !title_ok {
+            misses.push(format!(
+                "title {:?} (gold {})",
+                article.title, item["title"]
+            ));
+        }
+        if !published_ok {
+            misses.push(format!(
+                "published {:?} (gold {})",
+                article.published.as_ref().map(|d| d.date.to_string()),
+                item["published"]
+            ));
+        }
+        if !updated_ok {
+            misses.push(format!(
+                "updated {:?} (gold {})",
+                article.updated.as_ref().map(|d| d.date.to_string()),
+                item["updated"]
+            ));
+        }
+        if scores.f1 < 0.98 {
+            misses.push(format!("body F1 {:.3}", scores.f1));
+        }
+        if !leaked.is_empty() {
+            misses.push(format!("leaks {leaked:?}"));
+        }
+        if !misses.is_empty() {
+            eprintln!("  {}: {}", page.path, misses.join("; "));
+        }
     }
     Ok(())
 }
