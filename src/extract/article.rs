@@ -28,6 +28,7 @@ use super::dom::{
 };
 use super::guard::bounded_nesting;
 use super::html::{blocks_html, blocks_text, render_blocks, Block};
+use super::links::text_before;
 use super::overrides::{outermost, Overrides};
 use super::Error;
 use crate::model::{Article, DateSource, FoundDate, PageDates};
@@ -192,6 +193,8 @@ struct Page<'d, 'a> {
     anchors: Vec<u32>,
     /// Sub-headings (h2-h6) in the subtree.
     headings: Vec<u32>,
+    /// Visible characters of the text nodes before each node (pre-order).
+    text_before: Vec<u32>,
     /// Characters of good blocks in the subtree (boilerplate excluded).
     good: Vec<u32>,
     /// Readability-style candidate score.
@@ -265,6 +268,7 @@ impl<'d, 'a> Page<'d, 'a> {
                 _ => {}
             }
         }
+        let text_before = text_before(dom, &text);
         // Bottom-up sums.
         for i in (1..n).rev() {
             let parent = dom.nodes[i].parent;
@@ -327,6 +331,7 @@ impl<'d, 'a> Page<'d, 'a> {
             link,
             anchors,
             headings,
+            text_before,
             good,
             score,
             boiler,
@@ -614,10 +619,7 @@ impl<'d, 'a> Page<'d, 'a> {
         if self.text[link as usize] < 15 {
             return None;
         }
-        let before: u32 = (block..link)
-            .filter(|&i| matches!(dom.nodes[i as usize].node, Node::Text(_)))
-            .map(|i| self.text[i as usize])
-            .sum();
+        let before = self.text_before[link as usize] - self.text_before[block as usize];
         let after = self.text[block as usize].saturating_sub(before + self.text[link as usize]);
         (before == 0 && after >= 40).then_some(block)
     }

@@ -20,7 +20,7 @@ use scraper::{Html, Node};
 use url::Url;
 
 use super::cms::{has_date, page_hints, Hint};
-use super::dom::{base_url, heading_level, is_invisible_tag, normalize_space, Dom, NONE};
+use super::dom::{base_url, heading_level, is_invisible_tag, normalize_space, Dom, FastSet, NONE};
 use super::guard::bounded_nesting;
 use super::overrides::Overrides;
 use crate::canonical::same_site;
@@ -56,6 +56,20 @@ pub fn links_from_list_with(html: &str, url: &Url, overrides: &Overrides) -> Lis
     ListPage { links, next_page }
 }
 
+/// For each node, the visible characters of the text nodes before it (in
+/// pre-order); `text` holds each text node's own count.
+pub(super) fn text_before(dom: &Dom<'_>, text: &[u32]) -> Vec<u32> {
+    let mut before = Vec::with_capacity(dom.len());
+    let mut sum = 0u32;
+    for (i, node) in dom.nodes.iter().enumerate() {
+        before.push(sum);
+        if matches!(node.node, Node::Text(_)) {
+            sum += text[i];
+        }
+    }
+    before
+}
+
 struct Candidate {
     index: u32,
     url: Url,
@@ -70,6 +84,9 @@ struct ListAnalysis<'d, 'a> {
     boiler: Vec<bool>,
     /// Visible characters in each subtree.
     text: Vec<u32>,
+    /// Visible characters of the text nodes before each node, in document
+    /// order: the text between two nodes is a difference, not a scan.
+    text_before: Vec<u32>,
     candidates: Vec<Candidate>,
     /// Per node: the one candidate URL id in its subtree, `NONE` or `MANY`.
     url_in: Vec<u32>,
@@ -94,6 +111,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
                 _ => {}
             }
         }
+        let text_before = text_before(dom, &text);
         for i in (1..n).rev() {
             let parent = dom.nodes[i].parent;
             if parent != NONE {
@@ -118,6 +136,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             hints,
             boiler,
             text,
+            text_before,
             candidates: Vec::new(),
             url_in: vec![NONE; n],
         };
@@ -215,13 +234,14 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
     /// first link inside it; resolved, on this site, without duplicates.
     fn links_of(&self, elements: &[u32]) -> Vec<Url> {
         let dom = self.dom;
+        let mut seen: FastSet<String> = FastSet::default();
         let mut links: Vec<Url> = Vec::new();
         for &element in elements {
             let end = dom.nodes[element as usize].end;
             let url = (element..=end)
                 .filter(|&i| dom.tag(i) == "a")
                 .find_map(|i| dom.attr(i, "href").and_then(|h| self.resolve(h)));
-            if let Some(url) = url.filter(|u| !links.contains(u)) {
+            if let Some(url) = url.filter(|u| seen.insert(u.as_str().to_string())) {
                 links.push(url);
             }
         }
@@ -288,11 +308,12 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             }
         }
         chosen.sort_by_key(|&k| self.candidates[k].index);
+        let mut seen: FastSet<u32> = FastSet::default();
         let mut links: Vec<Url> = Vec::new();
         for k in chosen {
-            let url = &self.candidates[k].url;
-            if !links.contains(url) {
-                links.push(url.clone());
+            let candidate = &self.candidates[k];
+            if seen.insert(candidate.url_id) {
+                links.push(candidate.url.clone());
             }
         }
         links
@@ -322,15 +343,14 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         let dom = self.dom;
         let mut total = 0.0;
         let mut likeness = 0.0;
-        let mut distinct: Vec<u32> = Vec::new();
+        let mut distinct: FastSet<u32> = FastSet::default();
         for &k in members {
             let candidate = &self.candidates[k];
             let url_like = url_likeness(&candidate.url, list_root);
             likeness += url_like;
-            if distinct.contains(&candidate.url_id) {
+            if !distinct.insert(candidate.url_id) {
                 continue;
             }
-            distinct.push(candidate.url_id);
             let item = items[k];
             let link_text = self.text[candidate.index as usize];
             let item_text = self.text[item as usize];
@@ -378,10 +398,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         else {
             return false;
         };
-        let before: u32 = (block..link)
-            .filter(|&i| matches!(dom.nodes[i as usize].node, Node::Text(_)))
-            .map(|i| self.text[i as usize])
-            .sum();
+        let before = self.text_before[link as usize] - self.text_before[block as usize];
         before >= 20
     }
 
@@ -396,7 +413,8 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
     /// to page current+1.
     fn next_page(&self, articles: &[Url]) -> Option<Url> {
         let dom = self.dom;
-        let acceptable = |url: &Url| url != self.page && !articles.contains(url);
+        let articles: FastSet<&str> = articles.iter().map(Url::as_str).collect();
+        let acceptable = |url: &Url| url != self.page && !articles.contains(url.as_str());
         for tag in ["link", "a"] {
             for i in dom.elements_named(tag) {
                 let rel = dom.attr(i, "rel").unwrap_or("");
