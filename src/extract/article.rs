@@ -57,59 +57,28 @@ pub fn extract_article_with(
     now: Timestamp,
     overrides: &Overrides,
 ) -> Result<Article, Error> {
-    let no_article = || Error::NoArticle { url: url.clone() };
     let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
-    let base = base_url(&dom, url);
     let page = Page::analyse(&dom);
-    let canonical = canonical(&dom, url);
-    let chosen_headline = overrides
-        .title
-        .as_ref()
-        .and_then(|rule| rule.matches(&doc, &dom).first().copied());
+    let cx = PageCx {
+        dom: &dom,
+        page: &page,
+        url,
+        base: base_url(&dom, url),
+        canonical: canonical(&dom, url),
+        chosen_headline: overrides
+            .title
+            .as_ref()
+            .and_then(|rule| rule.matches(&doc, &dom).first().copied()),
+    };
     let chosen_bodies = overrides
         .body
         .as_ref()
         .map(|rule| outermost(&dom, &rule.matches(&doc, &dom)))
         .filter(|bodies| !bodies.is_empty());
-    let (main, headline, title, blocks) = match chosen_bodies {
-        // The operator named the body: no list or navigation guessing.
-        Some(bodies) => {
-            let main = bodies[0];
-            let headline = chosen_headline.or_else(|| page.headline(main));
-            let title = title(&dom, headline, main).ok_or_else(no_article)?;
-            let blocks: Vec<Block> = bodies
-                .iter()
-                .flat_map(|&body| page.body_blocks(body, &[], headline, &title, &base))
-                .collect();
-            if blocks_text(&blocks).is_empty() {
-                return Err(no_article());
-            }
-            (main, headline, title, blocks)
-        }
-        None => {
-            let (main, mut side) = page.main_element().ok_or_else(no_article)?;
-            if let Some(widget) = page.more_news_widget(main, url, canonical.as_ref()) {
-                side.push(widget);
-            }
-            if chosen_headline.is_none() && page.is_list(main, &side, url) {
-                return Err(no_article());
-            }
-            let headline = chosen_headline.or_else(|| page.headline(main));
-            let title = title(&dom, headline, main).ok_or_else(no_article)?;
-            if looks_like_error_page(&title) {
-                return Err(no_article());
-            }
-            let blocks = page.body_blocks(main, &side, headline, &title, &base);
-            let body_chars = blocks_text(&blocks).chars().count();
-            if body_chars < MIN_BODY_CHARS
-                || (body_chars < MAX_NAVIGATION_BODY_CHARS
-                    && page.is_navigation(main, &side, url, body_chars))
-            {
-                return Err(no_article());
-            }
-            (main, headline, title, blocks)
-        }
+    let body = match chosen_bodies {
+        Some(bodies) => cx.chosen_body(&bodies)?,
+        None => cx.found_body()?,
     };
     // The selector's dates, unless it matched nothing with a date in it.
     let chosen_dates = overrides
@@ -121,22 +90,102 @@ pub fn extract_article_with(
         Some(dates) => dates,
         None => find_dates(&DateContext {
             doc: &doc,
-            main: dom.nodes[main as usize].element,
-            headline: headline.and_then(|h| dom.nodes[h as usize].element),
+            main: dom.nodes[body.main as usize].element,
+            headline: body.headline.and_then(|h| dom.nodes[h as usize].element),
             url,
             now,
         }),
     };
     Ok(Article {
         url: url.clone(),
-        canonical,
-        title,
+        canonical: cx.canonical,
+        title: body.title,
         published: dates.published,
         updated: dates.updated,
-        author: author(&dom, main),
-        body_text: blocks_text(&blocks),
-        body_html: blocks_html(&blocks),
+        author: author(&dom, body.main),
+        body_text: blocks_text(&body.blocks),
+        body_html: blocks_html(&body.blocks),
     })
+}
+
+/// What one page's body extraction works with.
+struct PageCx<'p, 'd, 'a> {
+    dom: &'p Dom<'a>,
+    page: &'p Page<'d, 'a>,
+    url: &'p Url,
+    base: Url,
+    canonical: Option<Url>,
+    /// The headline a `title` selector chose.
+    chosen_headline: Option<u32>,
+}
+
+/// The article's main element, headline, title and paragraphs.
+struct Body {
+    main: u32,
+    headline: Option<u32>,
+    title: String,
+    blocks: Vec<Block>,
+}
+
+impl PageCx<'_, '_, '_> {
+    fn no_article(&self) -> Error {
+        Error::NoArticle {
+            url: self.url.clone(),
+        }
+    }
+
+    /// The body a `body` selector chose: no list or navigation guessing.
+    fn chosen_body(&self, bodies: &[u32]) -> Result<Body, Error> {
+        let page = self.page;
+        let main = bodies[0];
+        let headline = self.chosen_headline.or_else(|| page.headline(main));
+        let title = title(self.dom, headline, main).ok_or_else(|| self.no_article())?;
+        let blocks: Vec<Block> = bodies
+            .iter()
+            .flat_map(|&body| page.body_blocks(body, &[], headline, &title, &self.base))
+            .collect();
+        if blocks_text(&blocks).is_empty() {
+            return Err(self.no_article());
+        }
+        Ok(Body {
+            main,
+            headline,
+            title,
+            blocks,
+        })
+    }
+
+    /// The body the heuristics find, or no article (a list, a navigation or
+    /// error page, too little text).
+    fn found_body(&self) -> Result<Body, Error> {
+        let (page, url) = (self.page, self.url);
+        let (main, mut side) = page.main_element().ok_or_else(|| self.no_article())?;
+        if let Some(widget) = page.more_news_widget(main, url, self.canonical.as_ref()) {
+            side.push(widget);
+        }
+        if self.chosen_headline.is_none() && page.is_list(main, &side, url) {
+            return Err(self.no_article());
+        }
+        let headline = self.chosen_headline.or_else(|| page.headline(main));
+        let title = title(self.dom, headline, main).ok_or_else(|| self.no_article())?;
+        if looks_like_error_page(&title) {
+            return Err(self.no_article());
+        }
+        let blocks = page.body_blocks(main, &side, headline, &title, &self.base);
+        let body_chars = blocks_text(&blocks).chars().count();
+        if body_chars < MIN_BODY_CHARS
+            || (body_chars < MAX_NAVIGATION_BODY_CHARS
+                && page.is_navigation(main, &side, url, body_chars))
+        {
+            return Err(self.no_article());
+        }
+        Ok(Body {
+            main,
+            headline,
+            title,
+            blocks,
+        })
+    }
 }
 
 /// The dates of the elements a `date` selector chose, in page order: the
