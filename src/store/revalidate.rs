@@ -1,0 +1,170 @@
+//! Corrections: the article page each article was read from, with its
+//! validators and a hash of the story as last extracted, so a recent article
+//! can be re-checked with a conditional GET and updated in place when its
+//! headline or body really changed.
+
+use jiff::Timestamp;
+use rusqlite::{params, OptionalExtension};
+use url::Url;
+
+use super::{fingerprints, ts, ArticleId, Result, SourceId, Store};
+use crate::dedup;
+use crate::fetch::Validators;
+use crate::model::{Article, PageDate};
+
+/// One article page due for a check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageCheck {
+    pub article: ArticleId,
+    pub url: String,
+    pub validators: Validators,
+    /// [`dedup::story_hash`] of the page as last extracted.
+    pub story_hash: u64,
+}
+
+impl Store {
+    /// Remembers the page `article` was read from, unless it already has one
+    /// (the first page read stays the one that is checked).
+    pub fn record_article_page(
+        &mut self,
+        article: ArticleId,
+        url: &Url,
+        validators: &Validators,
+        story_hash: u64,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO article_pages
+                 (article_id, url, etag, last_modified, story_hash, checked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                article.0,
+                url.as_str(),
+                validators.etag,
+                validators.last_modified,
+                story_hash as i64,
+                ts(now)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Up to `limit` pages of articles that `source` led to and that were
+    /// first seen at or after `since`: least recently checked first, then
+    /// newest first (fresh news is what gets corrected).
+    pub fn pages_to_revalidate(
+        &self,
+        source: SourceId,
+        since: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<PageCheck>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.article_id, p.url, p.etag, p.last_modified, p.story_hash
+             FROM article_pages p
+             JOIN articles a ON a.id = p.article_id
+             JOIN article_sources s ON s.article_id = p.article_id AND s.source_id = ?1
+             WHERE a.first_seen_at >= ?2
+             ORDER BY p.checked_at, a.sort_at DESC, a.id DESC
+             LIMIT ?3",
+        )?;
+        let pages = stmt
+            .query_map(params![source.0, ts(since), limit as i64], |r| {
+                Ok(PageCheck {
+                    article: ArticleId(r.get(0)?),
+                    url: r.get(1)?,
+                    validators: Validators {
+                        etag: r.get(2)?,
+                        last_modified: r.get(3)?,
+                    },
+                    story_hash: r.get::<_, i64>(4)? as u64,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(pages)
+    }
+
+    /// Records a check that found no change: the page's new validators (when
+    /// it was fetched) and the time.
+    pub fn page_unchanged(
+        &mut self,
+        article: ArticleId,
+        validators: Option<&Validators>,
+        now: Timestamp,
+    ) -> Result<()> {
+        match validators {
+            Some(v) => self.conn.execute(
+                "UPDATE article_pages SET etag = ?2, last_modified = ?3, checked_at = ?4
+                 WHERE article_id = ?1",
+                params![article.0, v.etag, v.last_modified, ts(now)],
+            )?,
+            None => self.conn.execute(
+                "UPDATE article_pages SET checked_at = ?2 WHERE article_id = ?1",
+                params![article.0, ts(now)],
+            )?,
+        };
+        Ok(())
+    }
+
+    /// Updates an article in place from a corrected extraction of its page:
+    /// new headline and body, `updated` set to the page's update date when it
+    /// is newer than what was stored, else to `now`; same row, id and URLs.
+    pub fn apply_correction(
+        &mut self,
+        id: ArticleId,
+        corrected: &Article,
+        validators: &Validators,
+        now: Timestamp,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let stored: Option<(Option<String>, Option<String>)> = tx
+            .query_row(
+                "SELECT published, updated FROM articles WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((published, updated)) = stored else {
+            return Ok(());
+        };
+        let latest_known = [updated, published]
+            .iter()
+            .flatten()
+            .filter_map(|d| PageDate::parse_stored(d))
+            .map(|d| d.timestamp())
+            .max();
+        let new_updated = corrected
+            .updated
+            .as_ref()
+            .map(|d| d.date)
+            .filter(|d| latest_known.is_none_or(|known| d.timestamp() > known))
+            .unwrap_or(PageDate::Time(now));
+        tx.execute(
+            "UPDATE articles SET title = ?2, title_norm = ?3, body_html = ?4, body_text = ?5,
+                 updated = ?6, changed_at = ?7
+             WHERE id = ?1",
+            params![
+                id.0,
+                corrected.title,
+                dedup::normalize_title(&corrected.title),
+                corrected.body_html,
+                corrected.body_text,
+                new_updated.to_string(),
+                ts(now)
+            ],
+        )?;
+        fingerprints::write_bands(&tx, id, &corrected.body_text)?;
+        tx.execute(
+            "UPDATE article_pages SET etag = ?2, last_modified = ?3, story_hash = ?4, checked_at = ?5
+             WHERE article_id = ?1",
+            params![
+                id.0,
+                validators.etag,
+                validators.last_modified,
+                dedup::story_hash(&corrected.title, &corrected.body_text) as i64,
+                ts(now)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
