@@ -15,6 +15,8 @@ use jiff::Timestamp;
 use url::Url;
 
 use crate::canonical::canonical_url;
+use crate::config::ArticlesConfig;
+use crate::dedup::{self, guid};
 use crate::extract::{
     self, article::extract_article, charset, feed::items_from_feed, html::clean_fragment,
     links::links_from_list, sniff::page_kind,
@@ -22,7 +24,7 @@ use crate::extract::{
 use crate::fetch::{self, Outcome, Validators};
 use crate::model::{Article, FeedItem, PageKind};
 use crate::schedule;
-use crate::store::{self, ArticleId, SourceRow};
+use crate::store::{self, KnownUrl, PageCheck, SourceRow};
 
 /// Limits for one refresh.
 #[derive(Debug, Clone)]
@@ -33,6 +35,8 @@ pub struct Settings {
     pub max_new_articles: usize,
     /// The poll interval, for the next check.
     pub interval: Duration,
+    /// Corrections and retention (`[articles]`).
+    pub articles: ArticlesConfig,
 }
 
 /// What one refresh did.
@@ -46,6 +50,10 @@ pub struct Report {
     pub n_seen: usize,
     /// Links that led to no article (a list of non-article pages, robots).
     pub n_skipped: usize,
+    /// Stored articles whose page was re-checked.
+    pub n_revalidated: usize,
+    /// Stored articles updated in place because their page was corrected.
+    pub n_corrected: usize,
     /// Articles that failed; the source itself was read.
     pub errors: Vec<String>,
 }
@@ -128,17 +136,28 @@ impl Refresher {
             url: source.url.clone(),
             reason: e.to_string(),
         })?;
+        let started = Timestamp::now();
         let key = source.url.clone();
         let validators = self.store.call(move |s| s.validators(&key)).await?;
-        let page = match self.client.fetch_page(&url, &validators).await? {
-            Outcome::NotModified => {
-                return Ok(Report {
-                    not_modified: true,
-                    ..Report::default()
-                })
-            }
-            Outcome::Fetched(page) => page,
+        let mut report = match self.client.fetch_page(&url, &validators).await? {
+            Outcome::NotModified => Report {
+                not_modified: true,
+                ..Report::default()
+            },
+            Outcome::Fetched(page) => self.read_source(source, page, max_pages).await?,
         };
+        // Corrections come whether or not the list or feed changed.
+        self.revalidate_recent(source, started, &mut report).await?;
+        Ok(report)
+    }
+
+    /// A fetched source: its feed items or list links, then its validators.
+    async fn read_source(
+        &self,
+        source: &SourceRow,
+        page: fetch::Page,
+        max_pages: Option<u32>,
+    ) -> Result<Report, Error> {
         if let Some(moved) = &page.moved_permanently {
             tracing::warn!(source = %source.name, url = %source.url, new_url = %moved,
                 "source moved permanently; update the source list");
@@ -195,7 +214,7 @@ impl Refresher {
                 if !seen_links.insert(key.clone()) {
                     continue;
                 }
-                any_unknown |= self.known_article(&key).await?.is_none();
+                any_unknown |= self.known(&key).await?.is_none();
                 links.push(link);
             }
             let Some(next) = list.next_page else { break };
@@ -214,7 +233,8 @@ impl Refresher {
             pages_read += 1;
         }
         for link in links {
-            self.offer_link(source, &link, None, &mut report).await?;
+            self.offer_link(source, &link, None, None, &mut report)
+                .await?;
         }
         Ok(report)
     }
@@ -233,83 +253,165 @@ impl Refresher {
             reason: e.to_string(),
         })??;
         let mut report = Report::default();
+        let trusted = self.trusts_guids(source, &items).await?;
         for item in items {
             let Some(link) = item.link.clone() else {
                 report.n_skipped += 1;
                 tracing::debug!(source = %source.name, title = ?item.title, "feed item without a link skipped");
                 continue;
             };
-            self.offer_link(source, &link, Some(item), &mut report)
+            let guid = item.guid.clone().filter(|_| trusted);
+            let alias = match &guid {
+                Some(guid) => self.article_url_by_guid(source, guid).await?,
+                None => None,
+            };
+            let stored_under = self
+                .offer_link(source, &link, Some(item), alias, &mut report)
                 .await?;
+            if let (Some(guid), Some(stored_under)) = (guid, stored_under) {
+                let source_id = source.id;
+                let link = canonical_url(&link).to_string();
+                let now = Timestamp::now();
+                self.store
+                    .call(move |s| {
+                        s.record_feed_guid(source_id, &guid, &link, stored_under.as_str(), now)
+                    })
+                    .await?;
+            }
         }
         Ok(report)
     }
 
-    /// The stored article under this canonical URL, if any.
-    async fn known_article(&self, key: &Url) -> Result<Option<ArticleId>, Error> {
-        let key = key.clone();
-        Ok(self.store.call(move |s| s.article_by_url(&key)).await?)
+    /// Whether this feed's GUIDs still identify its items: not once they
+    /// have been blank, repeated or changed under a stable link (see
+    /// [`dedup::guid`]); the first contradiction is recorded for good.
+    async fn trusts_guids(&self, source: &SourceRow, items: &[FeedItem]) -> Result<bool, Error> {
+        let source_id = source.id;
+        let (distrusted, previous) = self
+            .store
+            .call(move |s| Ok((s.guid_distrust(source_id)?, s.guids_by_link(source_id)?)))
+            .await?;
+        if distrusted.is_some() {
+            return Ok(false);
+        }
+        let links: Vec<(Option<&str>, String)> = items
+            .iter()
+            .filter_map(|i| {
+                Some((
+                    i.guid.as_deref(),
+                    canonical_url(i.link.as_ref()?).to_string(),
+                ))
+            })
+            .collect();
+        let seen: Vec<guid::Item<'_>> = links
+            .iter()
+            .map(|(guid, link)| guid::Item { guid: *guid, link })
+            .collect();
+        let Some(reason) = guid::distrust(&seen, &previous) else {
+            return Ok(true);
+        };
+        tracing::warn!(source = %source.name, url = %source.url, reason = %reason,
+            "feed guids are not stable; keying its items by link");
+        let reason = reason.to_string();
+        let now = Timestamp::now();
+        self.store
+            .call(move |s| s.distrust_guids(source_id, &reason, now))
+            .await?;
+        Ok(false)
     }
 
-    /// One article link (from a list or a feed item): known ones are linked to
-    /// the source, new ones fetched, extracted and stored.
+    /// The canonical URL of the article a trusted GUID led to before.
+    async fn article_url_by_guid(
+        &self,
+        source: &SourceRow,
+        guid: &str,
+    ) -> Result<Option<Url>, Error> {
+        let (source_id, guid) = (source.id, guid.to_string());
+        let found = self
+            .store
+            .call(move |s| s.article_url_by_guid(source_id, &guid))
+            .await?;
+        Ok(found.and_then(|u| Url::parse(&u).ok()))
+    }
+
+    /// What the store knows under this canonical URL (an article, or a
+    /// purged one), if anything.
+    async fn known(&self, key: &Url) -> Result<Option<KnownUrl>, Error> {
+        let key = key.clone();
+        Ok(self.store.call(move |s| s.known_url(&key)).await?)
+    }
+
+    /// One article link (from a list or a feed item, with the URL a trusted
+    /// feed GUID led to before as `alias`): known ones are linked to the
+    /// source, purged ones left alone, new ones fetched, extracted and
+    /// stored. Returns the canonical URL the article is stored (or was
+    /// purged) under, if it is one.
     async fn offer_link(
         &self,
         source: &SourceRow,
         link: &Url,
         item: Option<FeedItem>,
+        alias: Option<Url>,
         report: &mut Report,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<Url>, Error> {
         let key = canonical_url(link);
-        let known = self.known_article(&key).await?;
-        let now = Timestamp::now();
-        if let Some(article_id) = known {
-            let source_id = source.id;
-            self.store
-                .call(move |s| s.link_source(article_id, source_id, now))
-                .await?;
-            report.n_seen += 1;
-            return Ok(());
+        for candidate in std::iter::once(key).chain(alias) {
+            if let Some(known) = self.known(&candidate).await? {
+                self.note_known(source, known).await?;
+                report.n_seen += 1;
+                return Ok(Some(candidate));
+            }
         }
         if report.n_new >= self.settings.max_new_articles {
-            return Ok(());
+            return Ok(None);
         }
-        let article = match item {
+        let read = match item {
             Some(item) => self.article_from_item(link, item).await,
             None => self.fetch_article(link).await,
         };
-        let article = match article {
-            Ok(article) => article,
+        let read = match read {
+            Ok(read) => read,
             Err(ArticleError::Skip(reason)) => {
                 report.n_skipped += 1;
                 tracing::debug!(source = %source.name, url = %link, reason = %reason, "link skipped");
-                return Ok(());
+                return Ok(None);
             }
             Err(ArticleError::Failed(err)) => {
                 tracing::warn!(source = %source.name, url = %link, error = %err, "article failed");
                 report.errors.push(err);
-                return Ok(());
+                return Ok(None);
             }
         };
-        let urls = article_keys(&article, link);
-        let date_source = Some(date_source(&article));
+        let urls = article_keys(&read.article, link);
+        let main = urls[0].clone();
         let source_id = source.id;
+        let now = Timestamp::now();
         let outcome = self
             .store
-            .call(move |s| {
-                s.upsert_article(source_id, &article, &urls, date_source.as_deref(), now)
-            })
+            .call(move |s| store_read_article(s, source_id, read, &urls, now))
             .await?;
-        if outcome.is_new() {
-            report.n_new += 1;
-        } else {
-            report.n_seen += 1;
+        match outcome {
+            Some(upsert) if upsert.is_new() => report.n_new += 1,
+            _ => report.n_seen += 1,
         }
+        Ok(Some(main))
+    }
+
+    /// Notes that `source` links to a known article; a purged one stays purged.
+    async fn note_known(&self, source: &SourceRow, known: KnownUrl) -> Result<(), Error> {
+        let KnownUrl::Article(article_id) = known else {
+            return Ok(());
+        };
+        let source_id = source.id;
+        let now = Timestamp::now();
+        self.store
+            .call(move |s| s.link_source(article_id, source_id, now))
+            .await?;
         Ok(())
     }
 
     /// Fetches and extracts one article page.
-    async fn fetch_article(&self, link: &Url) -> Result<Article, ArticleError> {
+    async fn fetch_article(&self, link: &Url) -> Result<Read, ArticleError> {
         let page = match self.client.fetch_page(link, &Validators::default()).await {
             Ok(Outcome::Fetched(page)) => page,
             Ok(Outcome::NotModified) => return Err(ArticleError::Skip("not modified".into())),
@@ -318,31 +420,30 @@ impl Refresher {
             }
             Err(err) => return Err(ArticleError::Failed(err.to_string())),
         };
-        if page_kind(page.content_type.as_deref(), &page.body) == PageKind::Feed {
-            return Err(ArticleError::Skip(format!(
-                "{link} is a feed, not an article"
-            )));
-        }
-        let html = charset::decode(&page.body, page.content_type.as_deref());
-        let url = page.url.clone();
-        let now = Timestamp::now();
-        let extracted = tokio::task::spawn_blocking(move || extract_article(&html, &url, now))
-            .await
-            .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
-        match extracted {
-            Ok(article) => Ok(article),
-            Err(err @ extract::Error::NoArticle { .. }) => Err(ArticleError::Skip(err.to_string())),
-            Err(err) => Err(ArticleError::Failed(err.to_string())),
-        }
+        let validators = page.validators.clone();
+        let article = extract_page(page).await?;
+        let version = PageVersion {
+            url: article.url.clone(),
+            validators,
+            story_hash: dedup::story_hash(&article.title, &article.body_text),
+        };
+        Ok(Read {
+            article,
+            page: Some(version),
+        })
     }
 
     /// A feed item as an article: its own text when it is the full article,
     /// otherwise the article page, with the feed's dates as a fallback.
-    async fn article_from_item(&self, link: &Url, item: FeedItem) -> Result<Article, ArticleError> {
+    async fn article_from_item(&self, link: &Url, item: FeedItem) -> Result<Read, ArticleError> {
         if let Some(article) = full_text_article(link, &item) {
-            return Ok(article);
+            return Ok(Read {
+                article,
+                page: None,
+            });
         }
-        let mut article = self.fetch_article(link).await?;
+        let mut read = self.fetch_article(link).await?;
+        let article = &mut read.article;
         if article.published.is_none() {
             article.published = item.published.clone();
         }
@@ -355,7 +456,154 @@ impl Refresher {
         if article.title.trim().is_empty() {
             article.title = item.title.clone().unwrap_or_default();
         }
-        Ok(article)
+        Ok(read)
+    }
+
+    /// Re-checks the pages of recent articles first found through `source`
+    /// (at most `[articles] revalidate_per_poll`, none read since `started`)
+    /// with a conditional GET through the one client, so the per-host gate
+    /// and robots.txt apply. A page whose headline or body text changed
+    /// updates its article in place; anything else changes nothing.
+    async fn revalidate_recent(
+        &self,
+        source: &SourceRow,
+        started: Timestamp,
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        let settings = &self.settings.articles;
+        let window = jiff::SignedDuration::try_from(settings.revalidate_window)
+            .unwrap_or(jiff::SignedDuration::MAX);
+        let seen_since = started.checked_sub(window).unwrap_or(Timestamp::MIN);
+        let (source_id, limit) = (source.id, settings.revalidate_per_poll);
+        let due = self
+            .store
+            .call(move |s| s.pages_to_revalidate(source_id, seen_since, started, limit))
+            .await?;
+        for check in due {
+            report.n_revalidated += 1;
+            if self.revalidate_page(source, &check).await? {
+                report.n_corrected += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// One page check; true when the article was corrected.
+    async fn revalidate_page(&self, source: &SourceRow, check: &PageCheck) -> Result<bool, Error> {
+        let article_id = check.article;
+        let now = Timestamp::now();
+        let fetched = match Url::parse(&check.url) {
+            Ok(url) => self.client.fetch_page(&url, &check.validators).await,
+            Err(e) => {
+                tracing::debug!(url = %check.url, error = %e, "stored article page is not a URL");
+                Ok(Outcome::NotModified)
+            }
+        };
+        let page = match fetched {
+            Ok(Outcome::Fetched(page)) => page,
+            Ok(Outcome::NotModified) => {
+                self.store
+                    .call(move |s| s.page_unchanged(article_id, None, now))
+                    .await?;
+                return Ok(false);
+            }
+            Err(err) => {
+                // A page that is gone or failing is no correction; try again
+                // after the others have had their turn.
+                tracing::debug!(source = %source.name, url = %check.url, error = %err,
+                    "revalidating an article failed");
+                self.store
+                    .call(move |s| s.page_unchanged(article_id, None, now))
+                    .await?;
+                return Ok(false);
+            }
+        };
+        let validators = page.validators.clone();
+        let article = match extract_page(page).await {
+            Ok(article) => article,
+            Err(ArticleError::Skip(reason) | ArticleError::Failed(reason)) => {
+                tracing::debug!(source = %source.name, url = %check.url, reason = %reason,
+                    "revalidated page has no article");
+                self.store
+                    .call(move |s| s.page_unchanged(article_id, Some(&validators), now))
+                    .await?;
+                return Ok(false);
+            }
+        };
+        if dedup::story_hash(&article.title, &article.body_text) == check.story_hash {
+            self.store
+                .call(move |s| s.page_unchanged(article_id, Some(&validators), now))
+                .await?;
+            return Ok(false);
+        }
+        tracing::info!(source = %source.name, url = %check.url, "article corrected");
+        self.store
+            .call(move |s| s.apply_correction(article_id, &article, &validators, now))
+            .await?;
+        Ok(true)
+    }
+}
+
+/// An article as read, and the page it was read from (none for a feed
+/// item that carried the whole text).
+struct Read {
+    article: Article,
+    page: Option<PageVersion>,
+}
+
+/// What is kept of an article page to check it for corrections later.
+struct PageVersion {
+    url: Url,
+    validators: Validators,
+    story_hash: u64,
+}
+
+/// Stores a read article unless one of its URLs was purged, and remembers
+/// the page it was read from. `None` when it was purged.
+fn store_read_article(
+    store: &mut store::Store,
+    source: store::SourceId,
+    read: Read,
+    urls: &[Url],
+    now: Timestamp,
+) -> store::Result<Option<store::Upsert>> {
+    for url in urls {
+        if store.is_purged(url)? {
+            return Ok(None);
+        }
+    }
+    let date_source = date_source(&read.article);
+    let upsert = store.upsert_article(source, &read.article, urls, Some(&date_source), now)?;
+    if let Some(page) = read.page {
+        store.record_article_page(
+            upsert.id(),
+            &page.url,
+            &page.validators,
+            page.story_hash,
+            now,
+        )?;
+    }
+    Ok(Some(upsert))
+}
+
+/// Extracts the article of a fetched page (off the async executor).
+async fn extract_page(page: fetch::Page) -> Result<Article, ArticleError> {
+    let link = page.url.clone();
+    if page_kind(page.content_type.as_deref(), &page.body) == PageKind::Feed {
+        return Err(ArticleError::Skip(format!(
+            "{link} is a feed, not an article"
+        )));
+    }
+    let html = charset::decode(&page.body, page.content_type.as_deref());
+    let url = page.url.clone();
+    let now = Timestamp::now();
+    let extracted = tokio::task::spawn_blocking(move || extract_article(&html, &url, now))
+        .await
+        .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
+    match extracted {
+        Ok(article) => Ok(article),
+        Err(err @ extract::Error::NoArticle { .. }) => Err(ArticleError::Skip(err.to_string())),
+        Err(err) => Err(ArticleError::Failed(err.to_string())),
     }
 }
 

@@ -10,6 +10,9 @@ mod migrations;
 mod retention;
 mod revalidate;
 
+pub use retention::KnownUrl;
+pub use revalidate::PageCheck;
+
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 

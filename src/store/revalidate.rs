@@ -49,36 +49,45 @@ impl Store {
         Ok(())
     }
 
-    /// Up to `limit` pages of articles that `source` led to and that were
-    /// first seen at or after `since`: least recently checked first, then
-    /// newest first (fresh news is what gets corrected).
+    /// Up to `limit` pages due for a check when `source` is polled: those of
+    /// articles first found through `source` (so an article listed by two
+    /// sources is checked once a round), first seen at or after
+    /// `seen_since` and not checked after `checked_before` (not the ones read
+    /// later in this very poll; times are whole seconds, so one read in the
+    /// second the poll started may be checked again, which costs a 304). Least recently checked first, then newest first:
+    /// fresh news is what gets corrected.
     pub fn pages_to_revalidate(
         &self,
         source: SourceId,
-        since: Timestamp,
+        seen_since: Timestamp,
+        checked_before: Timestamp,
         limit: usize,
     ) -> Result<Vec<PageCheck>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.article_id, p.url, p.etag, p.last_modified, p.story_hash
              FROM article_pages p
              JOIN articles a ON a.id = p.article_id
-             JOIN article_sources s ON s.article_id = p.article_id AND s.source_id = ?1
-             WHERE a.first_seen_at >= ?2
+             WHERE a.first_seen_at >= ?2 AND p.checked_at <= ?3
+               AND ?1 = (SELECT s.source_id FROM article_sources s WHERE s.article_id = a.id
+                         ORDER BY s.first_seen_at, s.source_id LIMIT 1)
              ORDER BY p.checked_at, a.sort_at DESC, a.id DESC
-             LIMIT ?3",
+             LIMIT ?4",
         )?;
         let pages = stmt
-            .query_map(params![source.0, ts(since), limit as i64], |r| {
-                Ok(PageCheck {
-                    article: ArticleId(r.get(0)?),
-                    url: r.get(1)?,
-                    validators: Validators {
-                        etag: r.get(2)?,
-                        last_modified: r.get(3)?,
-                    },
-                    story_hash: r.get::<_, i64>(4)? as u64,
-                })
-            })?
+            .query_map(
+                params![source.0, ts(seen_since), ts(checked_before), limit as i64],
+                |r| {
+                    Ok(PageCheck {
+                        article: ArticleId(r.get(0)?),
+                        url: r.get(1)?,
+                        validators: Validators {
+                            etag: r.get(2)?,
+                            last_modified: r.get(3)?,
+                        },
+                        story_hash: r.get::<_, i64>(4)? as u64,
+                    })
+                },
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(pages)
     }
@@ -106,7 +115,7 @@ impl Store {
     }
 
     /// Updates an article in place from a corrected extraction of its page:
-    /// new headline and body, `updated` set to the page's update date when it
+    /// new headline (unless the page lost it) and body, `updated` set to the page's update date when it
     /// is newer than what was stored, else to `now`; same row, id and URLs.
     pub fn apply_correction(
         &mut self,
@@ -139,12 +148,13 @@ impl Store {
             .filter(|d| latest_known.is_none_or(|known| d.timestamp() > known))
             .unwrap_or(PageDate::Time(now));
         tx.execute(
-            "UPDATE articles SET title = ?2, title_norm = ?3, body_html = ?4, body_text = ?5,
-                 updated = ?6, changed_at = ?7
+            "UPDATE articles SET title = CASE WHEN ?2 = '' THEN title ELSE ?2 END,
+                 title_norm = CASE WHEN ?2 = '' THEN title_norm ELSE ?3 END,
+                 body_html = ?4, body_text = ?5, updated = ?6, changed_at = ?7
              WHERE id = ?1",
             params![
                 id.0,
-                corrected.title,
+                corrected.title.trim(),
                 dedup::normalize_title(&corrected.title),
                 corrected.body_html,
                 corrected.body_text,
