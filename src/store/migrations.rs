@@ -94,7 +94,7 @@ CREATE TABLE article_pages (
     etag          TEXT,
     last_modified TEXT,
     story_hash    INTEGER NOT NULL,
-    checked_at    INTEGER NOT NULL
+    checked_at    INTEGER NOT NULL -- milliseconds, unlike the seconds elsewhere
 );
 CREATE INDEX article_pages_by_check ON article_pages (checked_at);
 

@@ -8,6 +8,12 @@ use rusqlite::{params, OptionalExtension};
 use url::Url;
 
 use super::{fingerprints, ts, ArticleId, Result, SourceId, Store};
+
+/// Check times are kept to the millisecond: a poll started in the same
+/// second as the previous one's checks must still see them as earlier.
+fn ms(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
 use crate::dedup;
 use crate::fetch::Validators;
 use crate::model::{Article, PageDate};
@@ -43,7 +49,7 @@ impl Store {
                 validators.etag,
                 validators.last_modified,
                 story_hash as i64,
-                ts(now)
+                ms(now)
             ],
         )?;
         Ok(())
@@ -52,9 +58,8 @@ impl Store {
     /// Up to `limit` pages due for a check when `source` is polled: those of
     /// articles first found through `source` (so an article listed by two
     /// sources is checked once a round), first seen at or after
-    /// `seen_since` and not checked after `checked_before` (not the ones read
-    /// later in this very poll; times are whole seconds, so one read in the
-    /// second the poll started may be checked again, which costs a 304). Least recently checked first, then newest first:
+    /// `seen_since` and not checked since `checked_before` (not the ones read
+    /// in this very poll). Least recently checked first, then newest first:
     /// fresh news is what gets corrected.
     pub fn pages_to_revalidate(
         &self,
@@ -67,7 +72,7 @@ impl Store {
             "SELECT p.article_id, p.url, p.etag, p.last_modified, p.story_hash
              FROM article_pages p
              JOIN articles a ON a.id = p.article_id
-             WHERE a.first_seen_at >= ?2 AND p.checked_at <= ?3
+             WHERE a.first_seen_at >= ?2 AND p.checked_at < ?3
                AND ?1 = (SELECT s.source_id FROM article_sources s WHERE s.article_id = a.id
                          ORDER BY s.first_seen_at, s.source_id LIMIT 1)
              ORDER BY p.checked_at, a.sort_at DESC, a.id DESC
@@ -75,7 +80,7 @@ impl Store {
         )?;
         let pages = stmt
             .query_map(
-                params![source.0, ts(seen_since), ts(checked_before), limit as i64],
+                params![source.0, ts(seen_since), ms(checked_before), limit as i64],
                 |r| {
                     Ok(PageCheck {
                         article: ArticleId(r.get(0)?),
@@ -104,11 +109,11 @@ impl Store {
             Some(v) => self.conn.execute(
                 "UPDATE article_pages SET etag = ?2, last_modified = ?3, checked_at = ?4
                  WHERE article_id = ?1",
-                params![article.0, v.etag, v.last_modified, ts(now)],
+                params![article.0, v.etag, v.last_modified, ms(now)],
             )?,
             None => self.conn.execute(
                 "UPDATE article_pages SET checked_at = ?2 WHERE article_id = ?1",
-                params![article.0, ts(now)],
+                params![article.0, ms(now)],
             )?,
         };
         Ok(())
@@ -171,7 +176,7 @@ impl Store {
                 validators.etag,
                 validators.last_modified,
                 dedup::story_hash(&corrected.title, &corrected.body_text) as i64,
-                ts(now)
+                ms(now)
             ],
         )?;
         tx.commit()?;

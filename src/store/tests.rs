@@ -416,7 +416,8 @@ fn pages_due_are_recent_first_found_here_and_least_recently_checked() {
         [ids[1], ids[0]]
     );
     // The least recently checked come first, and the cap holds.
-    assert_eq!(due(&store, src[0].id, t0, later)[2], ids[2]);
+    let next_poll = later + jiff::SignedDuration::from_secs(1);
+    assert_eq!(due(&store, src[0].id, t0, next_poll)[2], ids[2]);
     assert_eq!(
         store
             .pages_to_revalidate(src[0].id, t0, later, 1)
@@ -435,7 +436,7 @@ fn pages_due_are_recent_first_found_here_and_least_recently_checked() {
         )
         .unwrap();
     let check = store
-        .pages_to_revalidate(src[0].id, t0, later, 10)
+        .pages_to_revalidate(src[0].id, t0, next_poll, 10)
         .unwrap()
         .into_iter()
         .find(|c| c.article == ids[0])
@@ -488,7 +489,12 @@ fn a_correction_updates_the_article_in_place() {
     assert_eq!(after.changed_at, later);
     assert_eq!(store.article_count().unwrap(), 1);
     let check = store
-        .pages_to_revalidate(src[0].id, now(), later, 1)
+        .pages_to_revalidate(
+            src[0].id,
+            now(),
+            later + jiff::SignedDuration::from_secs(1),
+            1,
+        )
         .unwrap()
         .remove(0);
     assert_eq!(check.validators, validators("new"));

@@ -16,3 +16,7 @@ mod bad_input;
 
 /// `muniflux run`: the served feed, conditional requests, SIGTERM.
 mod daemon;
+
+/// One entry per story over time: corrections, revalidation limits,
+/// tombstones, feed GUIDs.
+mod identity;

@@ -1,0 +1,435 @@
+//! One entry per story over time: corrections update an entry in place,
+//! page chrome changes nothing, revalidation is bounded, purged articles stay
+//! purged, and feed GUIDs are trusted only while they are stable.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use muniflux::store::Store;
+
+use crate::support::{FileServer, TestConfig};
+
+/// A small municipal site in a temporary folder, served on 127.0.0.1.
+struct Site {
+    dir: tempfile::TempDir,
+    server: FileServer,
+    /// Every write gets its own modification time, so a changed file never
+    /// shares its Last-Modified with the version before it (no sleeps).
+    clock: AtomicU64,
+}
+
+impl Site {
+    fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let server = FileServer::start(dir.path());
+        Site {
+            dir,
+            server,
+            clock: AtomicU64::new(1_700_000_000),
+        }
+    }
+
+    fn write(&self, path: &str, content: &str) {
+        let file = self.dir.path().join(path.trim_start_matches('/'));
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, content).unwrap();
+        let seconds = self.clock.fetch_add(60, Ordering::SeqCst);
+        let mtime = SystemTime::UNIX_EPOCH + Duration::from_secs(seconds);
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+    }
+
+    /// How many requests asked for `path` (with or without a query).
+    fn requests_for(&self, path: &str) -> usize {
+        self.server
+            .requests()
+            .iter()
+            .filter(|r| r.split('?').next() == Some(path))
+            .count()
+    }
+
+    fn source(&self, name: &str, path: &str) -> String {
+        format!(
+            "[[source]]\nname = \"{name}\"\nurl = \"{}{path}\"\ntags = [\"exempelby\"]\n",
+            self.server.base
+        )
+    }
+}
+
+/// The parts of an article page that are not the story.
+struct Chrome<'a> {
+    views: u32,
+    page_updated: &'a str,
+    cookie: &'a str,
+}
+
+const CHROME: Chrome<'static> = Chrome {
+    views: 17,
+    page_updated: "2024-05-20",
+    cookie: "Vi använder kakor för att webbplatsen ska fungera.",
+};
+
+fn article_page(
+    title: &str,
+    published: &str,
+    paragraphs: &[String],
+    chrome: &Chrome<'_>,
+) -> String {
+    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>{title} | Exempelby kommun</title></head>
+<body>
+<div class="cookie-banner"><p>{cookie}</p><button>Godkänn</button></div>
+<header><nav><a href="/">Start</a> <a href="/kontakt.html">Kontakta oss</a></nav></header>
+<div id="content">
+<h1>{title}</h1>
+<div class="date">Publicerad {published}</div>
+{body}<div class="feedback">Var informationen på sidan till hjälp? <button>Ja</button> <button>Nej</button></div>
+</div>
+<aside><h2>Mest läst</h2><p>Sidan har visats {views} gånger</p></aside>
+<footer><p>Exempelby kommun, Storgatan 1</p><p>Senast uppdaterad: {page_updated}</p></footer>
+</body></html>
+"#,
+        cookie = chrome.cookie,
+        views = chrome.views,
+        page_updated = chrome.page_updated,
+    )
+}
+
+/// Three paragraphs of story `n`, different for every `n`.
+fn story(n: usize) -> Vec<String> {
+    let topics = [
+        "en ny industripark vid hamnen",
+        "bredband på landsbygden",
+        "en företagsfrukost i april",
+    ];
+    let topic = topics[n % topics.len()];
+    vec![
+        format!("Kommunen berättar i dag om {topic}, som har diskuterats länge i fullmäktige och bland företagarna i kommunen."),
+        format!("Arbetet med {topic} leds av näringslivsenheten tillsammans med flera lokala företag och föreningar under året."),
+        format!("Den som vill veta mer om {topic} kan kontakta näringslivsenheten via kommunens växel eller besöka kommunhuset."),
+    ]
+}
+
+fn list_page(links: &[(&str, &str)]) -> String {
+    let items: String = links
+        .iter()
+        .map(|(href, title)| {
+            format!("<li class=\"news-item\"><h2><a href=\"{href}\">{title}</a></h2></li>\n")
+        })
+        .collect();
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="sv"><head><meta charset="utf-8"><title>Nyheter - Exempelby kommun</title></head>
+<body><main><h1>Nyheter för företagare</h1>
+<ul class="news-list">
+{items}</ul></main>
+<footer><p>Exempelby kommun</p></footer></body></html>
+"#
+    )
+}
+
+const TITLES: [&str; 3] = [
+    "Ny industripark öppnar vid hamnen",
+    "Bredband till alla företag på landsbygden",
+    "Välkommen på företagsfrukost i april",
+];
+
+/// A list source with three articles.
+fn site_with_list() -> Site {
+    let site = Site::new();
+    let links: Vec<(String, &str)> = TITLES
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("/nyheter/{i}.html"), *t))
+        .collect();
+    let refs: Vec<(&str, &str)> = links.iter().map(|(h, t)| (h.as_str(), *t)).collect();
+    site.write("/nyheter/index.html", &list_page(&refs));
+    for (i, title) in TITLES.iter().enumerate() {
+        site.write(
+            &format!("/nyheter/{i}.html"),
+            &article_page(title, &format!("{} maj 2024", 10 + i), &story(i), &CHROME),
+        );
+    }
+    site
+}
+
+struct Entry {
+    id: String,
+    title: String,
+    updated: String,
+    content: String,
+}
+
+fn entries(config: &TestConfig) -> (String, Vec<Entry>) {
+    let (xml, feed) = config.export();
+    let entries = feed
+        .entries
+        .iter()
+        .map(|e| Entry {
+            id: e.id.clone(),
+            title: e.title.as_ref().unwrap().content.clone(),
+            updated: e.updated.unwrap().to_rfc3339(),
+            content: e
+                .content
+                .as_ref()
+                .and_then(|c| c.body.clone())
+                .unwrap_or_default(),
+        })
+        .collect();
+    (xml, entries)
+}
+
+fn entry<'a>(entries: &'a [Entry], title: &str) -> &'a Entry {
+    entries
+        .iter()
+        .find(|e| e.title == title)
+        .unwrap_or_else(|| panic!("no entry {title}"))
+}
+
+#[test]
+fn a_correction_updates_its_entry_in_place_and_page_chrome_changes_nothing() {
+    let site = site_with_list();
+    let config = TestConfig::new(&site.source("Exempelby", "/nyheter/index.html"), "");
+    config.poll();
+    let (xml, before) = entries(&config);
+    assert_eq!(before.len(), 3, "{xml}");
+
+    // Only the chrome of the first article changes: view counter, the
+    // page's "Senast uppdaterad" footer and the cookie text.
+    let chrome = Chrome {
+        views: 4711,
+        page_updated: "2024-06-01",
+        cookie: "Vi använder kakor. Läs mer om kakor här.",
+    };
+    site.write(
+        "/nyheter/0.html",
+        &article_page(TITLES[0], "10 maj 2024", &story(0), &chrome),
+    );
+    let log = config.poll();
+    let (again, _) = entries(&config);
+    assert_eq!(again, xml, "a chrome-only change changed the feed: {log}");
+
+    // A real correction: a paragraph is added and one is reworded.
+    let mut corrected = story(0);
+    corrected[1] = corrected[1].replace("flera lokala företag", "tolv lokala företag");
+    corrected
+        .push("Rättelse: parken invigs i september, inte i augusti som vi skrev tidigare.".into());
+    site.write(
+        "/nyheter/0.html",
+        &article_page(TITLES[0], "10 maj 2024", &corrected, &chrome),
+    );
+    let log = config.poll();
+    let (xml, after) = entries(&config);
+    assert_eq!(after.len(), 3, "a correction is not a new entry: {xml}");
+    let (old, new) = (entry(&before, TITLES[0]), entry(&after, TITLES[0]));
+    assert_eq!(new.id, old.id);
+    assert!(
+        new.updated > old.updated,
+        "{} -> {}: {log}",
+        old.updated,
+        new.updated
+    );
+    assert!(
+        new.content.contains("Rättelse: parken invigs i september"),
+        "{}",
+        new.content
+    );
+    assert!(new.content.contains("tolv lokala företag"));
+    for title in &TITLES[1..] {
+        let (old, new) = (entry(&before, title), entry(&after, title));
+        assert_eq!(
+            (&new.id, &new.updated, &new.content),
+            (&old.id, &old.updated, &old.content)
+        );
+    }
+}
+
+#[test]
+fn revalidation_is_capped_per_poll_and_takes_turns() {
+    let site = site_with_list();
+    let config = TestConfig::new(
+        &site.source("Exempelby", "/nyheter/index.html"),
+        "\n[articles]\nrevalidate_per_poll = 1\n",
+    );
+    config.poll();
+    let pages: Vec<String> = (0..3).map(|i| format!("/nyheter/{i}.html")).collect();
+    let counts = |site: &Site| {
+        pages
+            .iter()
+            .map(|p| site.requests_for(p))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(counts(&site), [1, 1, 1]);
+    let mut totals = vec![3];
+    for _ in 0..3 {
+        config.poll();
+        totals.push(counts(&site).iter().sum());
+    }
+    // One conditional GET per poll, each page in turn.
+    assert_eq!(totals, [3, 4, 5, 6]);
+    assert_eq!(counts(&site), [2, 2, 2]);
+}
+
+#[test]
+fn purged_articles_are_not_added_again() {
+    let site = site_with_list();
+    let config = TestConfig::new(&site.source("Exempelby", "/nyheter/index.html"), "");
+    config.poll();
+    assert_eq!(entries(&config).1.len(), 3);
+
+    let db = config.dir.path().join("state/muniflux.db");
+    {
+        let mut store = Store::open(&db).unwrap();
+        let far: jiff::Timestamp = "2100-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(store.purge_older_than(far, far).unwrap(), 3);
+    }
+    let fetched_before: usize = (0..3)
+        .map(|i| site.requests_for(&format!("/nyheter/{i}.html")))
+        .sum();
+    // The list still links all three, and changed, so it is read again.
+    let mut list = std::fs::read_to_string(site.dir.path().join("nyheter/index.html")).unwrap();
+    list = list.replace("<h1>", "<p>Uppdaterad lista</p><h1>");
+    site.write("/nyheter/index.html", &list);
+    let log = config.poll();
+    let (xml, after) = entries(&config);
+    assert!(after.is_empty(), "purged articles came back: {xml}\n{log}");
+    let fetched_after: usize = (0..3)
+        .map(|i| site.requests_for(&format!("/nyheter/{i}.html")))
+        .sum();
+    assert_eq!(
+        fetched_after, fetched_before,
+        "purged articles were fetched again"
+    );
+
+    // A new article on the same list is still picked up.
+    site.write(
+        "/nyheter/3.html",
+        &article_page(
+            "Nytt logistikcenter ger jobb",
+            "1 juni 2024",
+            &story(4)
+                .iter()
+                .map(|p| p.replace("Kommunen", "Logistikbolaget"))
+                .collect::<Vec<_>>(),
+            &CHROME,
+        ),
+    );
+    site.write(
+        "/nyheter/index.html",
+        &list.replace("<ul class=\"news-list\">\n", "<ul class=\"news-list\">\n<li class=\"news-item\"><h2><a href=\"/nyheter/3.html\">Nytt logistikcenter ger jobb</a></h2></li>\n"),
+    );
+    config.poll();
+    let titles: Vec<String> = entries(&config).1.into_iter().map(|e| e.title).collect();
+    assert_eq!(titles, ["Nytt logistikcenter ger jobb"]);
+}
+
+fn rss(items: &[(&str, &str, &str)]) -> String {
+    let items: String = items
+        .iter()
+        .map(|(guid, link, title)| {
+            format!(
+                "<item><title>{title}</title><link>{link}</link><guid isPermaLink=\"false\">{guid}</guid>\
+                 <description>En kort ingress.</description></item>\n"
+            )
+        })
+        .collect();
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Exempelby</title>\
+         <link>/nyheter/</link><description>Nyheter</description>\n{items}</channel></rss>\n"
+    )
+}
+
+fn article_files(site: &Site) {
+    for (i, title) in TITLES.iter().enumerate() {
+        site.write(
+            &format!("/nyheter/{i}.html"),
+            &article_page(title, &format!("{} maj 2024", 10 + i), &story(i), &CHROME),
+        );
+    }
+}
+
+#[test]
+fn feed_guids_that_change_on_every_fetch_are_not_trusted() {
+    let site = Site::new();
+    article_files(&site);
+    let config = TestConfig::new(&site.source("Exempelby RSS", "/feed.xml"), "");
+    let mut ids: Vec<Vec<String>> = Vec::new();
+    let mut logs = String::new();
+    for fetch in 0..3 {
+        let items: Vec<(String, String, &str)> = TITLES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    format!("urn:uuid:{fetch}-{i}"),
+                    format!("/nyheter/{i}.html"),
+                    *t,
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str)> = items
+            .iter()
+            .map(|(g, l, t)| (g.as_str(), l.as_str(), *t))
+            .collect();
+        site.write("/feed.xml", &rss(&refs));
+        logs.push_str(&config.poll());
+        let mut now: Vec<String> = entries(&config).1.into_iter().map(|e| e.id).collect();
+        now.sort();
+        ids.push(now);
+    }
+    assert_eq!(ids[0].len(), 3);
+    assert!(ids.iter().all(|i| *i == ids[0]), "{ids:?}");
+    assert!(logs.contains("feed guids are not stable"), "{logs}");
+    let store = Store::open(&config.dir.path().join("state/muniflux.db")).unwrap();
+    let source = store.sources().unwrap().remove(0);
+    let reason = store.guid_distrust(source.id).unwrap().unwrap_or_default();
+    assert!(reason.contains("changed from urn:uuid:0-"), "{reason}");
+}
+
+#[test]
+fn stable_feed_guids_follow_items_whose_links_change() {
+    let site = Site::new();
+    article_files(&site);
+    let config = TestConfig::new(&site.source("Exempelby RSS", "/feed.xml"), "");
+    for fetch in 0..3 {
+        // The CMS adds a per-visit parameter to every link.
+        let items: Vec<(String, String, &str)> = TITLES
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    format!("4.1a2b{i}"),
+                    format!("/nyheter/{i}.html?visit={fetch}"),
+                    *t,
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str)> = items
+            .iter()
+            .map(|(g, l, t)| (g.as_str(), l.as_str(), *t))
+            .collect();
+        site.write("/feed.xml", &rss(&refs));
+        let log = config.poll();
+        let (xml, entries) = entries(&config);
+        assert_eq!(entries.len(), 3, "fetch {fetch}: {xml}\n{log}");
+    }
+    // The renamed links were recognised by their GUID, not fetched as new.
+    for fetch in 1..3 {
+        let asked = site
+            .server
+            .requests()
+            .iter()
+            .filter(|r| r.ends_with(&format!("?visit={fetch}")))
+            .count();
+        assert_eq!(asked, 0, "links of fetch {fetch} were fetched");
+    }
+    let store = Store::open(&config.dir.path().join("state/muniflux.db")).unwrap();
+    let source = store.sources().unwrap().remove(0);
+    assert_eq!(store.guid_distrust(source.id).unwrap(), None);
+}
