@@ -9,12 +9,15 @@ use muniflux::model::STOCKHOLM;
 use muniflux::score::leaks;
 use serde_json::Value;
 
-use crate::support::{copy_tree, corpus_dir, text_of, token_f1, FileServer, TestConfig};
+use crate::support::{
+    copy_tree, copy_tree_as_newer, corpus_dir, text_of, token_f1, FileServer, TestConfig,
+};
 
 /// Body token F1 every corpus article must reach.
 const MIN_BODY_F1: f64 = 0.95;
 
 struct Got {
+    id: String,
     title: String,
     paths: Vec<String>,
     published: Option<String>,
@@ -42,6 +45,7 @@ fn entries(feed: &feed_rs::model::Feed) -> Vec<Got> {
     feed.entries
         .iter()
         .map(|e| Got {
+            id: e.id.clone(),
             title: e
                 .title
                 .as_ref()
@@ -157,6 +161,7 @@ fn corpus_polled_twice_matches_gold() {
     config.poll();
     let (xml, feed) = config.export();
     let initial = problems(gold["initial"].as_array().unwrap(), &entries(&feed));
+    let initial_ids: Vec<String> = entries(&feed).into_iter().map(|g| g.id).collect();
     assert!(
         initial.is_empty(),
         "after the first poll:\n{}\n\nfeed:\n{xml}",
@@ -182,11 +187,20 @@ fn corpus_polled_twice_matches_gold() {
     let (again, _) = config.export();
     assert_eq!(again, xml, "an unchanged poll changed the feed");
 
-    copy_tree(&corpus.join("updates"), sites.path());
+    copy_tree_as_newer(&corpus.join("updates"), sites.path());
     config.poll();
     let (xml, feed) = config.export();
     let got = entries(&feed);
     let after = problems(gold["after_updates"].as_array().unwrap(), &got);
+    // Every entry keeps its id; the corrected one is still the same entry.
+    let after_ids: Vec<&str> = got.iter().map(|g| g.id.as_str()).collect();
+    for id in &initial_ids {
+        assert!(
+            after_ids.contains(&id.as_str()),
+            "{id} is gone after updates"
+        );
+    }
+    assert_eq!(after_ids.len(), initial_ids.len() + 1);
     assert!(
         after.is_empty(),
         "after updates:\n{}\n\nfeed:\n{xml}",
@@ -199,4 +213,39 @@ fn corpus_polled_twice_matches_gold() {
             "{path} was requested"
         );
     }
+}
+
+/// Entry ids come from the story, not from the database: a database rebuilt
+/// from scratch gives every article the id it had, URL variants and
+/// cross-posts included.
+#[test]
+fn corpus_entry_ids_survive_a_database_rebuild() {
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("skipped: ../shared/corpus is not here");
+        return;
+    };
+    let sites = tempfile::tempdir().unwrap();
+    copy_tree(&corpus.join("sites"), sites.path());
+    let server = FileServer::start(sites.path());
+    let sources = std::fs::read_to_string(corpus.join("sources.toml"))
+        .unwrap()
+        .replace("{base}", &server.base);
+    let ids = |config: &TestConfig| {
+        let mut ids: Vec<String> = config
+            .export()
+            .1
+            .entries
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let first = TestConfig::new(&sources, "");
+    first.poll();
+    let before = ids(&first);
+    assert_eq!(before.len(), 27);
+    let rebuilt = TestConfig::new(&sources, "");
+    rebuilt.poll();
+    assert_eq!(ids(&rebuilt), before);
 }
