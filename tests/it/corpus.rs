@@ -142,6 +142,18 @@ fn problems(gold: &[Value], got: &[Got]) -> Vec<String> {
     problems
 }
 
+/// The corpus sites copied to a temporary folder and served, with the
+/// source list pointing at the server.
+fn serve_corpus(corpus: &std::path::Path) -> (tempfile::TempDir, FileServer, String) {
+    let sites = tempfile::tempdir().unwrap();
+    copy_tree(&corpus.join("sites"), sites.path());
+    let server = FileServer::start(sites.path());
+    let sources = std::fs::read_to_string(corpus.join("sources.toml"))
+        .unwrap()
+        .replace("{base}", &server.base);
+    (sites, server, sources)
+}
+
 #[test]
 fn corpus_polled_twice_matches_gold() {
     let Some(corpus) = corpus_dir() else {
@@ -150,12 +162,7 @@ fn corpus_polled_twice_matches_gold() {
     };
     let gold: Value =
         serde_json::from_str(&std::fs::read_to_string(corpus.join("gold.json")).unwrap()).unwrap();
-    let sites = tempfile::tempdir().unwrap();
-    copy_tree(&corpus.join("sites"), sites.path());
-    let server = FileServer::start(sites.path());
-    let sources = std::fs::read_to_string(corpus.join("sources.toml"))
-        .unwrap()
-        .replace("{base}", &server.base);
+    let (sites, server, sources) = serve_corpus(&corpus);
     let config = TestConfig::new(&sources, "");
 
     config.poll();
@@ -224,12 +231,7 @@ fn corpus_entry_ids_survive_a_database_rebuild() {
         eprintln!("skipped: ../shared/corpus is not here");
         return;
     };
-    let sites = tempfile::tempdir().unwrap();
-    copy_tree(&corpus.join("sites"), sites.path());
-    let server = FileServer::start(sites.path());
-    let sources = std::fs::read_to_string(corpus.join("sources.toml"))
-        .unwrap()
-        .replace("{base}", &server.base);
+    let (_sites, _server, sources) = serve_corpus(&corpus);
     let ids = |config: &TestConfig| {
         let mut ids: Vec<String> = config
             .export()

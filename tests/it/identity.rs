@@ -329,20 +329,27 @@ fn purged_articles_are_not_added_again() {
     assert_eq!(titles, ["Nytt logistikcenter ger jobb"]);
 }
 
-fn rss(items: &[(&str, &str, &str)]) -> String {
-    let items: String = items
+/// Writes `/feed.xml` listing the three articles (summaries only), with the
+/// GUID and link `item(i)` gives the i-th.
+fn write_feed(site: &Site, item: impl Fn(usize) -> (String, String)) {
+    let items: String = TITLES
         .iter()
-        .map(|(guid, link, title)| {
+        .enumerate()
+        .map(|(i, title)| {
+            let (guid, link) = item(i);
             format!(
                 "<item><title>{title}</title><link>{link}</link><guid isPermaLink=\"false\">{guid}</guid>\
                  <description>En kort ingress.</description></item>\n"
             )
         })
         .collect();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Exempelby</title>\
-         <link>/nyheter/</link><description>Nyheter</description>\n{items}</channel></rss>\n"
-    )
+    site.write(
+        "/feed.xml",
+        &format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Exempelby</title>\
+             <link>/nyheter/</link><description>Nyheter</description>\n{items}</channel></rss>\n"
+        ),
+    );
 }
 
 fn article_files(site: &Site) {
@@ -362,22 +369,12 @@ fn feed_guids_that_change_on_every_fetch_are_not_trusted() {
     let mut ids: Vec<Vec<String>> = Vec::new();
     let mut logs = String::new();
     for fetch in 0..3 {
-        let items: Vec<(String, String, &str)> = TITLES
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                (
-                    format!("urn:uuid:{fetch}-{i}"),
-                    format!("/nyheter/{i}.html"),
-                    *t,
-                )
-            })
-            .collect();
-        let refs: Vec<(&str, &str, &str)> = items
-            .iter()
-            .map(|(g, l, t)| (g.as_str(), l.as_str(), *t))
-            .collect();
-        site.write("/feed.xml", &rss(&refs));
+        write_feed(&site, |i| {
+            (
+                format!("urn:uuid:{fetch}-{i}"),
+                format!("/nyheter/{i}.html"),
+            )
+        });
         logs.push_str(&config.poll());
         let mut now: Vec<String> = entries(&config).1.into_iter().map(|e| e.id).collect();
         now.sort();
@@ -399,22 +396,12 @@ fn stable_feed_guids_follow_items_whose_links_change() {
     let config = TestConfig::new(&site.source("Exempelby RSS", "/feed.xml"), "");
     for fetch in 0..3 {
         // The CMS adds a per-visit parameter to every link.
-        let items: Vec<(String, String, &str)> = TITLES
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                (
-                    format!("4.1a2b{i}"),
-                    format!("/nyheter/{i}.html?visit={fetch}"),
-                    *t,
-                )
-            })
-            .collect();
-        let refs: Vec<(&str, &str, &str)> = items
-            .iter()
-            .map(|(g, l, t)| (g.as_str(), l.as_str(), *t))
-            .collect();
-        site.write("/feed.xml", &rss(&refs));
+        write_feed(&site, |i| {
+            (
+                format!("4.1a2b{i}"),
+                format!("/nyheter/{i}.html?visit={fetch}"),
+            )
+        });
         let log = config.poll();
         let (xml, entries) = entries(&config);
         assert_eq!(entries.len(), 3, "fetch {fetch}: {xml}\n{log}");
