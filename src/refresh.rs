@@ -16,7 +16,7 @@ use url::Url;
 
 use crate::canonical::canonical_url;
 use crate::config::ArticlesConfig;
-use crate::dedup::{self, guid};
+use crate::dedup;
 use crate::extract::{
     self, article::extract_article, charset, feed::items_from_feed, html::clean_fragment,
     links::links_from_list, sniff::page_kind,
@@ -106,6 +106,7 @@ impl Refresher {
                     source = %source.name, url = %source.url,
                     status = if report.not_modified { "not-modified" } else { "ok" },
                     n_new = report.n_new, n_seen = report.n_seen, n_errors = report.errors.len(),
+                    n_revalidated = report.n_revalidated, n_corrected = report.n_corrected,
                     duration_ms = started.elapsed().as_millis() as u64,
                     "polled"
                 );
@@ -303,11 +304,11 @@ impl Refresher {
                 ))
             })
             .collect();
-        let seen: Vec<guid::Item<'_>> = links
+        let seen: Vec<dedup::guid::Item<'_>> = links
             .iter()
-            .map(|(guid, link)| guid::Item { guid: *guid, link })
+            .map(|(guid, link)| dedup::guid::Item { guid: *guid, link })
             .collect();
-        let Some(reason) = guid::distrust(&seen, &previous) else {
+        let Some(reason) = dedup::guid::distrust(&seen, &previous) else {
             return Ok(true);
         };
         tracing::warn!(source = %source.name, url = %source.url, reason = %reason,
