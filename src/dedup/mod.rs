@@ -91,10 +91,11 @@ pub struct Story<'a> {
 }
 
 /// Whether two articles are the same story: similar headlines, bodies long
-/// enough to judge and alike ([`Overlap::is_same_body`]), and neither
-/// stating a number the other lacks while the other does the same (two
-/// notices from one template differ exactly there: "frukostmöte 12 maj"
-/// against "9 juni"; an extra contact line only adds numbers to one side).
+/// enough to judge and alike ([`Overlap::is_same_body`]), and no pair of
+/// matching paragraphs in which each states a number the other lacks (two
+/// notices from one template differ exactly there: "frukostmöte den 12 maj"
+/// against "den 9 juni"; a contact line each site adds for itself matches
+/// no paragraph of the other and does not count).
 pub fn same_story(a: Story<'_>, b: Story<'_>) -> bool {
     let long_enough = |t: &str| words(t).count() >= MIN_WORDS_TO_COMPARE;
     if !long_enough(a.body) || !long_enough(b.body) {
@@ -104,7 +105,7 @@ pub fn same_story(a: Story<'_>, b: Story<'_>) -> bool {
     if similarity(&titles[0], &titles[1]) < SAME_TITLE_SIMILARITY {
         return false;
     }
-    if each_states_a_number_the_other_lacks(a.body, b.body) {
+    if matching_paragraphs_disagree_on_numbers(a.body, b.body) {
         return false;
     }
     Overlap::of(a.body, b.body).is_same_body()
@@ -155,6 +156,30 @@ fn numbers(text: &str) -> HashSet<String> {
 fn each_states_a_number_the_other_lacks(a: &str, b: &str) -> bool {
     let (a, b) = (numbers(a), numbers(b));
     !a.is_subset(&b) && !b.is_subset(&a)
+}
+
+/// Paragraphs (lines) at least this alike are one paragraph, edited or not.
+const MATCHING_PARAGRAPH: f64 = 0.4;
+
+/// Whether some paragraph of `a` and its best match in `b` each state a
+/// number the other lacks.
+fn matching_paragraphs_disagree_on_numbers(a: &str, b: &str) -> bool {
+    let paragraphs = |t: &str| -> Vec<(String, HashSet<u64>)> {
+        t.lines()
+            .filter(|l| l.chars().any(|c| c.is_ascii_digit()))
+            .map(|l| (l.to_string(), shingles(l)))
+            .collect()
+    };
+    let theirs = paragraphs(b);
+    paragraphs(a).iter().any(|(text, ours)| {
+        let best = theirs
+            .iter()
+            .map(|(other, s)| (similarity(ours, s), other))
+            .max_by(|x, y| x.0.total_cmp(&y.0));
+        best.is_some_and(|(sim, other)| {
+            sim >= MATCHING_PARAGRAPH && each_states_a_number_the_other_lacks(text, other)
+        })
+    })
 }
 
 /// A stable hash of what a reader sees of a story: its headline and body
