@@ -92,7 +92,7 @@ impl Refresher {
         max_pages: Option<u32>,
     ) -> Result<Report, Error> {
         let started = std::time::Instant::now();
-        let result = self.refresh_inner(source, max_pages).await;
+        let result = self.refresh_and_revalidate(source, max_pages).await;
         let now = Timestamp::now();
         let id = source.id;
         match &result {
@@ -106,7 +106,6 @@ impl Refresher {
                     source = %source.name, url = %source.url,
                     status = if report.not_modified { "not-modified" } else { "ok" },
                     n_new = report.n_new, n_seen = report.n_seen, n_errors = report.errors.len(),
-                    n_revalidated = report.n_revalidated, n_corrected = report.n_corrected,
                     duration_ms = started.elapsed().as_millis() as u64,
                     "polled"
                 );
@@ -137,28 +136,17 @@ impl Refresher {
             url: source.url.clone(),
             reason: e.to_string(),
         })?;
-        let started = Timestamp::now();
         let key = source.url.clone();
         let validators = self.store.call(move |s| s.validators(&key)).await?;
-        let mut report = match self.client.fetch_page(&url, &validators).await? {
-            Outcome::NotModified => Report {
-                not_modified: true,
-                ..Report::default()
-            },
-            Outcome::Fetched(page) => self.read_source(source, page, max_pages).await?,
+        let page = match self.client.fetch_page(&url, &validators).await? {
+            Outcome::NotModified => {
+                return Ok(Report {
+                    not_modified: true,
+                    ..Report::default()
+                })
+            }
+            Outcome::Fetched(page) => page,
         };
-        // Corrections come whether or not the list or feed changed.
-        self.revalidate_recent(source, started, &mut report).await?;
-        Ok(report)
-    }
-
-    /// A fetched source: its feed items or list links, then its validators.
-    async fn read_source(
-        &self,
-        source: &SourceRow,
-        page: fetch::Page,
-        max_pages: Option<u32>,
-    ) -> Result<Report, Error> {
         if let Some(moved) = &page.moved_permanently {
             tracing::warn!(source = %source.name, url = %source.url, new_url = %moved,
                 "source moved permanently; update the source list");
@@ -187,6 +175,19 @@ impl Refresher {
                 }
             })
             .await?;
+        Ok(report)
+    }
+
+    /// The source (new articles), then corrections of its recent articles,
+    /// which come whether or not the list or feed itself changed.
+    async fn refresh_and_revalidate(
+        &self,
+        source: &SourceRow,
+        max_pages: Option<u32>,
+    ) -> Result<Report, Error> {
+        let started = Timestamp::now();
+        let mut report = self.refresh_inner(source, max_pages).await?;
+        self.revalidate_recent(source, started, &mut report).await?;
         Ok(report)
     }
 
@@ -485,6 +486,10 @@ impl Refresher {
             if self.revalidate_page(source, &check).await? {
                 report.n_corrected += 1;
             }
+        }
+        if report.n_revalidated > 0 {
+            tracing::debug!(source = %source.name, n_revalidated = report.n_revalidated,
+                n_corrected = report.n_corrected, "recent articles revalidated");
         }
         Ok(())
     }
