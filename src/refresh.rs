@@ -24,7 +24,7 @@ use crate::extract::{
 use crate::fetch::{self, Outcome, Validators};
 use crate::model::{Article, FeedItem, PageKind};
 use crate::schedule;
-use crate::store::{self, KnownUrl, PageCheck, SourceRow};
+use crate::store::{self, ArticleId, FeedItemVersion, KnownUrl, PageCheck, SourceRow};
 
 /// Limits for one refresh.
 #[derive(Debug, Clone)]
@@ -360,6 +360,11 @@ impl Refresher {
         for candidate in std::iter::once(key).chain(alias) {
             if let Some(known) = self.known(&candidate).await? {
                 self.note_known(source, known).await?;
+                if let (KnownUrl::Article(id), Some(item)) = (known, &item) {
+                    if self.correct_from_feed(source, link, id, item).await? {
+                        report.n_corrected += 1;
+                    }
+                }
                 report.n_seen += 1;
                 return Ok(Some(candidate));
             }
@@ -397,6 +402,37 @@ impl Refresher {
             _ => report.n_seen += 1,
         }
         Ok(Some(main))
+    }
+
+    /// A known article whose whole text this feed item carries: when the
+    /// item's headline or text changed since this source last gave it, and
+    /// the article has no page of its own to be checked, the item corrects
+    /// it in place. True when it did.
+    async fn correct_from_feed(
+        &self,
+        source: &SourceRow,
+        link: &Url,
+        id: ArticleId,
+        item: &FeedItem,
+    ) -> Result<bool, Error> {
+        let Some(article) = full_text_article(link, item) else {
+            return Ok(false);
+        };
+        let hash = dedup::story_hash(&article.title, &article.body_text);
+        let (source_id, key) = (source.id, canonical_url(link).to_string());
+        let version = self
+            .store
+            .call(move |s| s.feed_item_version(source_id, &key, id, hash))
+            .await?;
+        if version != FeedItemVersion::Changed {
+            return Ok(false);
+        }
+        tracing::info!(source = %source.name, url = %link, "article corrected from its feed item");
+        let now = Timestamp::now();
+        self.store
+            .call(move |s| s.apply_correction(id, &article, &Validators::default(), now))
+            .await?;
+        Ok(true)
     }
 
     /// Notes that `source` links to a known article; a purged one stays purged.

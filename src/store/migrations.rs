@@ -77,6 +77,8 @@ CREATE INDEX article_sources_by_source ON article_sources (source_id);
 ///   cross-post candidates without comparing against every article;
 /// - `article_pages`: the article page each article is revalidated from,
 ///   with its validators and the hash of the story as last extracted;
+/// - `feed_item_versions`: the same hash for articles whose whole text came
+///   from a feed item, so a changed item corrects them;
 /// - `tombstones`: every URL of a purged article, so it is not added again;
 /// - `feed_guids` / `feed_identity`: each feed source's item ids and whether
 ///   they are still trusted as identities.
@@ -97,6 +99,14 @@ CREATE TABLE article_pages (
     checked_at    INTEGER NOT NULL -- milliseconds, unlike the seconds elsewhere
 );
 CREATE INDEX article_pages_by_check ON article_pages (checked_at);
+
+CREATE TABLE feed_item_versions (
+    source_id  INTEGER NOT NULL REFERENCES sources (id),
+    link       TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    story_hash INTEGER NOT NULL,
+    PRIMARY KEY (source_id, link)
+);
 
 CREATE TABLE tombstones (
     url       TEXT PRIMARY KEY,

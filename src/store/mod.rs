@@ -11,7 +11,7 @@ mod retention;
 mod revalidate;
 
 pub use retention::KnownUrl;
-pub use revalidate::PageCheck;
+pub use revalidate::{FeedItemVersion, PageCheck};
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};

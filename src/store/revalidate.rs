@@ -28,7 +28,61 @@ pub struct PageCheck {
     pub story_hash: u64,
 }
 
+/// A full-text feed item compared with the version seen before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedItemVersion {
+    /// First seen from this source: recorded, nothing to compare.
+    New,
+    Unchanged,
+    /// The item's text changed and its article has no page of its own to
+    /// be corrected from: it is corrected from the feed.
+    Changed,
+    /// The item's text changed, but the article is corrected from its page.
+    ChangedButReadFromPage,
+}
+
 impl Store {
+    /// Compares a full-text feed item of `source` with the version recorded
+    /// for its link, and records this one (a correction is applied by the
+    /// caller).
+    pub fn feed_item_version(
+        &mut self,
+        source: SourceId,
+        link: &str,
+        article: ArticleId,
+        story_hash: u64,
+    ) -> Result<FeedItemVersion> {
+        let tx = self.conn.transaction()?;
+        let before: Option<i64> = tx
+            .query_row(
+                "SELECT story_hash FROM feed_item_versions WHERE source_id = ?1 AND link = ?2",
+                params![source.0, link],
+                |r| r.get(0),
+            )
+            .optional()?;
+        tx.execute(
+            "INSERT INTO feed_item_versions (source_id, link, article_id, story_hash)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(source_id, link) DO UPDATE SET story_hash = excluded.story_hash",
+            params![source.0, link, article.0, story_hash as i64],
+        )?;
+        let has_page = tx
+            .query_row(
+                "SELECT 1 FROM article_pages WHERE article_id = ?1",
+                [article.0],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        tx.commit()?;
+        Ok(match before {
+            None => FeedItemVersion::New,
+            Some(h) if h as u64 == story_hash => FeedItemVersion::Unchanged,
+            Some(_) if has_page => FeedItemVersion::ChangedButReadFromPage,
+            Some(_) => FeedItemVersion::Changed,
+        })
+    }
+
     /// Remembers the page `article` was read from, unless it already has one
     /// (the first page read stays the one that is checked).
     pub fn record_article_page(

@@ -420,3 +420,91 @@ fn stable_feed_guids_follow_items_whose_links_change() {
     let source = store.sources().unwrap().remove(0);
     assert_eq!(store.guid_distrust(source.id).unwrap(), None);
 }
+
+/// An Atom feed whose entries carry the whole post, as WordPress writes it.
+fn write_atom(site: &Site, posts: &[(&str, &str, String)]) {
+    let entries: String = posts
+        .iter()
+        .enumerate()
+        .map(|(i, (title, updated, body))| {
+            format!(
+                "<entry><id>{base}/blogg/?p={i}</id><title>{title}</title>\
+                 <link rel=\"alternate\" href=\"{base}/blogg/{i}/\"/>\
+                 <published>2024-05-1{i}T10:00:00+02:00</published><updated>{updated}</updated>\
+                 <content type=\"html\"><![CDATA[{body}]]></content></entry>\n",
+                base = site.server.base
+            )
+        })
+        .collect();
+    site.write(
+        "/blogg/feed.xml",
+        &format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\
+             <id>{base}/blogg/</id><title>Kommunchefsbloggen</title><updated>2024-06-01T10:00:00+02:00</updated>\n\
+             {entries}</feed>\n",
+            base = site.server.base
+        ),
+    );
+}
+
+/// A post long enough to be the whole article.
+fn post(n: usize) -> String {
+    let text = story(n).join("</p><p>");
+    format!("<p>{text}</p><p>{text}</p>")
+}
+
+#[test]
+fn a_corrected_full_text_feed_item_updates_its_entry_in_place() {
+    let site = Site::new();
+    let config = TestConfig::new(&site.source("Bloggen", "/blogg/feed.xml"), "");
+    let first = [
+        ("Ett år med pandemin", "2024-05-10T10:00:00+02:00", post(0)),
+        (
+            "Upphandling som verktyg",
+            "2024-05-11T10:00:00+02:00",
+            post(1),
+        ),
+    ];
+    write_atom(&site, &first);
+    config.poll();
+    let (xml, before) = entries(&config);
+    assert_eq!(before.len(), 2, "{xml}");
+    // The feed is written again, unchanged: nothing changes.
+    write_atom(&site, &first);
+    config.poll();
+    assert_eq!(entries(&config).0, xml);
+
+    let corrected = format!(
+        "{}<p>Tillägg: bloggen uppdaterades efter läsarnas frågor.</p>",
+        post(0)
+    );
+    write_atom(
+        &site,
+        &[
+            (
+                "Ett år med pandemin",
+                "2024-06-02T09:00:00+02:00",
+                corrected,
+            ),
+            first[1].clone(),
+        ],
+    );
+    let log = config.poll();
+    let (xml, after) = entries(&config);
+    assert_eq!(after.len(), 2, "{xml}");
+    let (old, new) = (
+        entry(&before, "Ett år med pandemin"),
+        entry(&after, "Ett år med pandemin"),
+    );
+    assert_eq!(new.id, old.id);
+    assert!(
+        new.content.contains("Tillägg: bloggen uppdaterades"),
+        "{log}"
+    );
+    assert!(new.updated.starts_with("2024-06-02"), "{}", new.updated);
+    let (old, new) = (
+        entry(&before, "Upphandling som verktyg"),
+        entry(&after, "Upphandling som verktyg"),
+    );
+    assert_eq!((&new.updated, &new.content), (&old.updated, &old.content));
+}
