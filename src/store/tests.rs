@@ -548,3 +548,30 @@ fn feed_guids_are_recorded_until_distrusted() {
     );
     assert!(store.guids_by_link(s).unwrap().is_empty());
 }
+
+#[test]
+fn older_articles_are_checked_less_often() {
+    let (mut store, src) = store_with_sources();
+    let t0 = now();
+    let a = article("https://a.se/n", "Nyhet", BODY, None);
+    let id = add(&mut store, src[0].id, &a).id();
+    store
+        .record_article_page(id, &a.url, &validators("x"), 1, t0)
+        .unwrap();
+    let due = |store: &Store, at: Timestamp| {
+        !store
+            .pages_to_revalidate(src[0].id, t0, at, 10)
+            .unwrap()
+            .is_empty()
+    };
+    let mins = jiff::SignedDuration::from_mins;
+    // First day: every poll, however recent the last check.
+    store.page_unchanged(id, None, t0 + mins(5)).unwrap();
+    assert!(due(&store, t0 + mins(6)));
+    // Two days old: a check 1 h ago is recent enough, one 4 h ago is not
+    // (the spacing is 2 d / 16 = 3 h).
+    let later = t0 + jiff::SignedDuration::from_hours(48);
+    store.page_unchanged(id, None, later).unwrap();
+    assert!(!due(&store, later + mins(60)));
+    assert!(due(&store, later + mins(240)));
+}
