@@ -111,6 +111,18 @@ pub fn same_story(a: Story<'_>, b: Story<'_>) -> bool {
     Overlap::of(a.body, b.body).is_same_body()
 }
 
+/// Whether two articles read the same, word for word, under the same
+/// specific headline (three words or more). Too short for [`same_story`],
+/// but on one site this is one page reached by two URLs that
+/// canonicalisation keeps apart (`/a` and `/a/`, http and https); the caller
+/// checks the site.
+pub fn same_page(a: Story<'_>, b: Story<'_>) -> bool {
+    words(a.title).count() >= 3
+        && words(a.body).next().is_some()
+        && normalize_title(a.title) == normalize_title(b.title)
+        && story_hash(a.title, a.body) == story_hash(b.title, b.body)
+}
+
 /// How much two bodies' 3-shingle sets overlap.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Overlap {

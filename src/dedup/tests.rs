@@ -326,3 +326,25 @@ fn story_hash_sees_corrections_but_not_page_chrome() {
         från tredje part, vilket påverkar flera e-tjänster för företagare under våren.";
     assert_ne!(base, hash(TITLE, &format!("{BODY}\n\n{long}")));
 }
+
+#[test]
+fn short_identical_pages_are_one_page_only_under_a_specific_headline() {
+    let notice = "Kommunhuset är stängt på fredag.";
+    let a = story("Kommunhuset stängt på fredag", notice);
+    assert!(!same_story(a, a), "too short to be judged a story");
+    assert!(same_page(
+        a,
+        story("Kommunhuset stängt på fredag", &format!(" {notice}\n"))
+    ));
+    assert!(!same_page(
+        a,
+        story(
+            "Kommunhuset stängt på fredag",
+            "Kommunhuset är stängt på måndag."
+        )
+    ));
+    let generic = story("Pressmeddelande", "Läs mer i bifogad fil.");
+    assert!(!same_page(generic, generic));
+    let empty = story("Kommunhuset stängt på fredag", "");
+    assert!(!same_page(empty, empty));
+}

@@ -10,6 +10,7 @@ use crate::dedup::{self, fingerprint};
 /// A stored article that may be the same story as a new one.
 pub(super) struct Candidate {
     pub id: ArticleId,
+    pub url: String,
     pub title: String,
     pub body_text: String,
 }
@@ -23,7 +24,7 @@ pub(super) fn candidates(conn: &Connection, title: &str, body: &str) -> Result<V
     let bands = fingerprint::bands(body);
     let placeholders = vec!["?"; bands.len().max(1)].join(",");
     let sql = format!(
-        "SELECT a.id, a.title, a.body_text FROM articles a JOIN (
+        "SELECT a.id, a.url, a.title, a.body_text FROM articles a JOIN (
              SELECT id, 1000 AS score FROM articles WHERE title_norm = ?1
              UNION ALL
              SELECT article_id AS id, COUNT(*) AS score FROM article_bands
@@ -41,8 +42,9 @@ pub(super) fn candidates(conn: &Connection, title: &str, body: &str) -> Result<V
         .query_map(rusqlite::params_from_iter(values), |r| {
             Ok(Candidate {
                 id: ArticleId(r.get(0)?),
-                title: r.get(1)?,
-                body_text: r.get(2)?,
+                url: r.get(1)?,
+                title: r.get(2)?,
+                body_text: r.get(3)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -481,16 +481,20 @@ fn find_existing(
         title: &article.title,
         body: &article.body_text,
     };
+    let main = urls.first().unwrap_or(&article.url);
+    let same = |c: &fingerprints::Candidate| {
+        let stored = dedup::Story {
+            title: &c.title,
+            body: &c.body_text,
+        };
+        dedup::same_story(stored, new)
+            || (dedup::same_page(stored, new)
+                && Url::parse(&c.url).is_ok_and(|u| crate::canonical::same_site(&u, main)))
+    };
     Ok(
         fingerprints::candidates(tx, &article.title, &article.body_text)?
             .into_iter()
-            .find(|c| {
-                let stored = dedup::Story {
-                    title: &c.title,
-                    body: &c.body_text,
-                };
-                dedup::same_story(stored, new)
-            })
+            .find(same)
             .map(|c| Upsert::Merged(c.id)),
     )
 }

@@ -575,3 +575,23 @@ fn older_articles_are_checked_less_often() {
     assert!(!due(&store, later + mins(60)));
     assert!(due(&store, later + mins(240)));
 }
+
+#[test]
+fn a_short_page_under_two_urls_of_one_site_is_one_article() {
+    let (mut store, src) = store_with_sources();
+    let notice = "Kommunhuset är stängt på fredag.";
+    let title = "Kommunhuset stängt på fredag";
+    let first = add(
+        &mut store,
+        src[0].id,
+        &article("https://a.se/n/stangt", title, notice, None),
+    );
+    let slash = article("https://www.a.se/n/stangt/", title, notice, None);
+    assert_eq!(
+        add(&mut store, src[0].id, &slash),
+        Upsert::Merged(first.id())
+    );
+    // The same words on another municipality's site are that site's notice.
+    let elsewhere = article("https://b.se/n/stangt", title, notice, None);
+    assert!(add(&mut store, src[1].id, &elsewhere).is_new());
+}
