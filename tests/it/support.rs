@@ -131,29 +131,6 @@ pub fn copy_tree(src: &Path, dst: &Path) {
     }
 }
 
-/// Copies a folder tree over another, like [`copy_tree`], and dates every
-/// copied file an hour ahead, so a file that changed never shares its
-/// Last-Modified second with the version it replaced (which would make the
-/// server answer a conditional GET with 304).
-pub fn copy_tree_as_newer(src: &Path, dst: &Path) {
-    copy_tree(src, dst);
-    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
-    touch_copies(src, dst, later);
-}
-
-fn touch_copies(src: &Path, dst: &Path, time: std::time::SystemTime) {
-    for entry in std::fs::read_dir(src).unwrap() {
-        let entry = entry.unwrap();
-        let target = dst.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            touch_copies(&entry.path(), &target, time);
-        } else {
-            let file = std::fs::File::options().write(true).open(&target).unwrap();
-            file.set_modified(time).unwrap();
-        }
-    }
-}
-
 /// The shared development corpus, when it is there (CI has it).
 pub fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
