@@ -595,3 +595,55 @@ fn a_short_page_under_two_urls_of_one_site_is_one_article() {
     let elsewhere = article("https://b.se/n/stangt", title, notice, None);
     assert!(add(&mut store, src[1].id, &elsewhere).is_new());
 }
+
+#[test]
+fn feed_item_versions_say_when_a_feed_corrects_an_article() {
+    let (mut store, src) = store_with_sources();
+    let feed_only = add(
+        &mut store,
+        src[0].id,
+        &article("https://a.se/1", "Ett", BODY, None),
+    )
+    .id();
+    let with_page = add(
+        &mut store,
+        src[0].id,
+        &article("https://a.se/2", "Två", "text", None),
+    )
+    .id();
+    store
+        .record_article_page(
+            with_page,
+            &url("https://a.se/2"),
+            &validators("x"),
+            1,
+            now(),
+        )
+        .unwrap();
+    let mut version =
+        |id, link: &str, hash| store.feed_item_version(src[0].id, link, id, hash).unwrap();
+    assert_eq!(
+        version(feed_only, "https://a.se/1", 10),
+        FeedItemVersion::New
+    );
+    assert_eq!(
+        version(feed_only, "https://a.se/1", 10),
+        FeedItemVersion::Unchanged
+    );
+    assert_eq!(
+        version(feed_only, "https://a.se/1", 11),
+        FeedItemVersion::Changed
+    );
+    assert_eq!(
+        version(feed_only, "https://a.se/1", 11),
+        FeedItemVersion::Unchanged
+    );
+    assert_eq!(
+        version(with_page, "https://a.se/2", 20),
+        FeedItemVersion::New
+    );
+    assert_eq!(
+        version(with_page, "https://a.se/2", 21),
+        FeedItemVersion::ChangedButReadFromPage
+    );
+}
