@@ -18,6 +18,7 @@ struct Got {
     id: String,
     title: String,
     paths: Vec<String>,
+    categories: Vec<String>,
     published: Option<String>,
     updated: String,
     body: String,
@@ -50,6 +51,7 @@ fn entries(feed: &feed_rs::model::Feed) -> Vec<Got> {
                 .map(|t| t.content.clone())
                 .unwrap_or_default(),
             paths: e.links.iter().map(|l| path_of(&l.href)).collect(),
+            categories: e.categories.iter().map(|c| c.term.clone()).collect(),
             published: e.published.map(|t| local_minute(t.timestamp())),
             updated: local_minute(e.updated.expect("every entry has updated").timestamp()),
             body: text_of(
@@ -94,6 +96,7 @@ fn problems(gold: &[Value], got: &[Got]) -> Vec<String> {
             problems.push(format!("{id}: shares an entry with {other}"));
         }
         let g = &got[i];
+        problems.extend(cross_post_problems(id, &urls, g));
         let title = item["title"].as_str().unwrap();
         if g.title != title {
             problems.push(format!("{id}: title {:?}, expected {title:?}", g.title));
@@ -150,6 +153,28 @@ fn serve_corpus(corpus: &std::path::Path) -> (tempfile::TempDir, FileServer, Str
         .unwrap()
         .replace("{base}", &server.base);
     (sites, server, sources)
+}
+
+/// The site of a corpus path: its first segment (`/vaxjo/...`).
+fn site_of(path: &str) -> &str {
+    path.trim_start_matches('/').split('/').next().unwrap_or("")
+}
+
+/// A story posted on several sites lists each: a link to every other
+/// site's copy and the site's tag as a category.
+fn cross_post_problems(id: &str, urls: &[&str], got: &Got) -> Vec<String> {
+    let home = site_of(urls[0]);
+    let mut problems = Vec::new();
+    for url in urls.iter().filter(|u| site_of(u) != home) {
+        if !got.paths.iter().any(|p| p == url) {
+            problems.push(format!("{id}: no link to the cross-post {url}"));
+        }
+        let site = site_of(url).to_string();
+        if !got.categories.contains(&site) {
+            problems.push(format!("{id}: no category {site} for its cross-post"));
+        }
+    }
+    problems
 }
 
 #[test]
