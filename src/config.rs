@@ -473,14 +473,6 @@ fn articles_config(cx: &FileCx<'_>, raw: RawArticles) -> Result<ArticlesConfig, 
         Some(s) => duration(cx, s, "articles.retention")?,
         None => Duration::from_secs(365 * DAY),
     };
-    if retention < revalidate_window {
-        let span = raw.retention.as_ref().map(|s| s.span());
-        return Err(cx.problem(
-            span,
-            "articles.retention",
-            "must not be shorter than articles.revalidate_window",
-        ));
-    }
     let revalidate_per_poll = match &raw.revalidate_per_poll {
         Some(n) => positive(cx, n, "articles.revalidate_per_poll", 1000)? as usize,
         None => 20,
@@ -785,10 +777,10 @@ mod tests {
         assert_eq!(c.revalidate_window, Duration::from_secs(14 * DAY));
         assert_eq!(c.retention, Duration::from_secs(90 * DAY));
         assert_eq!(c.revalidate_per_poll, 5);
-        check_error(
-            config("[articles]\nrevalidate_window = \"30d\"\nretention = \"7d\""),
-            &["muniflux.toml:3", "articles.retention", "shorter"],
-        );
+        // A retention shorter than the window is allowed: purged articles
+        // are simply not revalidated any more.
+        let short = config("[articles]\nretention = \"0s\"").unwrap().articles;
+        assert_eq!(short.retention, Duration::ZERO);
         check_error(
             config("[articles]\nretention = \"a while\""),
             &["muniflux.toml:2", "articles.retention"],

@@ -37,8 +37,8 @@ impl Store {
             .is_some())
     }
 
-    /// Purges every article first seen before `cutoff` whose own date (or
-    /// first-seen time, when it has none) is also before it, leaving a
+    /// Purges every article first seen no later than `cutoff` whose own
+    /// date (or first-seen time, when it has none) is no later either, leaving a
     /// tombstone for each of its URLs. Returns how many were purged.
     ///
     /// Both conditions matter: an archive read for the first time today is
@@ -49,11 +49,11 @@ impl Store {
         tx.execute(
             "INSERT OR IGNORE INTO tombstones (url, entry_id, purged_at)
              SELECT u.url, a.entry_id, ?2 FROM articles a JOIN article_urls u ON u.article_id = a.id
-             WHERE a.first_seen_at < ?1 AND a.sort_at < ?1",
+             WHERE a.first_seen_at <= ?1 AND a.sort_at <= ?1",
             params![ts(cutoff), ts(now)],
         )?;
         let purged = tx.execute(
-            "DELETE FROM articles WHERE first_seen_at < ?1 AND sort_at < ?1",
+            "DELETE FROM articles WHERE first_seen_at <= ?1 AND sort_at <= ?1",
             [ts(cutoff)],
         )?;
         tx.commit()?;

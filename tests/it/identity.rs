@@ -518,3 +518,31 @@ fn a_corrected_full_text_feed_item_updates_its_entry_in_place() {
     );
     assert_eq!((&new.updated, &new.content), (&old.updated, &old.content));
 }
+
+#[test]
+fn retention_purges_after_the_round_and_nothing_comes_back() {
+    let site = site_with_list();
+    // Everything is old enough at once: each round ends with a purge.
+    let config = TestConfig::new(
+        &site.source("Exempelby", "/nyheter/index.html"),
+        "\n[articles]\nretention = \"0s\"\n",
+    );
+    let log = config.poll();
+    assert!(log.contains("old articles purged"), "{log}");
+    assert!(entries(&config).1.is_empty());
+    let pages = |site: &Site| -> usize {
+        (0..3)
+            .map(|i| site.requests_for(&format!("/nyheter/{i}.html")))
+            .sum()
+    };
+    assert_eq!(pages(&site), 3);
+    // The list changes and still links them: they are not read or added again.
+    let list = std::fs::read_to_string(site.dir.path().join("nyheter/index.html")).unwrap();
+    site.write(
+        "/nyheter/index.html",
+        &list.replace("<h1>", "<p>Ny lista</p><h1>"),
+    );
+    config.poll();
+    assert!(entries(&config).1.is_empty());
+    assert_eq!(pages(&site), 3);
+}
