@@ -15,8 +15,10 @@ pub(super) struct Candidate {
     pub body_text: String,
 }
 
-/// At most this many candidates are compared (those sharing the most bands
-/// first); a real cross-post shares nearly all of them.
+/// At most this many candidates are compared, best first: a shared band
+/// counts 1 (a real cross-post shares nearly all 20), the same normalised
+/// headline 10, so fifty stored "Nyheter" cannot crowd out a cross-post
+/// whose headline differs by a word.
 const MAX_CANDIDATES: usize = 50;
 
 /// Stored articles with the same normalised headline or a shared band.
@@ -25,7 +27,7 @@ pub(super) fn candidates(conn: &Connection, title: &str, body: &str) -> Result<V
     let placeholders = vec!["?"; bands.len().max(1)].join(",");
     let sql = format!(
         "SELECT a.id, a.url, a.title, a.body_text FROM articles a JOIN (
-             SELECT id, 1000 AS score FROM articles WHERE title_norm = ?1
+             SELECT id, 10 AS score FROM articles WHERE title_norm = ?1
              UNION ALL
              SELECT article_id AS id, COUNT(*) AS score FROM article_bands
                  WHERE band IN ({placeholders}) GROUP BY article_id

@@ -647,3 +647,35 @@ fn feed_item_versions_say_when_a_feed_corrects_an_article() {
         FeedItemVersion::ChangedButReadFromPage
     );
 }
+
+#[test]
+fn many_generic_headlines_do_not_crowd_out_a_cross_post() {
+    let (mut store, src) = store_with_sources();
+    let guide = article(
+        "https://a.se/n/guide",
+        "Kronobergs kommuner lanserar gemensam etableringsguide",
+        BODY,
+        None,
+    );
+    let first = add(&mut store, src[0].id, &guide).id();
+    for i in 0..60 {
+        let body = format!("Notis nummer {i} om något helt annat än guiden, skriven för att fylla ut listan med egna ord och meningar.");
+        add(
+            &mut store,
+            src[0].id,
+            &article(
+                &format!("https://a.se/n/{i}"),
+                "Kronobergs kommuner lanserar",
+                &body,
+                None,
+            ),
+        );
+    }
+    let copy = article(
+        "https://b.se/n/guide",
+        "Kronobergs kommuner lanserar",
+        &format!("{BODY} Kontakt: Anna."),
+        None,
+    );
+    assert_eq!(add(&mut store, src[1].id, &copy), Upsert::Merged(first));
+}
