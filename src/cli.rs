@@ -53,6 +53,9 @@ pub enum Command {
     },
     /// Validate the config and the source list; exit 2 on any problem.
     Check,
+    /// Show every source's health: last poll, last success, errors,
+    /// articles, next check and warnings (as on the status page).
+    Sources,
     /// Print what one article page yields, as JSON.
     Extract {
         /// The page's URL, the base for its links (when reading a FILE).
@@ -110,6 +113,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Poll => cmd_poll(&cli.config).await,
         Command::Export { output } => cmd_export(&cli.config, output.as_deref()).await,
         Command::Check => cmd_check(&cli.config),
+        Command::Sources => cmd_sources(&cli.config).await,
         Command::Extract { url, batch, input } => cmd_extract(url, batch, input).await,
         Command::Links { url, input } => cmd_links(url, &input).await,
     }
@@ -167,8 +171,81 @@ async fn cmd_export(path: &Path, output: Option<&Path>) -> Result<(), Failure> {
 async fn cmd_run(path: &Path) -> Result<(), Failure> {
     let (config, list) = load(path)?;
     let app = App::open(config)?;
-    daemon::run(app, list, shutdown_signal()).await?;
+    daemon::run(app, list, shutdown_signal(), hangups()?).await?;
     Ok(())
+}
+
+/// The stored health of every source, as a table. Sources in the list that
+/// were never polled are shown too; an invalid list still shows the stored
+/// sources, then exits 2 naming the problem.
+async fn cmd_sources(path: &Path) -> Result<(), Failure> {
+    let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
+    let (listed, list_error) = match SourceList::load(&config.sources) {
+        Ok(list) => (list.sources, None),
+        Err(err) => (Vec::new(), Some(err)),
+    };
+    // Never polled: no database yet, every listed source shows "never".
+    let mut health = if config.database.exists() {
+        let store =
+            crate::store::Store::open_read_only(&config.database).map_err(anyhow::Error::from)?;
+        store.source_health().with_context(|| {
+            format!(
+                "reading the sources from {} (has `muniflux run` or `poll` used it yet?)",
+                config.database.display()
+            )
+        })?
+    } else {
+        Vec::new()
+    };
+    let unpolled: Vec<crate::store::SourceHealth> = listed
+        .iter()
+        .filter(|s| !health.iter().any(|h| h.url == s.url.as_str()))
+        .map(|s| crate::store::SourceHealth {
+            name: s.name.clone(),
+            url: s.url.to_string(),
+            tags: s.tags.clone(),
+            active: true,
+            ..Default::default()
+        })
+        .collect();
+    health.extend(unpolled);
+    // The list decides what is active when it can be read (a reload may be pending).
+    if !listed.is_empty() {
+        for h in &mut health {
+            h.active = listed.iter().any(|s| s.url.as_str() == h.url);
+        }
+        health.sort_by_key(|h| !h.active);
+    }
+    let table = crate::status::render_table(&health, config.server.warnings, Timestamp::now());
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(table.as_bytes())
+        .context("writing to stdout")?;
+    match list_error {
+        Some(err) => Err(Failure::Config(err.into())),
+        None => Ok(()),
+    }
+}
+
+/// One message per SIGHUP (the unit's ExecReload), for the daemon to reload
+/// the source list.
+fn hangups() -> anyhow::Result<tokio::sync::mpsc::Receiver<()>> {
+    let (tx, rx) = tokio::sync::mpsc::channel(4);
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut hup = signal(SignalKind::hangup()).context("listening for SIGHUP")?;
+        tokio::spawn(async move {
+            while hup.recv().await.is_some() {
+                if tx.send(()).await.is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    drop(tx);
+    Ok(rx)
 }
 
 /// Resolves on SIGTERM or SIGINT.
@@ -418,7 +495,7 @@ mod tests {
         .unwrap();
         assert!(matches!(cli.command, Command::Links { .. }));
         assert_eq!(cli.config, Path::new("c.toml"));
-        for cmd in ["run", "poll", "check"] {
+        for cmd in ["run", "poll", "check", "sources"] {
             Cli::try_parse_from(["muniflux", "--config", "c.toml", cmd]).unwrap();
         }
     }

@@ -77,6 +77,8 @@ pub struct FeedConfig {
 pub struct ServerConfig {
     /// Where `run` serves HTTP; `None` disables the server.
     pub listen: Option<SocketAddr>,
+    /// When the status page and `muniflux sources` warn about a source.
+    pub warnings: crate::status::Thresholds,
 }
 
 #[derive(Debug, Clone)]
@@ -96,9 +98,26 @@ pub struct PollConfig {
     pub max_new_articles: usize,
     /// How many hosts are polled at the same time.
     pub concurrency: usize,
+    /// No source is polled more often than this.
+    pub min_interval: Duration,
+    /// A server's cache hint never delays a poll longer than this.
+    pub max_interval: Duration,
+    /// The longest wait after errors (Retry-After included).
+    pub max_backoff: Duration,
 }
 
 impl PollConfig {
+    /// The schedule of a source polled every `interval` (the source's own,
+    /// else `[poll] interval`).
+    pub fn policy(&self, interval: Option<Duration>) -> crate::schedule::Policy {
+        crate::schedule::Policy {
+            interval: interval.unwrap_or(self.interval),
+            min_interval: self.min_interval,
+            max_interval: self.max_interval,
+            max_backoff: self.max_backoff,
+        }
+    }
+
     /// The HTTP client's settings.
     pub fn fetch_settings(&self) -> crate::fetch::Settings {
         crate::fetch::Settings {
@@ -213,6 +232,8 @@ struct RawFeed {
 #[serde(deny_unknown_fields)]
 struct RawServer {
     listen: Option<Spanned<String>>,
+    warn_empty_polls: Option<Spanned<i64>>,
+    warn_quiet_days: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -226,6 +247,9 @@ struct RawPoll {
     max_pages: Option<Spanned<i64>>,
     max_new_articles: Option<Spanned<i64>>,
     concurrency: Option<Spanned<i64>>,
+    min_interval: Option<Spanned<String>>,
+    max_interval: Option<Spanned<String>>,
+    max_backoff: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -420,7 +444,24 @@ fn server_config(cx: &FileCx<'_>, raw: RawServer) -> Result<ServerConfig, Error>
             )
         })?),
     };
-    Ok(ServerConfig { listen })
+    let defaults = crate::status::Thresholds::default();
+    let count = |v: &Option<Spanned<i64>>, key: &str, default: u32| match v {
+        Some(n) => positive(cx, n, key, 100_000).map(|n| n as u32),
+        None => Ok(default),
+    };
+    let warnings = crate::status::Thresholds {
+        empty_polls: count(
+            &raw.warn_empty_polls,
+            "server.warn_empty_polls",
+            defaults.empty_polls,
+        )?,
+        quiet_days: count(
+            &raw.warn_quiet_days,
+            "server.warn_quiet_days",
+            defaults.quiet_days,
+        )?,
+    };
+    Ok(ServerConfig { listen, warnings })
 }
 
 fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
@@ -432,6 +473,26 @@ fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
     if interval < Duration::from_secs(1) {
         let span = raw.interval.as_ref().map(|s| s.span());
         return Err(cx.problem(span, "poll.interval", "must be at least 1s"));
+    }
+    let schedule = crate::schedule::Policy::default();
+    let min_interval = dur(
+        &raw.min_interval,
+        "poll.min_interval",
+        schedule.min_interval,
+    )?;
+    let max_interval = dur(
+        &raw.max_interval,
+        "poll.max_interval",
+        schedule.max_interval,
+    )?;
+    let max_backoff = dur(&raw.max_backoff, "poll.max_backoff", schedule.max_backoff)?;
+    if max_interval < min_interval {
+        let span = raw.max_interval.as_ref().map(|s| s.span());
+        return Err(cx.problem(
+            span,
+            "poll.max_interval",
+            "must not be below poll.min_interval",
+        ));
     }
     let max_body_bytes = match &raw.max_body_size {
         Some(s) => byte_size(s.get_ref()).ok_or_else(|| {
@@ -460,6 +521,9 @@ fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
         max_new_articles: count(&raw.max_new_articles, "poll.max_new_articles", 50, 10_000)?
             as usize,
         concurrency: count(&raw.concurrency, "poll.concurrency", 8, 256)? as usize,
+        min_interval,
+        max_interval,
+        max_backoff,
     })
 }
 
@@ -795,6 +859,44 @@ mod tests {
         assert_eq!(
             parse_duration("1d 2h"),
             Some(Duration::from_secs(DAY + 7200))
+        );
+    }
+
+    #[test]
+    fn schedule_and_warning_keys() {
+        let c = config(
+            "[poll]\ninterval = \"1h\"\nmin_interval = \"10m\"\nmax_interval = \"12h\"\nmax_backoff = \"6h\"\n\
+             [server]\nwarn_empty_polls = 5\nwarn_quiet_days = 14\n",
+        )
+        .unwrap();
+        let policy = c.poll.policy(Some(Duration::from_secs(120)));
+        assert_eq!(policy.interval, Duration::from_secs(120));
+        assert_eq!(policy.min_interval, Duration::from_secs(600));
+        assert_eq!(policy.max_interval, Duration::from_secs(12 * 3600));
+        assert_eq!(policy.max_backoff, Duration::from_secs(6 * 3600));
+        assert_eq!(c.poll.policy(None).interval, Duration::from_secs(3600));
+        assert_eq!(c.server.warnings.empty_polls, 5);
+        assert_eq!(c.server.warnings.quiet_days, 14);
+        let defaults = config("").unwrap();
+        assert_eq!(
+            defaults.poll.policy(None),
+            crate::schedule::Policy::default()
+        );
+        assert_eq!(
+            defaults.server.warnings,
+            crate::status::Thresholds::default()
+        );
+        check_error(
+            config("[poll]\nmin_interval = \"1h\"\nmax_interval = \"30m\"\n"),
+            &["muniflux.toml:3", "poll.max_interval"],
+        );
+        check_error(
+            config("[server]\nwarn_empty_polls = 0\n"),
+            &["muniflux.toml:2", "server.warn_empty_polls"],
+        );
+        check_error(
+            config("[poll]\nmax_backoff = \"forever\"\n"),
+            &["muniflux.toml:2", "poll.max_backoff"],
         );
     }
 

@@ -1,28 +1,46 @@
-//! The loop: poll due sources, render the feed, write and serve it, until
-//! told to stop. Also the one-shot `poll` and `export` the CLI uses.
+//! The loop: poll due sources, render the feeds, write and serve them,
+//! reload the source list when it changes, until told to stop. Also the
+//! one-shot `poll` and `export` the CLI uses.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context;
-use futures_util::stream::{self, StreamExt};
+use futures_util::stream::{self, FuturesUnordered, StreamExt};
 use jiff::Timestamp;
 
 use crate::config::{Config, Source, SourceList};
 use crate::export::{self, Entry, EntrySource, FeedMeta};
 use crate::fetch;
+use crate::metrics::Metrics;
+use crate::notify;
 use crate::refresh::{self, Refresher};
-use crate::serve::{self, FeedSlot, RenderedFeed};
+use crate::serve::{self, BoxFuture, FeedSlot, Observed, RenderedFeed, ServeState, TagFeeds};
 use crate::store::{self, SourceRow, StoredArticle};
+
+/// How often the source list file is checked for changes.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+
+/// How long a changed source list must stay unchanged before it is read.
+const SETTLE: Duration = Duration::from_millis(300);
+
+/// How long open HTTP connections get to finish after a stop.
+const SERVER_GRACE: Duration = Duration::from_secs(3);
 
 /// The long-lived parts of a running muniflux.
 pub struct App {
     pub config: Config,
     pub store: store::Handle,
     pub refresher: Refresher,
+    pub metrics: Arc<Metrics>,
+    /// URLs of the sources in the current source list: a source removed by a
+    /// reload is skipped even when a running round already had it.
+    active: RwLock<HashSet<String>>,
+    /// `[poll] concurrency` hosts at a time, across all running rounds.
+    hosts: tokio::sync::Semaphore,
 }
 
 /// What one poll round did, for logs and exit codes.
@@ -41,20 +59,25 @@ impl App {
         let client =
             fetch::Client::new(config.poll.fetch_settings()).context("building the HTTP client")?;
         let store = store::Handle::new(store);
+        let metrics = Arc::new(Metrics::default());
         let refresher = Refresher {
             client: Arc::new(client),
             store: store.clone(),
             settings: refresh::Settings {
                 max_pages: config.poll.max_pages,
                 max_new_articles: config.poll.max_new_articles,
-                interval: config.poll.interval,
+                policy: config.poll.policy(None),
                 articles: config.articles.clone(),
             },
+            metrics: Arc::clone(&metrics),
         };
         Ok(App {
+            hosts: tokio::sync::Semaphore::new(config.poll.concurrency.max(1)),
             config,
             store,
             refresher,
+            metrics,
+            active: RwLock::default(),
         })
     }
 
@@ -69,6 +92,8 @@ impl App {
             .store
             .call(move |s| s.sync_sources(&sources, now))
             .await?;
+        *self.active.write().unwrap_or_else(|p| p.into_inner()) =
+            list.sources.iter().map(|s| s.url.to_string()).collect();
         Ok(rows
             .into_iter()
             .filter_map(|row| {
@@ -99,9 +124,14 @@ impl App {
         // Each outcome: Some(number of new articles) or None for a failed source.
         let results: Vec<Vec<Option<usize>>> = stream::iter(by_host)
             .map(|(_, group)| async move {
+                // Never fails: the semaphore is never closed.
+                let _host = self.hosts.acquire().await;
                 let mut outcomes = Vec::with_capacity(group.len());
                 for (row, source) in group {
-                    let result = self.refresher.refresh(row, source.max_pages).await;
+                    if !self.is_active(source) {
+                        continue;
+                    }
+                    let result = self.refresher.refresh(row, source).await;
                     outcomes.push(result.ok().map(|report| report.n_new));
                 }
                 outcomes
@@ -136,6 +166,13 @@ impl App {
         }
     }
 
+    fn is_active(&self, source: &Source) -> bool {
+        self.active
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(source.url.as_str())
+    }
+
     /// Renders the merged feed from the store.
     pub async fn render_feed(&self) -> anyhow::Result<RenderedFeed> {
         let limit = self.config.feed.max_entries;
@@ -145,28 +182,105 @@ impl App {
             title: self.config.feed.title.clone(),
             self_url: self.config.feed_self_url(),
         };
-        let entries: Vec<Entry> = articles.iter().map(entry_of).collect();
-        let now = Timestamp::now();
-        let body = export::render_atom(&meta, &entries, now);
-        Ok(RenderedFeed::new(
-            body,
-            last_change(&articles).unwrap_or(now),
-        ))
+        Ok(render(&meta, &articles))
     }
 
-    /// Renders the feed and writes `[feed] output` when configured.
+    /// Renders the feed of the articles from sources with `tag`; `None`
+    /// when no source in the list has that tag.
+    pub async fn render_tag_feed(&self, tag: &str) -> anyhow::Result<Option<RenderedFeed>> {
+        let rows = self.store.call(|s| s.sources()).await?;
+        if !rows
+            .iter()
+            .any(|r| r.active && r.tags.iter().any(|t| t == tag))
+        {
+            return Ok(None);
+        }
+        let limit = self.config.feed.max_entries;
+        let key = tag.to_string();
+        let articles = self
+            .store
+            .call(move |s| s.newest_articles_tagged(&key, limit))
+            .await?;
+        let meta = FeedMeta {
+            id: format!("{}/{tag}", self.config.feed.id),
+            title: format!("{} – {tag}", self.config.feed.title),
+            self_url: tag_feed_url(&self.config.feed_self_url(), tag),
+        };
+        Ok(Some(render(&meta, &articles)))
+    }
+
+    /// Renders the merged feed, writes `[feed] output` when configured (and
+    /// changed) and hands it to the server, whose tag feeds are then stale.
     pub async fn publish(&self, slot: Option<&FeedSlot>) -> anyhow::Result<()> {
         let feed = self.render_feed().await?;
+        let unchanged = slot
+            .and_then(FeedSlot::get)
+            .is_some_and(|served| served.etag == feed.etag);
         if let Some(path) = &self.config.feed.output {
-            write_atomically(path, &feed.body)
-                .await
-                .with_context(|| format!("writing the feed to {}", path.display()))?;
+            if !unchanged || !path.exists() {
+                write_atomically(path, &feed.body)
+                    .await
+                    .with_context(|| format!("writing the feed to {}", path.display()))?;
+            }
         }
         if let Some(slot) = slot {
             slot.set(feed);
         }
         Ok(())
     }
+
+    /// Reads the source list again and stores it. An invalid file is logged
+    /// (file:line: key: message) and changes nothing: the old list keeps
+    /// running.
+    pub async fn reload(&self, why: &str) -> Option<(SourceList, Vec<(SourceRow, Source)>)> {
+        let path = self.config.sources.clone();
+        let loaded = tokio::task::spawn_blocking(move || SourceList::load(&path)).await;
+        let list = match loaded {
+            Ok(Ok(list)) => list,
+            Ok(Err(err)) => {
+                self.metrics.record_reload(false);
+                tracing::error!(why, error = %err, "the source list is invalid; still polling the previous list");
+                return None;
+            }
+            Err(err) => {
+                tracing::error!(why, error = %err, "reading the source list failed");
+                return None;
+            }
+        };
+        match self.sync_sources(&list).await {
+            Ok(sources) => {
+                self.metrics.record_reload(true);
+                tracing::info!(why, path = %list.path.display(), sources = sources.len(), "source list reloaded");
+                Some((list, sources))
+            }
+            Err(err) => {
+                self.metrics.record_reload(false);
+                tracing::error!(why, error = %format!("{err:#}"), "storing the reloaded source list failed");
+                None
+            }
+        }
+    }
+}
+
+impl TagFeeds for App {
+    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<RenderedFeed>>> {
+        Box::pin(self.render_tag_feed(tag))
+    }
+}
+
+/// The feed of one tag lives beside the merged one: `.../feeds/<tag>.atom`.
+fn tag_feed_url(merged: &str, tag: &str) -> String {
+    match url::Url::parse(merged).and_then(|u| u.join(&format!("feeds/{tag}.atom"))) {
+        Ok(url) => url.to_string(),
+        Err(_) => format!("{merged}#{tag}"),
+    }
+}
+
+fn render(meta: &FeedMeta, articles: &[StoredArticle]) -> RenderedFeed {
+    let entries: Vec<Entry> = articles.iter().map(entry_of).collect();
+    let now = Timestamp::now();
+    let body = export::render_atom(meta, &entries, now);
+    RenderedFeed::new(body, last_change(articles).unwrap_or(now))
 }
 
 /// When the feed's content last changed: the latest time an article in it
@@ -282,79 +396,210 @@ fn write_atomically_sync(path: &Path, body: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// The daemon: serves the feed, polls due sources, publishes after each
-/// round, and returns when `shutdown` resolves (in-flight polls are
-/// cancelled; every store write is a transaction, so the database stays
-/// consistent).
+/// The daemon: serves HTTP, polls due sources, publishes after each round,
+/// reloads the source list on `hangups` (SIGHUP) and when its file changes,
+/// and returns when `shutdown` resolves. In-flight polls are then dropped
+/// (cancelling their requests); every store write is a transaction, so the
+/// database stays consistent and the next start resumes the schedule.
 pub async fn run(
     app: App,
     list: SourceList,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    mut hangups: tokio::sync::mpsc::Receiver<()>,
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     });
+    let user_agent = &app.config.poll.user_agent;
+    if !(user_agent.contains('@') || user_agent.contains("http")) {
+        tracing::warn!(user_agent = %user_agent,
+            "[poll] user_agent names no contact (a URL or an e-mail address); site owners who are bothered can only block it");
+    }
+    let app = Arc::new(app);
     let slot = FeedSlot::default();
     app.publish(Some(&slot)).await?;
-    let server = match app.config.server.listen {
-        Some(addr) => {
-            let listener = serve::bind(addr).await?;
-            tracing::info!(listen = %listener.local_addr()?, "serving /feed.atom");
-            let mut rx = stop_rx.clone();
-            let feed = slot.clone();
-            Some(tokio::spawn(async move {
-                serve::serve(listener, feed, async move {
-                    let _ = rx.wait_for(|stop| *stop).await;
-                })
-                .await
-            }))
-        }
-        None => None,
-    };
+    let server = start_server(&app, &slot, stop_rx.clone()).await?;
     let mut sources = app.sync_sources(&list).await?;
-    tracing::info!(sources = sources.len(), "muniflux running");
+    let (reload_tx, mut reloads) = tokio::sync::mpsc::channel::<&'static str>(4);
+    let signal_tx = reload_tx.clone();
+    let forward = tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            let _ = signal_tx.send("SIGHUP").await;
+        }
+    });
+    let watcher = tokio::spawn(watch_file(app.config.sources.clone(), reload_tx));
+    let watchdog = notify::watchdog_interval().map(|interval| {
+        let store = app.store.clone();
+        tokio::spawn(notify::watchdog(interval, move || {
+            let store = store.clone();
+            async move { store.call(|_| Ok(())).await.is_ok() }
+        }))
+    });
+    // Due now: new sources and those whose stored next check has passed; a
+    // restart resumes the schedule rather than polling everything again.
+    let now = Timestamp::now();
+    let due = sources.iter().filter(|(row, _)| is_due(row, now)).count();
+    tracing::info!(sources = sources.len(), due, "muniflux running");
+    notify::ready();
+    notify::status(&format!("polling {} sources", sources.len()));
     let mut stop = stop_rx.clone();
+    // Rounds run side by side: a source that comes due (or is added) while
+    // a slow host holds up a round starts at once; the per-host gate and
+    // the host semaphore keep it polite.
+    let mut rounds = FuturesUnordered::new();
+    let mut in_flight: HashSet<String> = HashSet::new();
     loop {
         let now = Timestamp::now();
         let due: Vec<(SourceRow, Source)> = sources
             .iter()
-            .filter(|(row, _)| is_due(row, now))
+            .filter(|(row, _)| is_due(row, now) && !in_flight.contains(&row.url))
             .cloned()
             .collect();
         if !due.is_empty() {
-            tokio::select! {
-                summary = app.poll_round(&due) => {
-                    tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
+            let urls: Vec<String> = due.iter().map(|(row, _)| row.url.clone()).collect();
+            in_flight.extend(urls.iter().cloned());
+            let app = Arc::clone(&app);
+            rounds.push(async move { (app.poll_round(&due).await, urls) });
+        }
+        let waiting: Vec<(SourceRow, Source)> = sources
+            .iter()
+            .filter(|(row, _)| !in_flight.contains(&row.url))
+            .cloned()
+            .collect();
+        let wait = time_to_next(&waiting, Timestamp::now());
+        tokio::select! {
+            Some((summary, urls)) = rounds.next() => {
+                for url in &urls {
+                    in_flight.remove(url);
+                }
+                if let Err(err) = app.publish(Some(&slot)).await {
+                    tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
+                }
+                // Logged once the round's articles are served.
+                tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
+                notify::status(&format!(
+                    "{} sources; last round: {} polled, {} failed, {} new",
+                    sources.len(), summary.polled, summary.failed, summary.n_new
+                ));
+            }
+            _ = tokio::time::sleep(wait) => {}
+            Some(why) = reloads.recv() => {
+                if let Some((_, reloaded)) = app.reload(why).await {
+                    sources = reloaded;
+                    // Removed sources' tag feeds go at once.
                     if let Err(err) = app.publish(Some(&slot)).await {
                         tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
                     }
                 }
-                _ = stop.wait_for(|s| *s) => break,
             }
-        }
-        // Refresh the rows so the next due times are the stored ones.
-        let rows = app.store.call(|s| s.sources()).await?;
-        sources = sources
-            .into_iter()
-            .filter_map(|(_, src)| {
-                rows.iter()
-                    .find(|r| r.url == src.url.as_str())
-                    .map(|r| (r.clone(), src))
-            })
-            .collect();
-        let wait = time_to_next(&sources, Timestamp::now());
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
             _ = stop.wait_for(|s| *s) => break,
         }
+        refresh_rows(&app, &mut sources).await;
     }
+    // Dropping the rounds cancels their requests.
+    drop(rounds);
     tracing::info!("stopping");
+    notify::stopping();
+    forward.abort();
+    watcher.abort();
+    if let Some(watchdog) = watchdog {
+        watchdog.abort();
+    }
     if let Some(server) = server {
-        let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
+        let _ = tokio::time::timeout(SERVER_GRACE, server).await;
     }
     Ok(())
+}
+
+/// Reloads the stored rows, so the next due times are the stored ones. A
+/// store that fails now (disk full, locked) is retried in a minute, not
+/// fatal: the feed keeps being served meanwhile.
+async fn refresh_rows(app: &App, sources: &mut Vec<(SourceRow, Source)>) {
+    match app.store.call(|s| s.sources()).await {
+        Ok(rows) => {
+            *sources = std::mem::take(sources)
+                .into_iter()
+                .filter_map(|(_, src)| {
+                    rows.iter()
+                        .find(|r| r.url == src.url.as_str())
+                        .map(|r| (r.clone(), src))
+                })
+                .collect();
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "reading the schedule failed; retrying in a minute");
+            let later = Timestamp::now() + jiff::SignedDuration::from_secs(60);
+            for (row, _) in sources.iter_mut() {
+                row.next_check_at = Some(later);
+            }
+        }
+    }
+}
+
+/// Binds `[server] listen` and serves until `stop`.
+async fn start_server(
+    app: &Arc<App>,
+    slot: &FeedSlot,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<std::io::Result<()>>>> {
+    let Some(addr) = app.config.server.listen else {
+        return Ok(None);
+    };
+    let listener = serve::bind(addr).await?;
+    tracing::info!(listen = %listener.local_addr()?, "serving /feed.atom, /feeds/<tag>.atom, /metrics and the status page at /");
+    let state = ServeState {
+        feeds: slot.clone(),
+        tags: Arc::clone(app) as Arc<dyn TagFeeds>,
+        observed: Arc::new(Observed {
+            store: app.store.clone(),
+            metrics: Arc::clone(&app.metrics),
+            client: Arc::clone(&app.refresher.client),
+            thresholds: app.config.server.warnings,
+            title: app.config.feed.title.clone(),
+        }),
+    };
+    let mut stop = stop;
+    Ok(Some(tokio::spawn(async move {
+        serve::serve(listener, state, async move {
+            let _ = stop.wait_for(|stop| *stop).await;
+        })
+        .await
+    })))
+}
+
+/// Sends a reload request whenever the file at `path` changes (size,
+/// modification time or content). Polling every few seconds works on every
+/// file system and through editors that replace the file.
+async fn watch_file(path: PathBuf, reload: tokio::sync::mpsc::Sender<&'static str>) {
+    let mut last = fingerprint(&path).await;
+    loop {
+        tokio::time::sleep(WATCH_EVERY).await;
+        let now = fingerprint(&path).await;
+        if now == last {
+            continue;
+        }
+        // A file being written (truncated, then filled) is read again once
+        // it has stopped changing, so a half-written list is never loaded.
+        tokio::time::sleep(SETTLE).await;
+        if fingerprint(&path).await != now {
+            continue;
+        }
+        last = now;
+        if reload.send("file changed").await.is_err() {
+            return;
+        }
+    }
+}
+
+/// A cheap identity of a file's content; `None` when it cannot be read.
+async fn fingerprint(path: &Path) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let bytes = tokio::fs::read(path).await.ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    Some(hasher.finish())
 }
 
 fn is_due(row: &SourceRow, now: Timestamp) -> bool {
@@ -367,4 +612,37 @@ fn time_to_next(sources: &[(SourceRow, Source)], now: Timestamp) -> Duration {
     let next = sources.iter().filter_map(|(r, _)| r.next_check_at).min();
     let secs = next.map(|t| t.as_second() - now.as_second()).unwrap_or(60);
     Duration::from_secs(secs.clamp(1, 60) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_feeds_live_beside_the_merged_feed() {
+        assert_eq!(
+            tag_feed_url("https://news.example.org/feed.atom", "näringsliv"),
+            "https://news.example.org/feeds/n%C3%A4ringsliv.atom"
+        );
+        assert_eq!(
+            tag_feed_url("http://127.0.0.1:8080/feed.atom", "ale"),
+            "http://127.0.0.1:8080/feeds/ale.atom"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_changed_source_list_is_reported_once_it_has_settled() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sources.toml");
+        std::fs::write(&path, "# empty\n").unwrap();
+        let (tx, mut rx) = tokio::sync::mpsc::channel(4);
+        let watcher = tokio::spawn(watch_file(path.clone(), tx));
+        // Unchanged: nothing within two checks.
+        let quiet = tokio::time::timeout(WATCH_EVERY * 2, rx.recv()).await;
+        assert!(quiet.is_err(), "reported an unchanged file");
+        std::fs::write(&path, "[[source]]\n").unwrap();
+        let changed = tokio::time::timeout(WATCH_EVERY * 3, rx.recv()).await;
+        assert_eq!(changed.unwrap(), Some("file changed"));
+        watcher.abort();
+    }
 }

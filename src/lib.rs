@@ -5,8 +5,11 @@
 //! The modules are listed in the order data flows through them:
 //! `config` (what to watch) -> `fetch` (the network) -> `extract` (pure
 //! parsing) -> `store` (SQLite, dedup) -> `export` (Atom) -> `serve` (HTTP);
-//! `refresh` runs one source through that chain and `daemon` runs it on a
-//! schedule. See ARCHITECTURE.md for the invariants.
+//! `refresh` runs one source through that chain and `daemon` runs it on the
+//! `schedule` (pure: when each source is due). For operators: `status`
+//! (pure: source health and warnings, as a page and a table), `metrics`
+//! (Prometheus text) and `notify` (systemd's sd_notify). See
+//! ARCHITECTURE.md for the invariants.
 
 pub mod canonical;
 pub mod cli;
@@ -16,9 +19,12 @@ pub mod dedup;
 pub mod export;
 pub mod extract;
 pub mod fetch;
+pub mod metrics;
 pub mod model;
+pub mod notify;
 pub mod refresh;
 pub mod schedule;
 pub mod score;
 pub mod serve;
+pub mod status;
 pub mod store;

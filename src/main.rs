@@ -21,7 +21,11 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(cli::run(cli)) {
+    let result = runtime.block_on(cli::run(cli));
+    // Blocking work still running (an extraction, a store write) gets a
+    // moment; a store write is a transaction either way.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("muniflux: {:#}", failure.error());
@@ -33,7 +37,10 @@ fn main() -> ExitCode {
 /// The one-page commands print JSON on stdout; keep stderr quiet for them.
 fn default_level(command: &cli::Command) -> &'static str {
     match command {
-        cli::Command::Extract { .. } | cli::Command::Links { .. } | cli::Command::Check => "warn",
+        cli::Command::Extract { .. }
+        | cli::Command::Links { .. }
+        | cli::Command::Check
+        | cli::Command::Sources => "warn",
         _ => "info",
     }
 }

@@ -15,16 +15,18 @@ use jiff::Timestamp;
 use url::Url;
 
 use crate::canonical::canonical_url;
-use crate::config::ArticlesConfig;
+use crate::config::{ArticlesConfig, Source};
 use crate::dedup;
 use crate::extract::{
     self, article::extract_article, charset, feed::items_from_feed, html::clean_fragment,
     links::links_from_list, sniff::page_kind,
 };
 use crate::fetch::{self, Outcome, Validators};
+use crate::metrics::{Metrics, PollResult};
 use crate::model::{Article, FeedItem, PageKind};
 use crate::schedule;
 use crate::store::{self, ArticleId, FeedItemVersion, KnownUrl, PageCheck, SourceRow};
+use crate::store::{PollRecord, PollResult as StoredResult};
 
 /// Limits for one refresh.
 #[derive(Debug, Clone)]
@@ -33,8 +35,8 @@ pub struct Settings {
     pub max_pages: u32,
     /// How many new articles to fetch in one refresh of one source.
     pub max_new_articles: usize,
-    /// The poll interval, for the next check.
-    pub interval: Duration,
+    /// The schedule of a source without its own interval.
+    pub policy: schedule::Policy,
     /// Corrections and retention (`[articles]`).
     pub articles: ArticlesConfig,
 }
@@ -43,6 +45,13 @@ pub struct Settings {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub not_modified: bool,
+    /// HTTP status of the source page (304 included).
+    pub status: Option<u16>,
+    /// How long the server says the source stays fresh (Cache-Control,
+    /// Expires, or the feed's `<ttl>`, whichever is longest).
+    pub freshness: Option<Duration>,
+    /// Where the source moved to, when every redirect hop was permanent.
+    pub moved_to: Option<Url>,
     pub kind: Option<PageKind>,
     /// Articles stored for the first time.
     pub n_new: usize,
@@ -71,12 +80,41 @@ pub enum Error {
     BadUrl { url: String, reason: String },
 }
 
+impl Error {
+    /// A short name of what failed, for metrics labels.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Fetch(err) => err.kind(),
+            Error::Extract(_) => "extract",
+            Error::Store(_) => "store",
+            Error::BadUrl { .. } => "bad_url",
+        }
+    }
+
+    /// The HTTP status that was the failure, if it was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Fetch(err) => err.status(),
+            _ => None,
+        }
+    }
+
+    /// The server's Retry-After, if it sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Fetch(err) => err.retry_after(),
+            _ => None,
+        }
+    }
+}
+
 /// Everything a refresh needs, shared by all sources.
 #[derive(Clone)]
 pub struct Refresher {
     pub client: Arc<fetch::Client>,
     pub store: store::Handle,
     pub settings: Settings,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Feed text with at least this many words is the whole article; less is a
@@ -85,42 +123,52 @@ const FULL_TEXT_MIN_WORDS: usize = 60;
 
 impl Refresher {
     /// Polls one source and records the outcome (success, partial failure or
-    /// error) in the store. A failing source is data, never a panic.
-    pub async fn refresh(
-        &self,
-        source: &SourceRow,
-        max_pages: Option<u32>,
-    ) -> Result<Report, Error> {
+    /// error) and its next check in the store; logs one line and counts it.
+    /// A failing source is data, never a panic.
+    pub async fn refresh(&self, row: &SourceRow, source: &Source) -> Result<Report, Error> {
         let started = std::time::Instant::now();
-        let result = self.refresh_and_revalidate(source, max_pages).await;
+        let result = self.refresh_and_revalidate(row, source.max_pages).await;
         let now = Timestamp::now();
-        let id = source.id;
+        let state = schedule::State {
+            policy: schedule::Policy {
+                interval: source.interval.unwrap_or(self.settings.policy.interval),
+                ..self.settings.policy
+            },
+            key: &row.url,
+            errors: row.error_count,
+        };
+        let record = poll_record(state, &result, now);
+        let next_check = record.next_check_at;
+        let id = row.id;
+        self.store.call(move |s| s.record_poll(id, &record)).await?;
+        let duration_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(report) => {
-                let warning = summarize_errors(&report.errors);
-                let next = schedule::next_check(self.settings.interval, 0, now);
-                self.store
-                    .call(move |s| s.record_poll_success(id, now, warning.as_deref(), next))
-                    .await?;
+                self.metrics.record_poll(if report.not_modified {
+                    PollResult::NotModified
+                } else {
+                    PollResult::Fetched {
+                        n_new: report.n_new,
+                    }
+                });
                 tracing::info!(
-                    source = %source.name, url = %source.url,
-                    status = if report.not_modified { "not-modified" } else { "ok" },
-                    n_new = report.n_new, n_seen = report.n_seen, n_errors = report.errors.len(),
-                    duration_ms = started.elapsed().as_millis() as u64,
+                    source = %row.name, url = %row.url,
+                    status = %report.status.map_or_else(|| "-".to_string(), |s| s.to_string()),
+                    n_new = report.n_new, n_seen = report.n_seen,
+                    n_errors = report.errors.len(), duration_ms,
+                    next_check = %next_check, error = report.errors.first().map(String::as_str).unwrap_or(""),
                     "polled"
                 );
             }
             Err(err) => {
-                let message = err.to_string();
-                let next =
-                    schedule::next_check(self.settings.interval, source.error_count + 1, now);
-                self.store
-                    .call(move |s| s.record_poll_error(id, now, &message, next))
-                    .await?;
+                self.metrics
+                    .record_poll(PollResult::Failed { kind: err.kind() });
                 tracing::warn!(
-                    source = %source.name, url = %source.url, status = "error",
-                    duration_ms = started.elapsed().as_millis() as u64,
-                    error = %err, "poll failed"
+                    source = %row.name, url = %row.url,
+                    status = %err.status().map_or_else(|| err.kind().to_string(), |s| s.to_string()),
+                    n_new = 0, duration_ms,
+                    next_check = %next_check, error = %fetch::error_chain(err),
+                    "poll failed"
                 );
             }
         }
@@ -132,24 +180,32 @@ impl Refresher {
         source: &SourceRow,
         max_pages: Option<u32>,
     ) -> Result<Report, Error> {
-        let url = Url::parse(&source.url).map_err(|e| Error::BadUrl {
-            url: source.url.clone(),
+        let id = source.id;
+        let fetch_url = self.store.call(move |s| s.fetch_url(id)).await?;
+        let fetch_url = fetch_url.unwrap_or_else(|| source.url.clone());
+        let url = Url::parse(&fetch_url).map_err(|e| Error::BadUrl {
+            url: fetch_url.clone(),
             reason: e.to_string(),
         })?;
-        let key = source.url.clone();
+        let key = fetch_url.clone();
         let validators = self.store.call(move |s| s.validators(&key)).await?;
         let page = match self.client.fetch_page(&url, &validators).await? {
             Outcome::NotModified => {
                 return Ok(Report {
                     not_modified: true,
+                    status: Some(304),
                     ..Report::default()
                 })
             }
             Outcome::Fetched(page) => page,
         };
         if let Some(moved) = &page.moved_permanently {
+            // Fetched from the new URL from now on; the operator is told
+            // once here and on the status page until the list is updated.
+            let to = moved.to_string();
+            self.store.call(move |s| s.set_moved(id, &to)).await?;
             tracing::warn!(source = %source.name, url = %source.url, new_url = %moved,
-                "source moved permanently; update the source list");
+                "source moved permanently (every redirect was 301/308): polling the new URL; update the source list");
         }
         let kind = page_kind(page.content_type.as_deref(), &page.body);
         let mut report = match kind {
@@ -160,9 +216,19 @@ impl Refresher {
             }
         };
         report.kind = Some(kind);
+        report.status = Some(page.status);
+        report.moved_to = page.moved_permanently.clone();
+        let ttl = match kind {
+            PageKind::Feed => extract::ttl::feed_ttl(&page.body),
+            PageKind::Html => None,
+        };
+        report.freshness = page.freshness.max(ttl);
         // Validators are kept only when everything was read, so an article
         // that failed is retried next time instead of hidden behind a 304.
-        let key = source.url.clone();
+        let key = page
+            .moved_permanently
+            .as_ref()
+            .map_or(fetch_url, Url::to_string);
         let validators = page.validators.clone();
         let complete = report.errors.is_empty();
         let now = Timestamp::now();
@@ -646,6 +712,46 @@ async fn extract_page(page: fetch::Page) -> Result<Article, ArticleError> {
         Ok(article) => Ok(article),
         Err(err @ extract::Error::NoArticle { .. }) => Err(ArticleError::Skip(err.to_string())),
         Err(err) => Err(ArticleError::Failed(err.to_string())),
+    }
+}
+
+/// What the store keeps of one poll, with the next check from the schedule.
+fn poll_record(
+    state: schedule::State<'_>,
+    result: &Result<Report, Error>,
+    now: Timestamp,
+) -> PollRecord {
+    match result {
+        Ok(report) => PollRecord {
+            at: now,
+            status: report.status,
+            next_check_at: schedule::next_check(
+                state,
+                schedule::Outcome::Success {
+                    freshness: report.freshness,
+                },
+                now,
+            ),
+            result: StoredResult::Success {
+                warning: summarize_errors(&report.errors),
+                n_new: report.n_new,
+                empty: (!report.not_modified).then_some(report.n_new + report.n_seen == 0),
+            },
+        },
+        Err(err) => PollRecord {
+            at: now,
+            status: err.status(),
+            next_check_at: schedule::next_check(
+                state,
+                schedule::Outcome::Failure {
+                    retry_after: err.retry_after(),
+                },
+                now,
+            ),
+            result: StoredResult::Failure {
+                error: fetch::error_chain(err),
+            },
+        },
     }
 }
 

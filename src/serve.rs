@@ -1,14 +1,22 @@
-//! HTTP: the merged feed with ETag / Last-Modified / 304, and a health check.
+//! HTTP for `muniflux run`: the merged feed and one feed per source tag
+//! (ETag / Last-Modified / 304, gzip, HEAD), a health check, Prometheus
+//! metrics, and an HTML status page for operators.
 //!
-//! The feed is rendered once per poll round into a [`RenderedFeed`] and
-//! served from memory, so subscribers never wait on the database and keep
-//! getting the last good feed while sources fail.
+//! The merged feed is rendered once per poll round and served from memory,
+//! so subscribers never wait on the database and keep getting the last good
+//! feed while sources fail. A tag's feed is rendered on its first request
+//! after a round and kept until the next one (most of ~300 tags are never
+//! asked for, so rendering them all each round would be waste). The status
+//! page and `/metrics` read source health from the store at request time.
 
+use std::collections::HashMap;
+use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +24,10 @@ use axum::Router;
 use bytes::Bytes;
 use jiff::Timestamp;
 
-use crate::fetch::parse_http_date;
+use crate::fetch::{self, parse_http_date};
+use crate::metrics::Metrics;
+use crate::status::{self, Thresholds};
+use crate::store;
 
 /// One rendered feed with its validators.
 #[derive(Debug, Clone)]
@@ -51,37 +62,100 @@ pub fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
-/// The feed currently served; replaced after each poll round.
+/// Tag feeds kept in memory between rounds; a feed is up to a megabyte, and
+/// a crawler walking every tag should not make that hundreds.
+const MAX_CACHED_TAG_FEEDS: usize = 64;
+
+/// The feeds currently served: the merged one, replaced after each poll
+/// round, and the tag feeds rendered since.
 #[derive(Clone, Default)]
 pub struct FeedSlot {
-    inner: Arc<RwLock<Option<RenderedFeed>>>,
+    inner: Arc<RwLock<Slot>>,
+}
+
+#[derive(Default)]
+struct Slot {
+    merged: Option<RenderedFeed>,
+    /// Counts rounds, so a tag feed rendered during one is not kept after it.
+    generation: u64,
+    by_tag: HashMap<String, RenderedFeed>,
 }
 
 impl FeedSlot {
-    pub fn set(&self, feed: RenderedFeed) {
-        *self.inner.write().unwrap_or_else(|p| p.into_inner()) = Some(feed);
+    /// A new round's merged feed; the tag feeds rendered so far are stale.
+    pub fn set(&self, merged: RenderedFeed) {
+        let mut slot = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        slot.merged = Some(merged);
+        slot.generation += 1;
+        slot.by_tag.clear();
     }
 
     pub fn get(&self) -> Option<RenderedFeed> {
-        self.inner.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.read().merged.clone()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Slot> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Keeps a tag feed rendered during `generation`, unless a round ended
+    /// since or [`MAX_CACHED_TAG_FEEDS`] are kept already.
+    fn keep(&self, generation: u64, tag: &str, feed: RenderedFeed) {
+        let mut slot = self.inner.write().unwrap_or_else(|p| p.into_inner());
+        if slot.generation == generation && slot.by_tag.len() < MAX_CACHED_TAG_FEEDS {
+            slot.by_tag.insert(tag.to_string(), feed);
+        }
     }
 }
 
-/// The routes of `muniflux run`.
-pub fn router(feed: FeedSlot) -> Router {
+/// A future as the trait below returns it.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Renders the feed of one tag from the store (the daemon's `App`).
+pub trait TagFeeds: Send + Sync {
+    /// The feed of the sources with `tag`; `None` when no active source has it.
+    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<RenderedFeed>>>;
+}
+
+/// What the status page and `/metrics` read.
+pub struct Observed {
+    pub store: store::Handle,
+    pub metrics: Arc<Metrics>,
+    /// For its fetch latency histogram.
+    pub client: Arc<fetch::Client>,
+    pub thresholds: Thresholds,
+    /// The feed's title, as the page's heading.
+    pub title: String,
+}
+
+/// Everything the routes share.
+#[derive(Clone)]
+pub struct ServeState {
+    pub feeds: FeedSlot,
+    pub tags: Arc<dyn TagFeeds>,
+    pub observed: Arc<Observed>,
+}
+
+/// The routes of `muniflux run`, gzip-compressed when the client accepts it.
+/// HEAD is answered by every GET route (axum drops the body).
+pub fn router(state: ServeState) -> Router {
     Router::new()
+        .route("/", get(status_page))
         .route("/feed.atom", get(feed_atom))
+        .route("/feeds/{file}", get(tag_feed))
         .route("/healthz", get(healthz))
-        .with_state(feed)
+        .route("/metrics", get(metrics))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .with_state(state)
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    feed: FeedSlot,
+    state: ServeState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(feed))
+    axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -98,20 +172,132 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-async fn feed_atom(State(slot): State<FeedSlot>, headers: HeaderMap) -> Response {
-    let Some(feed) = slot.get() else {
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the feed is not rendered yet\n",
-        )
-            .into_response();
+async fn feed_atom(State(state): State<ServeState>, headers: HeaderMap) -> Response {
+    let Some(feed) = state.feeds.get() else {
+        return not_rendered();
     };
+    feed_response(&feed, &headers)
+}
+
+/// `/feeds/<tag>.atom`: the articles of the sources with that tag.
+async fn tag_feed(
+    State(state): State<ServeState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let not_found = || {
+        (
+            StatusCode::NOT_FOUND,
+            format!("no source has the tag of {file}\n"),
+        )
+            .into_response()
+    };
+    let Some(tag) = file.strip_suffix(".atom") else {
+        return not_found();
+    };
+    let generation = {
+        let slot = state.feeds.read();
+        if slot.merged.is_none() {
+            return not_rendered();
+        }
+        if let Some(feed) = slot.by_tag.get(tag) {
+            return feed_response(feed, &headers);
+        }
+        slot.generation
+    };
+    match state.tags.tag_feed(tag).await {
+        Ok(Some(feed)) => {
+            let response = feed_response(&feed, &headers);
+            state.feeds.keep(generation, tag, feed);
+            response
+        }
+        Ok(None) => not_found(),
+        Err(err) => {
+            tracing::error!(tag, error = %format!("{err:#}"), "rendering a tag feed failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the feed could not be rendered\n",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn not_rendered() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the feed is not rendered yet\n",
+    )
+        .into_response()
+}
+
+/// The status page: every source's last poll, success, error, articles and
+/// warnings.
+async fn status_page(State(state): State<ServeState>) -> Response {
+    let observed = &state.observed;
+    let sources = match observed.sources().await {
+        Ok(sources) => sources,
+        Err(response) => return response,
+    };
+    let html = status::render_html(
+        &sources,
+        observed.thresholds,
+        Timestamp::now(),
+        &observed.title,
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// Prometheus text exposition.
+async fn metrics(State(state): State<ServeState>) -> Response {
+    let observed = &state.observed;
+    let sources = match observed.sources().await {
+        Ok(sources) => sources,
+        Err(response) => return response,
+    };
+    let text = observed
+        .metrics
+        .render(observed.client.latency(), &sources, Timestamp::now());
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response()
+}
+
+impl Observed {
+    /// Every source's health from the store, or a 500 naming the failure.
+    async fn sources(&self) -> Result<Vec<store::SourceHealth>, Response> {
+        self.store
+            .call(|s| s.source_health())
+            .await
+            .map_err(|err| internal_error(&err))
+    }
+}
+
+fn internal_error(err: &store::Error) -> Response {
+    tracing::error!(error = %err, "reading source health failed");
+    (StatusCode::INTERNAL_SERVER_ERROR, format!("{err}\n")).into_response()
+}
+
+/// A feed with its validators, or 304 when the client has it.
+fn feed_response(feed: &RenderedFeed, headers: &HeaderMap) -> Response {
     let validators = [
         (header::ETAG, feed.etag.clone()),
         (header::LAST_MODIFIED, feed.last_modified.clone()),
         (header::CACHE_CONTROL, "public, max-age=300".to_string()),
     ];
-    if not_modified(&headers, &feed) {
+    if not_modified(headers, feed) {
         return (StatusCode::NOT_MODIFIED, validators).into_response();
     }
     let mut response = (validators, feed.body.clone()).into_response();
@@ -150,6 +336,30 @@ mod tests {
         assert_eq!(http_date(t), "Tue, 05 Mar 2024 07:08:09 GMT");
         assert_eq!(parse_http_date("Tue, 05 Mar 2024 07:08:09 GMT"), Some(t));
         assert_eq!(parse_http_date("yesterday"), None);
+    }
+
+    #[test]
+    fn a_tag_feed_rendered_before_a_new_round_is_not_kept() {
+        let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
+        let slot = FeedSlot::default();
+        slot.set(RenderedFeed::new("<feed>1</feed>".into(), t));
+        let generation = slot.read().generation;
+        slot.keep(
+            generation,
+            "ale",
+            RenderedFeed::new("<feed>ale</feed>".into(), t),
+        );
+        assert!(slot.read().by_tag.contains_key("ale"));
+        // A round ends while another tag is being rendered.
+        let generation = slot.read().generation;
+        slot.set(RenderedFeed::new("<feed>2</feed>".into(), t));
+        slot.keep(
+            generation,
+            "bjuv",
+            RenderedFeed::new("<feed>bjuv</feed>".into(), t),
+        );
+        let kept = slot.read();
+        assert!(kept.by_tag.is_empty(), "stale tag feeds were kept");
     }
 
     #[test]

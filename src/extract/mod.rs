@@ -7,6 +7,7 @@
 //! - [`links`]: news-list page -> article links and the next page;
 //! - [`article`]: article page -> title, dates, body;
 //! - [`date`]: Swedish and ISO dates, and which date on a page is which;
+//! - [`ttl`]: an RSS channel's `<ttl>`, a hint for the schedule;
 //! - [`html`]: sanitising and plain-text rendering shared by the above.
 
 pub mod article;
@@ -22,6 +23,7 @@ mod generalization;
 pub mod html;
 pub mod links;
 pub mod sniff;
+pub mod ttl;
 
 use url::Url;
 

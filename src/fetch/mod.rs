@@ -23,6 +23,7 @@ use url::Url;
 
 use self::gate::Gate;
 use self::robots::Rules;
+use crate::metrics::Histogram;
 
 /// Hops followed before giving up (browsers allow about 20; CMS setups need
 /// two or three: http -> https -> www -> trailing slash).
@@ -66,6 +67,9 @@ pub struct Page {
     pub validators: Validators,
     /// Set when every redirect hop was permanent (301/308): the new URL.
     pub moved_permanently: Option<Url>,
+    /// How long the server says the page stays fresh (Cache-Control
+    /// max-age, else Expires minus Date), for the schedule.
+    pub freshness: Option<Duration>,
 }
 
 /// One per fetch and consumed at once, so the size difference between the
@@ -153,6 +157,34 @@ impl Error {
         }
     }
 
+    /// A short name of what failed, for metrics labels and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Client(_) => "client",
+            Error::UnsupportedUrl { .. } => "unsupported_url",
+            Error::Connect { .. } => "connect",
+            Error::Request { .. } => "request",
+            Error::Timeout { .. } => "timeout",
+            Error::Status { status: 429, .. } => "http_429",
+            Error::Status { status, .. } if *status >= 500 => "http_5xx",
+            Error::Status { .. } => "http_4xx",
+            Error::BodyTooLarge { .. } => "body_too_large",
+            Error::RobotsDisallowed { .. } => "robots_disallowed",
+            Error::RobotsUnavailable { .. } => "robots_unavailable",
+            Error::RedirectLoop { .. }
+            | Error::TooManyRedirects { .. }
+            | Error::InvalidRedirect { .. } => "redirect",
+        }
+    }
+
+    /// The HTTP status the server answered with, when that was the failure.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// The server's Retry-After, when it sent one with a 429 or 503.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -168,6 +200,8 @@ pub struct Client {
     settings: Settings,
     gate: Gate,
     robots: robots::Cache,
+    /// Time to the response headers of every request, for `/metrics`.
+    latency: Histogram,
 }
 
 /// What a request is for: a page obeys robots.txt and fails on an oversized
@@ -207,7 +241,13 @@ impl Client {
             settings,
             gate: Gate::default(),
             robots: robots::Cache::default(),
+            latency: Histogram::default(),
         })
+    }
+
+    /// The latency of every request made so far.
+    pub fn latency(&self) -> &Histogram {
+        &self.latency
     }
 
     /// GETs `url` politely (robots.txt, one request at a time per host,
@@ -227,6 +267,7 @@ impl Client {
             status: response.status.as_u16(),
             content_type: header_str(&response.headers, header::CONTENT_TYPE).map(str::to_string),
             validators: response_validators(&response.headers, Timestamp::now()),
+            freshness: freshness(&response.headers, Timestamp::now()),
             url: response.url,
             body: response.body,
         };
@@ -302,6 +343,7 @@ impl Client {
         }
         let started = std::time::Instant::now();
         let result = request.send().await;
+        self.latency.observe(started.elapsed());
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match result {
             Ok(response) => {
@@ -504,6 +546,35 @@ fn response_validators(headers: &HeaderMap, now: Timestamp) -> Validators {
     }
 }
 
+/// How long a response stays fresh (RFC 9111 section 4.2.1): `max-age`
+/// (zero for `no-store`/`no-cache`), else `Expires` minus `Date` (or `now`).
+fn freshness(headers: &HeaderMap, now: Timestamp) -> Option<Duration> {
+    if let Some(cache_control) = header_str(headers, header::CACHE_CONTROL) {
+        for directive in cache_control.split(',').map(str::trim) {
+            let (name, value) = directive.split_once('=').unwrap_or((directive, ""));
+            match name.trim().to_ascii_lowercase().as_str() {
+                "no-store" | "no-cache" => return Some(Duration::ZERO),
+                "max-age" => {
+                    if let Ok(seconds) = value.trim().trim_matches('"').parse::<u64>() {
+                        return Some(Duration::from_secs(seconds));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let expires = header_str(headers, header::EXPIRES)?;
+    // An invalid Expires ("0", "-1") means already expired.
+    let Some(expires) = parse_http_date(expires) else {
+        return Some(Duration::ZERO);
+    };
+    let served_at = header_str(headers, header::DATE)
+        .and_then(parse_http_date)
+        .unwrap_or(now);
+    let seconds = (expires.as_second() - served_at.as_second()).max(0);
+    Some(Duration::from_secs(seconds.unsigned_abs()))
+}
+
 /// An HTTP-date in the preferred IMF-fixdate form ("Sun, 06 Nov 1994
 /// 08:49:37 GMT"). The obsolete RFC 850 and asctime forms are not accepted;
 /// a validator we cannot read is simply not stored.
@@ -523,7 +594,7 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
 }
 
 /// An error with its sources, for a one-line reason.
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

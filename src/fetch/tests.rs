@@ -511,6 +511,58 @@ fn retry_after_table() {
     assert_eq!(check("soon"), None);
 }
 
+#[test]
+fn freshness_table() {
+    let now: Timestamp = "2026-02-25T12:00:00Z".parse().unwrap();
+    let check = |pairs: &[(&str, &str)], expected: Option<u64>| {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.insert(
+                header::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        assert_eq!(
+            freshness(&headers, now),
+            expected.map(Duration::from_secs),
+            "{pairs:?}"
+        );
+    };
+    check(&[], None);
+    check(&[("cache-control", "public, max-age=3600")], Some(3600));
+    check(&[("cache-control", "private, no-cache")], Some(0));
+    check(&[("cache-control", "no-store, max-age=600")], Some(0));
+    let expires = ("expires", "Wed, 25 Feb 2026 14:00:00 GMT");
+    check(&[expires], Some(7200));
+    check(
+        &[expires, ("date", "Wed, 25 Feb 2026 13:00:00 GMT")],
+        Some(3600),
+    );
+    check(&[expires, ("cache-control", "max-age=60")], Some(60));
+    check(&[("expires", "-1")], Some(0));
+    check(&[("expires", "Wed, 25 Feb 2026 11:00:00 GMT")], Some(0));
+}
+
+#[test]
+fn error_kinds_name_the_failure() {
+    let url = Url::parse("http://a.se/").unwrap();
+    let status = |status| Error::Status {
+        url: url.clone(),
+        status,
+        retry_after: None,
+    };
+    assert_eq!(status(429).kind(), "http_429");
+    assert_eq!(status(503).kind(), "http_5xx");
+    assert_eq!(status(404).kind(), "http_4xx");
+    assert_eq!(status(404).status(), Some(404));
+    let timeout = Error::Timeout {
+        url,
+        timeout: Duration::from_secs(1),
+    };
+    assert_eq!(timeout.kind(), "timeout");
+    assert_eq!(timeout.status(), None);
+}
+
 #[tokio::test]
 async fn connection_refused_is_a_transient_connect_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -628,6 +680,26 @@ async fn robots_disallowed_url_is_never_requested() {
         1,
         "robots.txt is cached per origin"
     );
+}
+
+#[tokio::test]
+async fn a_5_mb_robots_txt_is_cut_and_its_head_obeyed() {
+    let mut robots = String::from("User-agent: *\nDisallow: /intern/\n");
+    while robots.len() < 5 * 1024 * 1024 {
+        robots.push_str("# padding padding padding padding padding padding padding\n");
+    }
+    // A rule past the cut is not seen.
+    robots.push_str("Disallow: /nyheter/\n");
+    let server = TestServer::start(move |request| match request.path.as_str() {
+        "/robots.txt" => Reply::ok(robots.clone()),
+        _ => Reply::ok("page"),
+    })
+    .await;
+    let client = client();
+    let err = fetch(&client, &server.url("/intern/a")).await.unwrap_err();
+    assert!(matches!(err, Error::RobotsDisallowed { .. }), "{err:?}");
+    page(fetch(&client, &server.url("/nyheter/")).await);
+    assert_eq!(server.hits("/intern/a"), 0);
 }
 
 #[tokio::test]

@@ -4,11 +4,7 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(V1),
-        // V2 belongs to issue 4 (source health); it goes here, before V3.
-        M::up(V3),
-    ])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// Sources with their poll state, per-URL validators, articles, and the URLs
@@ -69,6 +65,16 @@ CREATE TABLE article_sources (
     PRIMARY KEY (article_id, source_id)
 );
 CREATE INDEX article_sources_by_source ON article_sources (source_id);
+";
+
+/// Poll health: where a source moved to (permanent redirects), the last
+/// HTTP status, and what the status page warns about (polls in a row that
+/// found no article, the last poll that found a new one).
+const V2: &str = "
+ALTER TABLE sources ADD COLUMN fetch_url TEXT;
+ALTER TABLE sources ADD COLUMN last_status INTEGER;
+ALTER TABLE sources ADD COLUMN empty_polls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN last_new_at INTEGER;
 ";
 
 /// Dedup state (issue 5). Depends only on V1's tables.

@@ -6,12 +6,15 @@
 
 mod feed_guids;
 mod fingerprints;
+mod health;
 mod migrations;
 mod retention;
 mod revalidate;
 
 pub use retention::KnownUrl;
 pub use revalidate::{FeedItemVersion, PageCheck};
+
+pub use health::{PollRecord, PollResult, SourceHealth};
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -358,13 +361,32 @@ impl Store {
     /// The newest `limit` articles, newest first (by published date, else
     /// first-seen time).
     pub fn newest_articles(&self, limit: usize) -> Result<Vec<StoredArticle>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.articles_where("1", params![limit as i64])
+    }
+
+    /// The newest `limit` articles that came from a source with `tag`.
+    pub fn newest_articles_tagged(&self, tag: &str, limit: usize) -> Result<Vec<StoredArticle>> {
+        self.articles_where(
+            "id IN (SELECT a.article_id FROM article_sources a
+                    JOIN sources s ON s.id = a.source_id, json_each(s.tags) t
+                    WHERE t.value = ?2)",
+            params![limit as i64, tag],
+        )
+    }
+
+    /// Articles matching the SQL `filter` (`?1` is the limit), newest first.
+    fn articles_where(
+        &self,
+        filter: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<StoredArticle>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, entry_id, url, title, published, updated, date_source, author,
                     body_html, body_text, first_seen_at, changed_at
-             FROM articles ORDER BY sort_at DESC, id DESC LIMIT ?1",
-        )?;
+             FROM articles WHERE {filter} ORDER BY sort_at DESC, id DESC LIMIT ?1"
+        ))?;
         let mut articles = stmt
-            .query_map([limit as i64], |r| {
+            .query_map(params, |r| {
                 Ok(StoredArticle {
                     id: ArticleId(r.get(0)?),
                     entry_id: r.get(1)?,

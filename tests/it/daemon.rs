@@ -3,15 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::support::{FileServer, TestConfig};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use crate::support::{free_port, FileServer, TestConfig};
 
 #[test]
 fn run_serves_the_feed_and_stops_on_sigterm() {

@@ -20,3 +20,10 @@ mod daemon;
 /// One entry per story over time: corrections, revalidation limits,
 /// tombstones, feed GUIDs.
 mod identity;
+
+/// What polling does to sites and the schedule: 304, Retry-After, backoff,
+/// host_delay, permanent redirects, `muniflux sources`.
+mod politeness;
+
+/// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
+mod service;

@@ -9,16 +9,28 @@ use axum::Router;
 
 /// A running static file server: like `python3 -m http.server`, it ignores
 /// query strings, serves `index.html` for folders and sends text/html
-/// without a charset; unlike it, it logs every request path.
+/// without a charset; unlike it, it logs every request. `/status/N` answers
+/// status N (with `?retry-after=S`, a Retry-After header).
 pub struct FileServer {
     pub base: String,
-    log: Arc<Mutex<Vec<String>>>,
+    log: Arc<Mutex<Vec<Request>>>,
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Path and query.
+    pub path: String,
+    /// When it arrived.
+    pub at: std::time::Instant,
+    pub if_modified_since: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 #[derive(Clone)]
 struct Served {
     root: PathBuf,
-    log: Arc<Mutex<Vec<String>>>,
+    log: Arc<Mutex<Vec<Request>>>,
 }
 
 impl FileServer {
@@ -52,7 +64,17 @@ impl FileServer {
 
     /// Every path requested so far (with its query).
     pub fn requests(&self) -> Vec<String> {
+        self.log().into_iter().map(|r| r.path).collect()
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn log(&self) -> Vec<Request> {
         self.log.lock().unwrap().clone()
+    }
+
+    /// How many requests asked for `path` (with its query).
+    pub fn hits(&self, path: &str) -> usize {
+        self.requests().iter().filter(|p| *p == path).count()
     }
 }
 
@@ -61,14 +83,32 @@ async fn serve_file(State(served): State<Served>, uri: Uri, headers: HeaderMap) 
         .path_and_query()
         .map(|p| p.to_string())
         .unwrap_or_default();
-    served.log.lock().unwrap().push(logged);
+    let header = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    served.log.lock().unwrap().push(Request {
+        path: logged,
+        at: std::time::Instant::now(),
+        if_modified_since: header(header::IF_MODIFIED_SINCE),
+        user_agent: header(header::USER_AGENT),
+    });
     let path = uri.path();
     if path.contains("..") {
         return status(StatusCode::BAD_REQUEST);
     }
     if let Some(code) = path.strip_prefix("/status/") {
         let code = code.trim_end_matches('/').parse().unwrap_or(500);
-        return status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        let mut response =
+            status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        if let Some(seconds) = uri.query().and_then(|q| q.strip_prefix("retry-after=")) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.parse().unwrap());
+        }
+        return response;
     }
     let mut file = served.root.join(path.trim_start_matches('/'));
     if file.is_dir() {
@@ -115,6 +155,15 @@ fn status(code: StatusCode) -> Response<Body> {
 fn httpdate(t: std::time::SystemTime) -> String {
     let ts = jiff::Timestamp::try_from(t).unwrap();
     ts.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// A port on 127.0.0.1 that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Copies a folder tree (like `cp -r src/. dst/`).
