@@ -25,18 +25,36 @@ fn is_tracking_param(name: &str) -> bool {
                 | "_hsenc"
                 | "_hsmi"
                 | "mkt_tok"
+                | "phpsessid"
+                | "jsessionid"
         )
 }
 
 /// The canonical form of `url`: scheme and host lower-cased and the default
-/// port dropped (the `url` crate does both when parsing), no fragment, no
-/// tracking parameters, no Sitevision `.printable` suffix. Meaningful query
-/// parameters keep their order.
+/// port dropped (the `url` crate does both when parsing, and resolves `.`
+/// and `..` segments), no trailing dot on the host, no fragment, no tracking
+/// or session parameters (`;jsessionid=` path parameters of Java CMSs such
+/// as Sitevision included), no Sitevision `.printable` suffix, and
+/// percent-escapes in upper case. Meaningful query parameters keep their
+/// order.
+///
+/// Deliberately not merged: `/a/` and `/a/index.html`, `/a` and `/a/`, and
+/// `http` and `https`; they are usually the same page, but not always, and
+/// the content fingerprint merges them when they are.
 pub fn canonical_url(url: &Url) -> Url {
     let mut url = url.clone();
     url.set_fragment(None);
-    if let Some(stripped) = url.path().strip_suffix(".printable").map(str::to_string) {
-        url.set_path(&stripped);
+    if let Some(host) = url
+        .host_str()
+        .and_then(|h| h.strip_suffix('.'))
+        .map(str::to_string)
+    {
+        // Only fails for hosts that cannot be changed; then keep it.
+        let _ = url.set_host(Some(&host));
+    }
+    let path = canonical_path(url.path());
+    if path != url.path() {
+        url.set_path(&path);
     }
     if url.query().is_some() {
         let kept: Vec<(String, String)> = url
@@ -51,6 +69,41 @@ pub fn canonical_url(url: &Url) -> Url {
         }
     }
     url
+}
+
+/// A path without `.printable`, without `;jsessionid=...` and with
+/// upper-case percent-escapes.
+fn canonical_path(path: &str) -> String {
+    let path = match path.to_ascii_lowercase().find(";jsessionid=") {
+        Some(i) => &path[..i],
+        None => path,
+    };
+    let path = path.strip_suffix(".printable").unwrap_or(path);
+    upper_case_escapes(path)
+}
+
+/// `%c3%b6` and `%C3%B6` are the same bytes; RFC 3986 prefers upper case.
+fn upper_case_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let escape = rest
+            .get(i..i + 3)
+            .filter(|e| e.as_bytes()[1..].iter().all(u8::is_ascii_hexdigit));
+        match escape {
+            Some(e) => {
+                out.push_str(&e.to_ascii_uppercase());
+                rest = &rest[i + 3..];
+            }
+            None => {
+                out.push('%');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Parses `text` (absolute, or relative to `base`) and canonicalises it;
@@ -93,34 +146,89 @@ mod tests {
         assert_eq!(canonical_url(&url).as_str(), expected);
     }
 
-    #[test]
-    fn canonical_forms() {
-        check(
+    /// Every rule, one line each: (input, canonical form).
+    const TABLE: &[(&str, &str)] = &[
+        // Scheme and host case, default ports, trailing dot on the host.
+        (
             "HTTPS://WWW.Vaxjo.SE:443/a.html",
             "https://www.vaxjo.se/a.html",
-        );
-        check("http://x.se:80/a", "http://x.se/a");
-        check("http://x.se:8080/a", "http://x.se:8080/a");
-        check("https://x.se/a.html#main", "https://x.se/a.html");
-        check(
+        ),
+        ("http://x.se:80/a", "http://x.se/a"),
+        ("http://x.se:8080/a", "http://x.se:8080/a"),
+        ("https://www.vaxjo.se./a", "https://www.vaxjo.se/a"),
+        // Fragments.
+        ("https://x.se/a.html#main", "https://x.se/a.html"),
+        ("https://x.se/a.html#", "https://x.se/a.html"),
+        // Tracking and session parameters, in any case, wherever they are.
+        (
             "https://x.se/a.html?utm_source=nyhetsbrev&utm_medium=epost",
             "https://x.se/a.html",
-        );
-        check(
+        ),
+        (
             "https://x.se/a?id=5&fbclid=abc&page=2",
             "https://x.se/a?id=5&page=2",
-        );
-        check(
-            "https://x.se/a?UTM_Campaign=x&gclid=1&mc_cid=2",
+        ),
+        (
+            "https://x.se/a?UTM_Campaign=x&gclid=1&mc_cid=2&mc_eid=3",
             "https://x.se/a",
-        );
-        check("https://x.se/n/a.html.printable", "https://x.se/n/a.html");
-        check("https://x.se/a?", "https://x.se/a");
-        check("https://x.se/a?b=1&a=2", "https://x.se/a?b=1&a=2");
-        check(
+        ),
+        ("https://x.se/a?msclkid=1&_ga=2&_gl=3", "https://x.se/a"),
+        (
+            "https://x.se/a.php?PHPSESSID=abc&id=7",
+            "https://x.se/a.php?id=7",
+        ),
+        (
+            "https://x.se/4.1a2b.html;jsessionid=0A1B2C",
+            "https://x.se/4.1a2b.html",
+        ),
+        (
+            "https://x.se/a.html;JSESSIONID=0A1B2C?b=1",
+            "https://x.se/a.html?b=1",
+        ),
+        // Sitevision's print view is the article.
+        ("https://x.se/n/a.html.printable", "https://x.se/n/a.html"),
+        (
+            "https://x.se/n/a.html.printable?utm_source=x",
+            "https://x.se/n/a.html",
+        ),
+        // An empty query is no query.
+        ("https://x.se/a?", "https://x.se/a"),
+        // Meaningful parameters stay, in their order, with their values.
+        ("https://x.se/a?b=1&a=2", "https://x.se/a?b=1&a=2"),
+        (
+            "https://x.se/nyheter?id=12&lang=sv",
+            "https://x.se/nyheter?id=12&lang=sv",
+        ),
+        ("https://x.se/?p=845", "https://x.se/?p=845"),
+        // Percent-escapes: upper case; what the url crate escapes stays escaped.
+        (
             "https://x.se/s%C3%B6k?q=%C3%A5",
             "https://x.se/s%C3%B6k?q=%C3%A5",
-        );
+        ),
+        ("https://x.se/s%c3%b6k", "https://x.se/s%C3%B6k"),
+        ("https://x.se/sök", "https://x.se/s%C3%B6k"),
+        ("https://x.se/100%-fiber", "https://x.se/100%-fiber"),
+        // Dot segments.
+        ("https://x.se/a/./b/../c.html", "https://x.se/a/c.html"),
+        // Not merged: possibly different pages.
+        ("https://x.se/a/index.html", "https://x.se/a/index.html"),
+        ("https://x.se/a/", "https://x.se/a/"),
+        ("https://x.se/a", "https://x.se/a"),
+        ("http://x.se/a", "http://x.se/a"),
+    ];
+
+    #[test]
+    fn canonical_forms() {
+        for (input, expected) in TABLE {
+            check(input, expected);
+        }
+    }
+
+    #[test]
+    fn canonical_form_is_a_fixed_point() {
+        for (_, expected) in TABLE {
+            check(expected, expected);
+        }
     }
 
     #[test]
@@ -132,8 +240,22 @@ mod tests {
             Some("https://x.se/naringsliv/nyheter/2012/a.htm")
         );
         assert_eq!(link("/b/").as_deref(), Some("https://x.se/b/"));
+        assert_eq!(
+            link("../index2.htm#top").as_deref(),
+            Some("https://x.se/naringsliv/index2.htm")
+        );
+        assert_eq!(
+            link(" ?utm_source=x ").as_deref(),
+            Some("https://x.se/naringsliv/nyheter/index.htm")
+        );
+        assert_eq!(
+            link("HTTP://Other.SE:80/a.html.printable").as_deref(),
+            Some("http://other.se/a.html")
+        );
+        assert_eq!(link("//cdn.x.se/a").as_deref(), Some("https://cdn.x.se/a"));
         assert_eq!(link("mailto:a@x.se"), None);
         assert_eq!(link("javascript:void(0)"), None);
+        assert_eq!(link("tel:+46470410000"), None);
     }
 
     #[test]

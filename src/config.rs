@@ -34,6 +34,33 @@ pub struct Config {
     pub feed: FeedConfig,
     pub server: ServerConfig,
     pub poll: PollConfig,
+    pub articles: ArticlesConfig,
+}
+
+/// `[articles]`: how long stored articles are watched for corrections and
+/// kept at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticlesConfig {
+    /// Articles first seen within this long are re-checked (conditional GET
+    /// of their page) whenever one of their sources is polled.
+    pub revalidate_window: Duration,
+    /// At most this many article pages are re-checked per source per poll,
+    /// least recently checked first.
+    pub revalidate_per_poll: usize,
+    /// Articles older than this (both first seen and dated) are purged;
+    /// their URLs are remembered so they are not added again.
+    pub retention: Duration,
+}
+
+/// The `[articles]` defaults.
+impl Default for ArticlesConfig {
+    fn default() -> ArticlesConfig {
+        let cx = FileCx {
+            path: Path::new("(defaults)"),
+            text: "",
+        };
+        articles_config(&cx, RawArticles::default()).expect("the [articles] defaults are valid")
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -184,6 +211,16 @@ struct RawConfig {
     server: RawServer,
     #[serde(default)]
     poll: RawPoll,
+    #[serde(default)]
+    articles: RawArticles,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawArticles {
+    revalidate_window: Option<Spanned<String>>,
+    revalidate_per_poll: Option<Spanned<i64>>,
+    retention: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -347,6 +384,7 @@ impl Config {
             feed: feed_config(&cx, raw.feed)?,
             server: server_config(&cx, raw.server)?,
             poll: poll_config(&cx, raw.poll)?,
+            articles: articles_config(&cx, raw.articles)?,
         })
     }
 
@@ -504,6 +542,27 @@ fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
     })
 }
 
+fn articles_config(cx: &FileCx<'_>, raw: RawArticles) -> Result<ArticlesConfig, Error> {
+    const DAY: u64 = 24 * 60 * 60;
+    let revalidate_window = match &raw.revalidate_window {
+        Some(s) => duration(cx, s, "articles.revalidate_window")?,
+        None => Duration::from_secs(14 * DAY),
+    };
+    let retention = match &raw.retention {
+        Some(s) => duration(cx, s, "articles.retention")?,
+        None => Duration::from_secs(365 * DAY),
+    };
+    let revalidate_per_poll = match &raw.revalidate_per_poll {
+        Some(n) => positive(cx, n, "articles.revalidate_per_poll", 1000)? as usize,
+        None => 20,
+    };
+    Ok(ArticlesConfig {
+        revalidate_window,
+        revalidate_per_poll,
+        retention,
+    })
+}
+
 /// The User-Agent when the config names none: identifies the software and
 /// where to read about it.
 pub fn default_user_agent() -> String {
@@ -539,9 +598,17 @@ fn duration(cx: &FileCx<'_>, s: &Spanned<String>, key: &str) -> Result<Duration,
     Ok(parsed)
 }
 
-/// Parses a friendly duration ("15m", "1h 30m", "0s", "PT15M").
+/// Parses a friendly duration ("15m", "1h 30m", "0s", "PT15M", "14d",
+/// "2w"); a day is 24 hours and a week 7 days.
 pub fn parse_duration(text: &str) -> Option<Duration> {
-    let signed: jiff::SignedDuration = text.trim().parse().ok()?;
+    let text = text.trim();
+    if let Ok(signed) = text.parse::<jiff::SignedDuration>() {
+        return Duration::try_from(signed).ok();
+    }
+    let span: jiff::Span = text.parse().ok()?;
+    let signed = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .ok()?;
     Duration::try_from(signed).ok()
 }
 
@@ -834,6 +901,43 @@ mod tests {
         assert_eq!(default.fetch_settings().timeout, from_file.timeout);
         assert_eq!(default.max_body_bytes, from_file.max_body_bytes);
         assert_eq!(default.user_agent, default_user_agent());
+    }
+
+    #[test]
+    fn articles_section_takes_days_and_checks_its_bounds() {
+        const DAY: u64 = 24 * 60 * 60;
+        let defaults = config("").unwrap().articles;
+        assert_eq!(defaults, ArticlesConfig::default());
+        assert_eq!(defaults.revalidate_window, Duration::from_secs(14 * DAY));
+        assert_eq!(defaults.retention, Duration::from_secs(365 * DAY));
+        assert_eq!(defaults.revalidate_per_poll, 20);
+        let c = config(
+            "[articles]\nrevalidate_window = \"2w\"\nrevalidate_per_poll = 5\nretention = \"90d\"",
+        )
+        .unwrap()
+        .articles;
+        assert_eq!(c.revalidate_window, Duration::from_secs(14 * DAY));
+        assert_eq!(c.retention, Duration::from_secs(90 * DAY));
+        assert_eq!(c.revalidate_per_poll, 5);
+        // A retention shorter than the window is allowed: purged articles
+        // are simply not revalidated any more.
+        let short = config("[articles]\nretention = \"0s\"").unwrap().articles;
+        assert_eq!(short.retention, Duration::ZERO);
+        check_error(
+            config("[articles]\nretention = \"a while\""),
+            &["muniflux.toml:2", "articles.retention"],
+        );
+        check_error(
+            config("[articles]\nrevalidate_per_poll = 0"),
+            &["muniflux.toml:2", "articles.revalidate_per_poll"],
+        );
+        check_error(config("[articles]\nretain = \"1d\""), &["unknown field"]);
+        // Months have no fixed length.
+        assert_eq!(parse_duration("1mo"), None);
+        assert_eq!(
+            parse_duration("1d 2h"),
+            Some(Duration::from_secs(DAY + 7200))
+        );
     }
 
     #[test]

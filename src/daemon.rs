@@ -67,6 +67,7 @@ impl App {
                 max_pages: config.poll.max_pages,
                 max_new_articles: config.poll.max_new_articles,
                 policy: config.poll.policy(None),
+                articles: config.articles.clone(),
             },
             metrics: Arc::clone(&metrics),
         };
@@ -139,10 +140,29 @@ impl App {
             .collect()
             .await;
         let outcomes: Vec<Option<usize>> = results.into_iter().flatten().collect();
+        self.purge_expired().await;
         RoundSummary {
             polled: outcomes.len(),
             failed: outcomes.iter().filter(|o| o.is_none()).count(),
             n_new: outcomes.iter().flatten().sum(),
+        }
+    }
+
+    /// Purges articles older than `[articles] retention`, leaving tombstones
+    /// (issue 5). A failure is logged; the next round tries again.
+    async fn purge_expired(&self) {
+        let now = Timestamp::now();
+        let retention = jiff::SignedDuration::try_from(self.config.articles.retention)
+            .unwrap_or(jiff::SignedDuration::MAX);
+        let cutoff = now.checked_sub(retention).unwrap_or(Timestamp::MIN);
+        match self
+            .store
+            .call(move |s| s.purge_older_than(cutoff, now))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n_purged = n, "old articles purged"),
+            Err(err) => tracing::error!(error = %err, "purging old articles failed"),
         }
     }
 

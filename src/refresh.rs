@@ -15,7 +15,8 @@ use jiff::Timestamp;
 use url::Url;
 
 use crate::canonical::canonical_url;
-use crate::config::Source;
+use crate::config::{ArticlesConfig, Source};
+use crate::dedup;
 use crate::extract::{
     self, article::extract_article_with, charset, feed::items_from_feed, html::clean_fragment,
     links::links_from_list_with, overrides::Overrides, sniff::page_kind,
@@ -24,7 +25,7 @@ use crate::fetch::{self, Outcome, Validators};
 use crate::metrics::{Metrics, PollResult};
 use crate::model::{Article, FeedItem, PageKind};
 use crate::schedule;
-use crate::store::{self, ArticleId, SourceRow};
+use crate::store::{self, ArticleId, FeedItemVersion, KnownUrl, PageCheck, SourceRow};
 use crate::store::{PollRecord, PollResult as StoredResult};
 
 /// Limits for one refresh.
@@ -36,6 +37,8 @@ pub struct Settings {
     pub max_new_articles: usize,
     /// The schedule of a source without its own interval.
     pub policy: schedule::Policy,
+    /// Corrections and retention (`[articles]`).
+    pub articles: ArticlesConfig,
 }
 
 /// What one refresh did.
@@ -56,6 +59,10 @@ pub struct Report {
     pub n_seen: usize,
     /// Links that led to no article (a list of non-article pages, robots).
     pub n_skipped: usize,
+    /// Stored articles whose page was re-checked.
+    pub n_revalidated: usize,
+    /// Stored articles updated in place because their page was corrected.
+    pub n_corrected: usize,
     /// Articles that failed; the source itself was read.
     pub errors: Vec<String>,
 }
@@ -122,7 +129,7 @@ impl Refresher {
     pub async fn refresh(&self, row: &SourceRow, source: &Source) -> Result<Report, Error> {
         let started = std::time::Instant::now();
         let result = self
-            .refresh_inner(row, source.max_pages, &source.selectors)
+            .refresh_and_revalidate(row, source.max_pages, &source.selectors)
             .await;
         let now = Timestamp::now();
         let state = schedule::State {
@@ -242,6 +249,21 @@ impl Refresher {
         Ok(report)
     }
 
+    /// The source (new articles), then corrections of its recent articles,
+    /// which come whether or not the list or feed itself changed.
+    async fn refresh_and_revalidate(
+        &self,
+        source: &SourceRow,
+        max_pages: Option<u32>,
+        selectors: &Overrides,
+    ) -> Result<Report, Error> {
+        let started = Timestamp::now();
+        let mut report = self.refresh_inner(source, max_pages, selectors).await?;
+        self.revalidate_recent(source, started, selectors, &mut report)
+            .await?;
+        Ok(report)
+    }
+
     /// A news-list page: its links (and its next pages'), then each new article.
     async fn refresh_list(
         &self,
@@ -270,7 +292,7 @@ impl Refresher {
                 if !seen_links.insert(key.clone()) {
                     continue;
                 }
-                any_unknown |= self.known_article(&key).await?.is_none();
+                any_unknown |= self.known(&key).await?.is_none();
                 links.push(link);
             }
             let Some(next) = list.next_page else { break };
@@ -289,7 +311,7 @@ impl Refresher {
             pages_read += 1;
         }
         for link in links {
-            self.offer_link(source, &link, None, selectors, &mut report)
+            self.offer_link(source, &link, None, None, selectors, &mut report)
                 .await?;
         }
         Ok(report)
@@ -314,88 +336,202 @@ impl Refresher {
             reason: e.to_string(),
         })??;
         let mut report = Report::default();
+        let trusted = self.trusts_guids(source, &items).await?;
         for item in items {
             let Some(link) = item.link.clone() else {
                 report.n_skipped += 1;
                 tracing::debug!(source = %source.name, title = ?item.title, "feed item without a link skipped");
                 continue;
             };
-            self.offer_link(source, &link, Some(item), selectors, &mut report)
+            let guid = item.guid.clone().filter(|_| trusted);
+            let alias = match &guid {
+                Some(guid) => self.article_url_by_guid(source, guid).await?,
+                None => None,
+            };
+            let stored_under = self
+                .offer_link(source, &link, Some(item), alias, selectors, &mut report)
                 .await?;
+            if let (Some(guid), Some(stored_under)) = (guid, stored_under) {
+                let source_id = source.id;
+                let link = canonical_url(&link).to_string();
+                let now = Timestamp::now();
+                self.store
+                    .call(move |s| {
+                        s.record_feed_guid(source_id, &guid, &link, stored_under.as_str(), now)
+                    })
+                    .await?;
+            }
         }
         Ok(report)
     }
 
-    /// The stored article under this canonical URL, if any.
-    async fn known_article(&self, key: &Url) -> Result<Option<ArticleId>, Error> {
-        let key = key.clone();
-        Ok(self.store.call(move |s| s.article_by_url(&key)).await?)
+    /// Whether this feed's GUIDs still identify its items: not once they
+    /// have been blank, repeated or changed under a stable link (see
+    /// [`dedup::guid`]); the first contradiction is recorded for good.
+    async fn trusts_guids(&self, source: &SourceRow, items: &[FeedItem]) -> Result<bool, Error> {
+        let source_id = source.id;
+        let (distrusted, previous) = self
+            .store
+            .call(move |s| Ok((s.guid_distrust(source_id)?, s.guids_by_link(source_id)?)))
+            .await?;
+        if distrusted.is_some() {
+            return Ok(false);
+        }
+        let links: Vec<(Option<&str>, String)> = items
+            .iter()
+            .filter_map(|i| {
+                Some((
+                    i.guid.as_deref(),
+                    canonical_url(i.link.as_ref()?).to_string(),
+                ))
+            })
+            .collect();
+        let seen: Vec<dedup::guid::Item<'_>> = links
+            .iter()
+            .map(|(guid, link)| dedup::guid::Item { guid: *guid, link })
+            .collect();
+        let Some(reason) = dedup::guid::distrust(&seen, &previous) else {
+            return Ok(true);
+        };
+        tracing::warn!(source = %source.name, url = %source.url, reason = %reason,
+            "feed guids are not stable; keying its items by link");
+        let reason = reason.to_string();
+        let now = Timestamp::now();
+        self.store
+            .call(move |s| s.distrust_guids(source_id, &reason, now))
+            .await?;
+        Ok(false)
     }
 
-    /// One article link (from a list or a feed item): known ones are linked to
-    /// the source, new ones fetched, extracted and stored.
+    /// The canonical URL of the article a trusted GUID led to before.
+    async fn article_url_by_guid(
+        &self,
+        source: &SourceRow,
+        guid: &str,
+    ) -> Result<Option<Url>, Error> {
+        let (source_id, guid) = (source.id, guid.to_string());
+        let found = self
+            .store
+            .call(move |s| s.article_url_by_guid(source_id, &guid))
+            .await?;
+        Ok(found.and_then(|u| Url::parse(&u).ok()))
+    }
+
+    /// What the store knows under this canonical URL (an article, or a
+    /// purged one), if anything.
+    async fn known(&self, key: &Url) -> Result<Option<KnownUrl>, Error> {
+        let key = key.clone();
+        Ok(self.store.call(move |s| s.known_url(&key)).await?)
+    }
+
+    /// One article link (from a list or a feed item, with the URL a trusted
+    /// feed GUID led to before as `alias`): known ones are linked to the
+    /// source, purged ones left alone, new ones fetched, extracted and
+    /// stored. Returns the canonical URL the article is stored (or was
+    /// purged) under, if it is one.
     async fn offer_link(
         &self,
         source: &SourceRow,
         link: &Url,
         item: Option<FeedItem>,
+        alias: Option<Url>,
         selectors: &Overrides,
         report: &mut Report,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<Url>, Error> {
         let key = canonical_url(link);
-        let known = self.known_article(&key).await?;
-        let now = Timestamp::now();
-        if let Some(article_id) = known {
-            let source_id = source.id;
-            self.store
-                .call(move |s| s.link_source(article_id, source_id, now))
-                .await?;
-            report.n_seen += 1;
-            return Ok(());
+        for candidate in std::iter::once(key).chain(alias) {
+            if let Some(known) = self.known(&candidate).await? {
+                self.note_known(source, known).await?;
+                if let (KnownUrl::Article(id), Some(item)) = (known, &item) {
+                    if self.correct_from_feed(source, link, id, item).await? {
+                        report.n_corrected += 1;
+                    }
+                }
+                report.n_seen += 1;
+                return Ok(Some(candidate));
+            }
         }
         if report.n_new >= self.settings.max_new_articles {
-            return Ok(());
+            return Ok(None);
         }
-        let article = match item {
+        let read = match item {
             Some(item) => self.article_from_item(link, item, selectors).await,
             None => self.fetch_article(link, selectors).await,
         };
-        let article = match article {
-            Ok(article) => article,
+        let read = match read {
+            Ok(read) => read,
             Err(ArticleError::Skip(reason)) => {
                 report.n_skipped += 1;
                 tracing::debug!(source = %source.name, url = %link, reason = %reason, "link skipped");
-                return Ok(());
+                return Ok(None);
             }
             Err(ArticleError::Failed(err)) => {
                 tracing::warn!(source = %source.name, url = %link, error = %err, "article failed");
                 report.errors.push(err);
-                return Ok(());
+                return Ok(None);
             }
         };
-        let urls = article_keys(&article, link);
-        let date_source = Some(date_source(&article));
+        let urls = article_keys(&read.article, link);
+        let main = urls[0].clone();
         let source_id = source.id;
+        let now = Timestamp::now();
         let outcome = self
             .store
-            .call(move |s| {
-                s.upsert_article(source_id, &article, &urls, date_source.as_deref(), now)
-            })
+            .call(move |s| store_read_article(s, source_id, read, &urls, now))
             .await?;
-        if outcome.is_new() {
-            report.n_new += 1;
-        } else {
-            report.n_seen += 1;
+        match outcome {
+            Some(upsert) if upsert.is_new() => report.n_new += 1,
+            _ => report.n_seen += 1,
         }
+        Ok(Some(main))
+    }
+
+    /// A known article whose whole text this feed item carries: when the
+    /// item's headline or text changed since this source last gave it, and
+    /// the article has no page of its own to be checked, the item corrects
+    /// it in place. True when it did.
+    async fn correct_from_feed(
+        &self,
+        source: &SourceRow,
+        link: &Url,
+        id: ArticleId,
+        item: &FeedItem,
+    ) -> Result<bool, Error> {
+        let Some(article) = full_text_article(link, item) else {
+            return Ok(false);
+        };
+        let hash = dedup::story_hash(&article.title, &article.body_text);
+        let (source_id, key) = (source.id, canonical_url(link).to_string());
+        let version = self
+            .store
+            .call(move |s| s.feed_item_version(source_id, &key, id, hash))
+            .await?;
+        if version != FeedItemVersion::Changed {
+            return Ok(false);
+        }
+        tracing::info!(source = %source.name, url = %link, "article corrected from its feed item");
+        let now = Timestamp::now();
+        self.store
+            .call(move |s| s.apply_correction(id, &article, &Validators::default(), now))
+            .await?;
+        Ok(true)
+    }
+
+    /// Notes that `source` links to a known article; a purged one stays purged.
+    async fn note_known(&self, source: &SourceRow, known: KnownUrl) -> Result<(), Error> {
+        let KnownUrl::Article(article_id) = known else {
+            return Ok(());
+        };
+        let source_id = source.id;
+        let now = Timestamp::now();
+        self.store
+            .call(move |s| s.link_source(article_id, source_id, now))
+            .await?;
         Ok(())
     }
 
     /// Fetches and extracts one article page.
-    async fn fetch_article(
-        &self,
-        link: &Url,
-        selectors: &Overrides,
-    ) -> Result<Article, ArticleError> {
+    async fn fetch_article(&self, link: &Url, selectors: &Overrides) -> Result<Read, ArticleError> {
         let page = match self.client.fetch_page(link, &Validators::default()).await {
             Ok(Outcome::Fetched(page)) => page,
             Ok(Outcome::NotModified) => return Err(ArticleError::Skip("not modified".into())),
@@ -404,24 +540,17 @@ impl Refresher {
             }
             Err(err) => return Err(ArticleError::Failed(err.to_string())),
         };
-        if page_kind(page.content_type.as_deref(), &page.body) == PageKind::Feed {
-            return Err(ArticleError::Skip(format!(
-                "{link} is a feed, not an article"
-            )));
-        }
-        let html = charset::decode(&page.body, page.content_type.as_deref());
-        let url = page.url.clone();
-        let now = Timestamp::now();
-        let chosen = selectors.clone();
-        let extracted =
-            tokio::task::spawn_blocking(move || extract_article_with(&html, &url, now, &chosen))
-                .await
-                .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
-        match extracted {
-            Ok(article) => Ok(article),
-            Err(err @ extract::Error::NoArticle { .. }) => Err(ArticleError::Skip(err.to_string())),
-            Err(err) => Err(ArticleError::Failed(err.to_string())),
-        }
+        let validators = page.validators.clone();
+        let article = extract_page(page, selectors).await?;
+        let version = PageVersion {
+            url: article.url.clone(),
+            validators,
+            story_hash: dedup::story_hash(&article.title, &article.body_text),
+        };
+        Ok(Read {
+            article,
+            page: Some(version),
+        })
     }
 
     /// A feed item as an article: its own text when it is the full article,
@@ -431,11 +560,15 @@ impl Refresher {
         link: &Url,
         item: FeedItem,
         selectors: &Overrides,
-    ) -> Result<Article, ArticleError> {
+    ) -> Result<Read, ArticleError> {
         if let Some(article) = full_text_article(link, &item) {
-            return Ok(article);
+            return Ok(Read {
+                article,
+                page: None,
+            });
         }
-        let mut article = self.fetch_article(link, selectors).await?;
+        let mut read = self.fetch_article(link, selectors).await?;
+        let article = &mut read.article;
         if article.published.is_none() {
             article.published = item.published.clone();
         }
@@ -448,7 +581,167 @@ impl Refresher {
         if article.title.trim().is_empty() {
             article.title = item.title.clone().unwrap_or_default();
         }
-        Ok(article)
+        Ok(read)
+    }
+
+    /// Re-checks the pages of recent articles first found through `source`
+    /// (at most `[articles] revalidate_per_poll`, none read since `started`)
+    /// with a conditional GET through the one client, so the per-host gate
+    /// and robots.txt apply. A page whose headline or body text changed
+    /// updates its article in place; anything else changes nothing.
+    async fn revalidate_recent(
+        &self,
+        source: &SourceRow,
+        started: Timestamp,
+        selectors: &Overrides,
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        let settings = &self.settings.articles;
+        let window = jiff::SignedDuration::try_from(settings.revalidate_window)
+            .unwrap_or(jiff::SignedDuration::MAX);
+        let seen_since = started.checked_sub(window).unwrap_or(Timestamp::MIN);
+        let (source_id, limit) = (source.id, settings.revalidate_per_poll);
+        let due = self
+            .store
+            .call(move |s| s.pages_to_revalidate(source_id, seen_since, started, limit))
+            .await?;
+        for check in due {
+            report.n_revalidated += 1;
+            if self.revalidate_page(source, &check, selectors).await? {
+                report.n_corrected += 1;
+            }
+        }
+        if report.n_revalidated > 0 {
+            tracing::debug!(source = %source.name, n_revalidated = report.n_revalidated,
+                n_corrected = report.n_corrected, "recent articles revalidated");
+        }
+        Ok(())
+    }
+
+    /// One page check; true when the article was corrected.
+    async fn revalidate_page(
+        &self,
+        source: &SourceRow,
+        check: &PageCheck,
+        selectors: &Overrides,
+    ) -> Result<bool, Error> {
+        let article_id = check.article;
+        let now = Timestamp::now();
+        let fetched = match Url::parse(&check.url) {
+            Ok(url) => self.client.fetch_page(&url, &check.validators).await,
+            Err(e) => {
+                tracing::debug!(url = %check.url, error = %e, "stored article page is not a URL");
+                Ok(Outcome::NotModified)
+            }
+        };
+        let page = match fetched {
+            Ok(Outcome::Fetched(page)) => page,
+            Ok(Outcome::NotModified) => {
+                self.store
+                    .call(move |s| s.page_unchanged(article_id, None, now))
+                    .await?;
+                return Ok(false);
+            }
+            Err(err) => {
+                // A page that is gone or failing is no correction; try again
+                // after the others have had their turn.
+                tracing::debug!(source = %source.name, url = %check.url, error = %err,
+                    "revalidating an article failed");
+                self.store
+                    .call(move |s| s.page_unchanged(article_id, None, now))
+                    .await?;
+                return Ok(false);
+            }
+        };
+        let validators = page.validators.clone();
+        let article = match extract_page(page, selectors).await {
+            Ok(article) => article,
+            Err(ArticleError::Skip(reason) | ArticleError::Failed(reason)) => {
+                tracing::debug!(source = %source.name, url = %check.url, reason = %reason,
+                    "revalidated page has no article");
+                self.store
+                    .call(move |s| s.page_unchanged(article_id, Some(&validators), now))
+                    .await?;
+                return Ok(false);
+            }
+        };
+        if dedup::story_hash(&article.title, &article.body_text) == check.story_hash {
+            self.store
+                .call(move |s| s.page_unchanged(article_id, Some(&validators), now))
+                .await?;
+            return Ok(false);
+        }
+        tracing::info!(source = %source.name, url = %check.url, "article corrected");
+        self.store
+            .call(move |s| s.apply_correction(article_id, &article, &validators, now))
+            .await?;
+        Ok(true)
+    }
+}
+
+/// An article as read, and the page it was read from (none for a feed
+/// item that carried the whole text).
+struct Read {
+    article: Article,
+    page: Option<PageVersion>,
+}
+
+/// What is kept of an article page to check it for corrections later.
+struct PageVersion {
+    url: Url,
+    validators: Validators,
+    story_hash: u64,
+}
+
+/// Stores a read article unless one of its URLs was purged, and remembers
+/// the page it was read from. `None` when it was purged.
+fn store_read_article(
+    store: &mut store::Store,
+    source: store::SourceId,
+    read: Read,
+    urls: &[Url],
+    now: Timestamp,
+) -> store::Result<Option<store::Upsert>> {
+    for url in urls {
+        if store.is_purged(url)? {
+            return Ok(None);
+        }
+    }
+    let date_source = date_source(&read.article);
+    let upsert = store.upsert_article(source, &read.article, urls, Some(&date_source), now)?;
+    if let Some(page) = read.page {
+        store.record_article_page(
+            upsert.id(),
+            &page.url,
+            &page.validators,
+            page.story_hash,
+            now,
+        )?;
+    }
+    Ok(Some(upsert))
+}
+
+/// Extracts the article of a fetched page (off the async executor), with
+/// the source's selectors.
+async fn extract_page(page: fetch::Page, selectors: &Overrides) -> Result<Article, ArticleError> {
+    let link = page.url.clone();
+    if page_kind(page.content_type.as_deref(), &page.body) == PageKind::Feed {
+        return Err(ArticleError::Skip(format!(
+            "{link} is a feed, not an article"
+        )));
+    }
+    let html = charset::decode(&page.body, page.content_type.as_deref());
+    let url = page.url.clone();
+    let now = Timestamp::now();
+    let chosen = selectors.clone();
+    let extracted =
+        tokio::task::spawn_blocking(move || extract_article_with(&html, &url, now, &chosen))
+            .await
+            .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
+    match extracted {
+        Ok(article) => Ok(article),
+        Err(err @ extract::Error::NoArticle { .. }) => Err(ArticleError::Skip(err.to_string())),
+        Err(err) => Err(ArticleError::Failed(err.to_string())),
     }
 }
 

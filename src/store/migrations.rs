@@ -4,7 +4,7 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// Sources with their poll state, per-URL validators, articles, and the URLs
@@ -75,6 +75,65 @@ ALTER TABLE sources ADD COLUMN fetch_url TEXT;
 ALTER TABLE sources ADD COLUMN last_status INTEGER;
 ALTER TABLE sources ADD COLUMN empty_polls INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE sources ADD COLUMN last_new_at INTEGER;
+";
+
+/// Dedup state (issue 5). Depends only on V1's tables.
+///
+/// - `article_bands`: the MinHash band keys of each article's body, to find
+///   cross-post candidates without comparing against every article;
+/// - `article_pages`: the article page each article is revalidated from,
+///   with its validators and the hash of the story as last extracted;
+/// - `feed_item_versions`: the same hash for articles whose whole text came
+///   from a feed item, so a changed item corrects them;
+/// - `tombstones`: every URL of a purged article, so it is not added again;
+/// - `feed_guids` / `feed_identity`: each feed source's item ids and whether
+///   they are still trusted as identities.
+const V3: &str = "
+CREATE TABLE article_bands (
+    band       INTEGER NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+) WITHOUT ROWID;
+CREATE INDEX article_bands_by_article ON article_bands (article_id);
+
+CREATE TABLE article_pages (
+    article_id    INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    url           TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    story_hash    INTEGER NOT NULL,
+    checked_at    INTEGER NOT NULL -- milliseconds, unlike the seconds elsewhere
+);
+CREATE INDEX article_pages_by_check ON article_pages (checked_at);
+
+CREATE TABLE feed_item_versions (
+    source_id  INTEGER NOT NULL REFERENCES sources (id),
+    link       TEXT NOT NULL,
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    story_hash INTEGER NOT NULL,
+    PRIMARY KEY (source_id, link)
+);
+
+CREATE TABLE tombstones (
+    url       TEXT PRIMARY KEY,
+    entry_id  TEXT NOT NULL,
+    purged_at INTEGER NOT NULL
+);
+
+CREATE TABLE feed_guids (
+    source_id   INTEGER NOT NULL REFERENCES sources (id),
+    guid        TEXT NOT NULL,
+    link        TEXT NOT NULL,
+    article_url TEXT NOT NULL,
+    seen_at     INTEGER NOT NULL,
+    PRIMARY KEY (source_id, guid)
+);
+
+CREATE TABLE feed_identity (
+    source_id      INTEGER PRIMARY KEY REFERENCES sources (id),
+    distrusted_at  INTEGER NOT NULL,
+    reason         TEXT NOT NULL
+);
 ";
 
 #[cfg(test)]

@@ -4,8 +4,15 @@
 //! [`Store`] is synchronous; async code goes through [`Handle`], which runs
 //! every call on the blocking pool so SQLite never blocks the executor.
 
+mod feed_guids;
+mod fingerprints;
 mod health;
 mod migrations;
+mod retention;
+mod revalidate;
+
+pub use retention::KnownUrl;
+pub use revalidate::{FeedItemVersion, PageCheck};
 
 pub use health::{PollRecord, PollResult, SourceHealth};
 
@@ -185,6 +192,7 @@ impl Store {
                 path: shown.to_string(),
                 source,
             })?;
+        fingerprints::backfill(&mut conn)?;
         Ok(Store { conn })
     }
 
@@ -491,19 +499,26 @@ fn find_existing(
             return Ok(Some(Upsert::Known(ArticleId(id))));
         }
     }
-    let title = dedup::normalize_title(&article.title);
-    let mut stmt = tx.prepare_cached(
-        "SELECT id, body_text FROM articles WHERE title_norm = ?1 ORDER BY id LIMIT 20",
-    )?;
-    let candidates = stmt
-        .query_map([&title], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(candidates
-        .into_iter()
-        .find(|(_, body)| dedup::same_story(body, &article.body_text))
-        .map(|(id, _)| Upsert::Merged(ArticleId(id))))
+    let new = dedup::Story {
+        title: &article.title,
+        body: &article.body_text,
+    };
+    let main = urls.first().unwrap_or(&article.url);
+    let same = |c: &fingerprints::Candidate| {
+        let stored = dedup::Story {
+            title: &c.title,
+            body: &c.body_text,
+        };
+        dedup::same_story(stored, new)
+            || (dedup::same_page(stored, new)
+                && Url::parse(&c.url).is_ok_and(|u| crate::canonical::same_site(&u, main)))
+    };
+    Ok(
+        fingerprints::candidates(tx, &article.title, &article.body_text)?
+            .into_iter()
+            .find(same)
+            .map(|c| Upsert::Merged(c.id)),
+    )
 }
 
 fn upsert_in(
@@ -577,7 +592,9 @@ fn insert_article(
             ts(sort_at),
         ],
     )?;
-    Ok(ArticleId(tx.last_insert_rowid()))
+    let id = ArticleId(tx.last_insert_rowid());
+    fingerprints::write_bands(tx, id, &article.body_text)?;
+    Ok(id)
 }
 
 /// A cross-post that states the same day with less precision wins: the

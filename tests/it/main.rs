@@ -17,6 +17,10 @@ mod bad_input;
 /// `muniflux run`: the served feed, conditional requests, SIGTERM.
 mod daemon;
 
+/// One entry per story over time: corrections, revalidation limits,
+/// tombstones, feed GUIDs.
+mod identity;
+
 /// What polling does to sites and the schedule: 304, Retry-After, backoff,
 /// host_delay, permanent redirects, `muniflux sources`.
 mod politeness;
