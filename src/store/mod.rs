@@ -244,42 +244,6 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records a successful poll; `warning` keeps a partial failure visible
-    /// (for example one article page that could not be fetched).
-    pub fn record_poll_success(
-        &mut self,
-        id: SourceId,
-        now: Timestamp,
-        warning: Option<&str>,
-        next_check_at: Timestamp,
-    ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE sources SET last_polled_at = ?2, last_success_at = ?2, error_count = 0,
-                 last_error = ?3, last_error_at = CASE WHEN ?3 IS NULL THEN last_error_at ELSE ?2 END,
-                 next_check_at = ?4
-             WHERE id = ?1",
-            params![id.0, ts(now), warning, ts(next_check_at)],
-        )?;
-        Ok(())
-    }
-
-    /// Records a failed poll: the error is kept and counted, nothing else changes.
-    pub fn record_poll_error(
-        &mut self,
-        id: SourceId,
-        now: Timestamp,
-        error: &str,
-        next_check_at: Timestamp,
-    ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE sources SET last_polled_at = ?2, last_error = ?3, last_error_at = ?2,
-                 error_count = error_count + 1, next_check_at = ?4
-             WHERE id = ?1",
-            params![id.0, ts(now), error, ts(next_check_at)],
-        )?;
-        Ok(())
-    }
-
     // ------------------------------------------------------------ fetch state
 
     /// The validators stored for `url` (empty when never fetched).

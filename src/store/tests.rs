@@ -180,19 +180,35 @@ fn removed_sources_become_inactive_and_keep_articles() {
 fn poll_state_and_validators_round_trip() {
     let (mut store, src) = store_with_sources();
     let next = now() + jiff::SignedDuration::from_mins(30);
+    let failure = |error: &str| PollRecord {
+        at: now(),
+        status: None,
+        next_check_at: next,
+        result: PollResult::Failure {
+            error: error.to_owned(),
+        },
+    };
     store
-        .record_poll_error(src[0].id, now(), "timeout fetching https://a.se/list", next)
+        .record_poll(src[0].id, &failure("timeout fetching https://a.se/list"))
         .unwrap();
     store
-        .record_poll_error(src[0].id, now(), "timeout again", next)
+        .record_poll(src[0].id, &failure("timeout again"))
         .unwrap();
     let row = store.source_by_url("https://a.se/list").unwrap().unwrap();
     assert_eq!(row.error_count, 2);
     assert_eq!(row.last_error.as_deref(), Some("timeout again"));
     assert_eq!(row.next_check_at, Some(next));
-    store
-        .record_poll_success(src[0].id, now(), None, next)
-        .unwrap();
+    let success = PollRecord {
+        at: now(),
+        status: Some(200),
+        next_check_at: next,
+        result: PollResult::Success {
+            warning: None,
+            n_new: 0,
+            empty: Some(false),
+        },
+    };
+    store.record_poll(src[0].id, &success).unwrap();
     let row = store.source_by_url("https://a.se/list").unwrap().unwrap();
     assert_eq!((row.error_count, row.last_error), (0, None));
     assert_eq!(row.last_success_at, Some(now()));

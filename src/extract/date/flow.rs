@@ -17,33 +17,18 @@ use scraper::{ElementRef, Node};
 
 use super::parse::parse_machine_date;
 use super::Kind;
-use crate::extract::dom::{attr, is_block_tag, FastMap, FastSet};
+use crate::extract::dom::{attr, is_block_tag, is_invisible_tag, FastMap, FastSet};
 use crate::model::PageDate;
 
 /// Text nodes longer than this are body prose: they keep their place as a
 /// line but their words are not kept, which bounds the work on huge pages.
 const LONG_TEXT_NODE: usize = 2000;
 
-/// Elements whose text is never visible article text.
+/// Elements whose text is never visible article text: the invisible ones
+/// every extractor skips, plus form controls, whose option lists and button
+/// labels can hold dates that are not the article's.
 fn is_skipped_tag(name: &str) -> bool {
-    matches!(
-        name,
-        "script"
-            | "style"
-            | "noscript"
-            | "template"
-            | "head"
-            | "title"
-            | "svg"
-            | "math"
-            | "select"
-            | "option"
-            | "textarea"
-            | "iframe"
-            | "object"
-            | "canvas"
-            | "button"
-    )
+    is_invisible_tag(name) || matches!(name, "select" | "option" | "textarea" | "button")
 }
 
 /// Elements that start a new line of text: the renderer's block elements
