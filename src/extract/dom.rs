@@ -42,12 +42,17 @@ pub struct Dom<'a> {
 impl<'a> Dom<'a> {
     /// Builds the table for a whole parsed document (or fragment).
     pub fn new(doc: &'a Html) -> Dom<'a> {
-        let mut nodes: Vec<DomNode<'a>> = Vec::new();
-        let mut last_child: Vec<u32> = Vec::new();
-        // Iterative pre-order walk with an explicit stack; children are
-        // pushed last-first so they pop in document order.
-        let mut stack = vec![(doc.tree.root(), NONE)];
-        while let Some((node_ref, parent)) = stack.pop() {
+        // The tree's arena holds every node (detached ones too), so its size
+        // bounds the table's.
+        let mut nodes: Vec<DomNode<'a>> = Vec::with_capacity(doc.tree.values().len());
+        // Iterative pre-order walk over the tree's own links: a node's
+        // subtree ends when the walk leaves it, and its next sibling is the
+        // next node pushed at its depth.
+        let root = doc.tree.root();
+        let mut node_ref = root;
+        let mut parent = NONE;
+        let mut previous_sibling = NONE;
+        loop {
             let index = nodes.len() as u32;
             let element = ElementRef::wrap(node_ref);
             let tag = element.map(|e| e.value().name()).unwrap_or("");
@@ -66,32 +71,40 @@ impl<'a> Dom<'a> {
                 end: index,
                 depth,
             });
-            last_child.push(NONE);
-            if parent != NONE {
-                let previous = last_child[parent as usize];
-                if previous == NONE {
-                    nodes[parent as usize].first_child = index;
-                } else {
-                    nodes[previous as usize].next_sibling = index;
+            if previous_sibling != NONE {
+                nodes[previous_sibling as usize].next_sibling = index;
+            } else if parent != NONE {
+                nodes[parent as usize].first_child = index;
+            }
+            if let Some(child) = node_ref.first_child() {
+                node_ref = child;
+                parent = index;
+                previous_sibling = NONE;
+                continue;
+            }
+            // Leave finished subtrees until one has a next sibling.
+            let last = nodes.len() as u32 - 1;
+            let mut at = index;
+            loop {
+                nodes[at as usize].end = last;
+                if node_ref == root {
+                    return Dom { nodes };
                 }
-                last_child[parent as usize] = index;
-            }
-            let mut child = node_ref.last_child();
-            while let Some(c) = child {
-                stack.push((c, index));
-                child = c.prev_sibling();
-            }
-        }
-        // Subtree ends, bottom-up: children come after their parent.
-        for index in (1..nodes.len()).rev() {
-            let parent = nodes[index].parent;
-            if parent != NONE {
-                let end = nodes[index].end;
-                let parent_end = &mut nodes[parent as usize].end;
-                *parent_end = (*parent_end).max(end);
+                if let Some(sibling) = node_ref.next_sibling() {
+                    node_ref = sibling;
+                    previous_sibling = at;
+                    parent = nodes[at as usize].parent;
+                    break;
+                }
+                match node_ref.parent() {
+                    Some(up) => {
+                        node_ref = up;
+                        at = nodes[at as usize].parent;
+                    }
+                    None => return Dom { nodes },
+                }
             }
         }
-        Dom { nodes }
     }
 
     pub fn len(&self) -> usize {
