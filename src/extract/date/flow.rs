@@ -311,18 +311,26 @@ impl<'a> Builder<'a> {
             self.newline();
             return;
         }
-        let mut rest = text;
-        loop {
-            let trimmed = rest.trim_start();
-            if trimmed.len() != rest.len() {
+        // Words are the runs between whitespace (`char::is_whitespace`),
+        // found byte-wise: only a possible lead byte of non-ASCII whitespace
+        // is decoded.
+        let mut at = 0;
+        while at < text.len() {
+            let start = at;
+            while let Some(len) = whitespace_at(text, at) {
+                at += len;
+            }
+            if at > start {
                 self.pending_space = true;
             }
-            if trimmed.is_empty() {
+            if at == text.len() {
                 return;
             }
-            let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
-            self.push_word(&trimmed[..end]);
-            rest = &trimmed[end..];
+            let word_start = at;
+            while at < text.len() && whitespace_at(text, at).is_none() {
+                at += 1;
+            }
+            self.push_word(&text[word_start..at]);
         }
     }
 
@@ -356,13 +364,11 @@ impl<'a> Builder<'a> {
     fn finish(self) -> Flow {
         let mut lines = Vec::new();
         let mut start = 0;
-        for (index, c) in self.text.char_indices() {
-            if c == '\n' {
-                if index > start {
-                    lines.push(start..index);
-                }
-                start = index + 1;
+        for index in memchr::memchr_iter(b'\n', self.text.as_bytes()) {
+            if index > start {
+                lines.push(start..index);
             }
+            start = index + 1;
         }
         if self.text.len() > start {
             lines.push(start..self.text.len());
@@ -373,6 +379,24 @@ impl<'a> Builder<'a> {
             marks: self.marks,
             headline: self.headline,
         }
+    }
+}
+
+/// The length of the whitespace character at byte `at` of `text` (a char
+/// boundary or a UTF-8 continuation byte), or `None` when there is none.
+/// Non-ASCII whitespace starts with 0xC2, 0xE1, 0xE2 or 0xE3; only those
+/// lead bytes are decoded, so stepping one byte at a time through a word
+/// is safe.
+fn whitespace_at(text: &str, at: usize) -> Option<usize> {
+    let b = *text.as_bytes().get(at)?;
+    match b {
+        b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' => Some(1),
+        0xC2 | 0xE1 | 0xE2 | 0xE3 => text[at..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+            .map(char::len_utf8),
+        _ => None,
     }
 }
 
