@@ -12,10 +12,11 @@ use url::Url;
 
 use crate::config::{self, Config, SourceList};
 use crate::daemon::{self, App};
+use crate::extract::article::{read_page, PageReading};
 use crate::extract::overrides::{Overrides, Rule};
-use crate::extract::{self, article::extract_article_with, charset, links::links_from_list_with};
+use crate::extract::{self, charset, links::links_from_list_with};
 use crate::fetch::{self, Outcome, Validators};
-use crate::model::{Article, ListPage};
+use crate::model::{Article, ListPage, PageDates};
 use crate::refresh;
 
 #[derive(Debug, Parser)]
@@ -348,6 +349,32 @@ impl ExtractOutput {
         }
     }
 
+    /// A page without an article still shows the headline and dates found.
+    fn without_article(
+        url: &Url,
+        title: Option<String>,
+        dates: &PageDates,
+        error: String,
+    ) -> ExtractOutput {
+        ExtractOutput {
+            url: Some(url.to_string()),
+            title,
+            published: dates.published.as_ref().map(|d| d.date.to_string()),
+            updated: dates.updated.as_ref().map(|d| d.date.to_string()),
+            date_source: Some(
+                dates
+                    .published
+                    .as_ref()
+                    .or(dates.updated.as_ref())
+                    .map_or_else(|| "none".to_string(), |d| d.describe()),
+            ),
+            published_source: dates.published.as_ref().map(|d| d.describe()),
+            updated_source: dates.updated.as_ref().map(|d| d.describe()),
+            error: Some(error),
+            ..ExtractOutput::default()
+        }
+    }
+
     fn failed(url: Option<&Url>, error: String) -> ExtractOutput {
         ExtractOutput {
             url: url.map(|u| u.to_string()),
@@ -447,14 +474,26 @@ fn extract_guarded(html: &str, base: &Url, selection: &Selection) -> ExtractOutp
     let now = Timestamp::now();
     let selectors = selection.for_page(base);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract_article_with(html, base, now, &selectors)
+        read_page(html, base, now, &selectors)
     }));
     match result {
-        Ok(Ok(article)) => ExtractOutput::from_article(&article),
-        Ok(Err(extract::Error::NoArticle { .. })) => {
-            ExtractOutput::failed(Some(base), "no article found".into())
-        }
-        Ok(Err(err)) => ExtractOutput::failed(Some(base), err.to_string()),
+        Ok(PageReading {
+            article: Ok(article),
+            ..
+        }) => ExtractOutput::from_article(&article),
+        Ok(PageReading {
+            title,
+            dates,
+            article: Err(extract::Error::NoArticle { reason, .. }),
+        }) => ExtractOutput::without_article(
+            base,
+            title,
+            &dates,
+            format!("no article found: {reason}"),
+        ),
+        Ok(PageReading {
+            article: Err(err), ..
+        }) => ExtractOutput::failed(Some(base), err.to_string()),
         Err(_) => ExtractOutput::failed(
             Some(base),
             "internal error while extracting (a bug: please report the page)".into(),

@@ -57,6 +57,22 @@ pub fn extract_article_with(
     now: Timestamp,
     overrides: &Overrides,
 ) -> Result<Article, Error> {
+    read_page(html, url, now, overrides).article
+}
+
+/// Everything one page yields: the article, or why there is none together
+/// with the headline and dates that were still found (a page without a
+/// usable body still states when it was published).
+#[derive(Debug)]
+pub struct PageReading {
+    pub title: Option<String>,
+    pub dates: PageDates,
+    pub article: Result<Article, Error>,
+}
+
+/// Reads one page: body, headline and dates. Dates are looked for whatever
+/// happens to the body.
+pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -> PageReading {
     let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
     let page = Page::analyse(&dom);
@@ -77,8 +93,17 @@ pub fn extract_article_with(
         .map(|rule| outermost(&dom, &rule.matches(&doc, &dom)))
         .filter(|bodies| !bodies.is_empty());
     let body = match chosen_bodies {
-        Some(bodies) => cx.chosen_body(&bodies)?,
-        None => cx.found_body()?,
+        Some(bodies) => cx.chosen_body(&bodies),
+        None => cx.found_body(),
+    };
+    // Where the dates are looked for: the body's element and headline, else
+    // the page's first usable headline.
+    let (main, headline) = match &body {
+        Ok(body) => (Some(body.main), body.headline),
+        Err(_) => (
+            None,
+            cx.chosen_headline.or_else(|| page.headline(page.body)),
+        ),
     };
     // The selector's dates, unless it matched nothing with a date in it.
     let chosen_dates = overrides
@@ -90,22 +115,33 @@ pub fn extract_article_with(
         Some(dates) => dates,
         None => find_dates(&DateContext {
             doc: &doc,
-            main: dom.nodes[body.main as usize].element,
-            headline: body.headline.and_then(|h| dom.nodes[h as usize].element),
+            main: main.and_then(|m| dom.nodes[m as usize].element),
+            headline: headline.and_then(|h| dom.nodes[h as usize].element),
             url,
             now,
         }),
     };
-    Ok(Article {
-        url: url.clone(),
-        canonical: cx.canonical,
-        title: body.title,
-        published: dates.published,
-        updated: dates.updated,
-        author: author(&dom, body.main),
-        body_text: blocks_text(&body.blocks),
-        body_html: blocks_html(&body.blocks),
-    })
+    match body {
+        Ok(body) => PageReading {
+            title: Some(body.title.clone()),
+            dates: dates.clone(),
+            article: Ok(Article {
+                url: url.clone(),
+                canonical: cx.canonical,
+                title: body.title,
+                published: dates.published,
+                updated: dates.updated,
+                author: author(&dom, body.main),
+                body_text: blocks_text(&body.blocks),
+                body_html: blocks_html(&body.blocks),
+            }),
+        },
+        Err(err) => PageReading {
+            title: title(&dom, headline, page.body),
+            dates,
+            article: Err(err),
+        },
+    }
 }
 
 /// What one page's body extraction works with.
@@ -128,9 +164,10 @@ struct Body {
 }
 
 impl PageCx<'_, '_, '_> {
-    fn no_article(&self) -> Error {
+    fn no_article(&self, reason: impl Into<String>) -> Error {
         Error::NoArticle {
             url: self.url.clone(),
+            reason: reason.into(),
         }
     }
 
@@ -139,13 +176,14 @@ impl PageCx<'_, '_, '_> {
         let page = self.page;
         let main = bodies[0];
         let headline = self.chosen_headline.or_else(|| page.headline(main));
-        let title = title(self.dom, headline, main).ok_or_else(|| self.no_article())?;
+        let title =
+            title(self.dom, headline, main).ok_or_else(|| self.no_article("no headline"))?;
         let blocks: Vec<Block> = bodies
             .iter()
             .flat_map(|&body| page.body_blocks(body, &[], headline, &title, &self.base))
             .collect();
         if blocks_text(&blocks).is_empty() {
-            return Err(self.no_article());
+            return Err(self.no_article("the selected body holds no text"));
         }
         Ok(Body {
             main,
@@ -159,17 +197,20 @@ impl PageCx<'_, '_, '_> {
     /// error page, too little text).
     fn found_body(&self) -> Result<Body, Error> {
         let (page, url) = (self.page, self.url);
-        let (main, mut side) = page.main_element().ok_or_else(|| self.no_article())?;
+        let (main, mut side) = page
+            .main_element()
+            .ok_or_else(|| self.no_article("no block of text"))?;
         if let Some(widget) = page.more_news_widget(main, url, self.canonical.as_ref()) {
             side.push(widget);
         }
         if self.chosen_headline.is_none() && page.is_list(main, &side, url) {
-            return Err(self.no_article());
+            return Err(self.no_article("a list of links to other pages"));
         }
         let headline = self.chosen_headline.or_else(|| page.headline(main));
-        let title = title(self.dom, headline, main).ok_or_else(|| self.no_article())?;
+        let title =
+            title(self.dom, headline, main).ok_or_else(|| self.no_article("no headline"))?;
         if looks_like_error_page(&title) {
-            return Err(self.no_article());
+            return Err(self.no_article("an error page"));
         }
         let blocks = page.body_blocks(main, &side, headline, &title, &self.base);
         let body_chars = blocks_text(&blocks).chars().count();
@@ -177,7 +218,12 @@ impl PageCx<'_, '_, '_> {
             || (body_chars < MAX_NAVIGATION_BODY_CHARS
                 && page.is_navigation(main, &side, url, body_chars))
         {
-            return Err(self.no_article());
+            let reason = if body_chars < MIN_BODY_CHARS {
+                format!("too little text ({body_chars} characters)")
+            } else {
+                "a navigation page (links to other pages)".to_string()
+            };
+            return Err(self.no_article(reason));
         }
         Ok(Body {
             main,

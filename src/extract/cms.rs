@@ -307,12 +307,66 @@ fn word_hint_of(word: &str) -> WordHint {
 /// class values: `sv`, `portlet`, `env`, `c`, `card`).
 type WordMemo<'a> = FastMap<&'a str, WordHint>;
 
+/// Prefixes of taxonomy and state tokens (`category-naringsliv`,
+/// `tag-sidebar`, `has-sidebar`, `is-active`, `no-js`, `type-post`): they
+/// describe what a page is filed under or how it is styled, not what the
+/// element is, so their words say nothing. A WordPress `<article>` is
+/// classed `category-nyheter tag-meny`; reading "meny" there would throw
+/// the article away.
+const TAXONOMY_PREFIXES: &[&str] = &[
+    "category", "cat", "tag", "term", "taxonomy", "has", "is", "no", "not", "type", "status",
+    "format", "postid", "pageid", "page-id", "parent", "lang",
+];
+
+/// Component names that start like a taxonomy token but name a box of
+/// their own (`tag-list`, `category-links`): their words are read.
+const COMPONENT_WORDS: &[&str] = &[
+    "list",
+    "cloud",
+    "links",
+    "box",
+    "label",
+    "labels",
+    "title",
+    "container",
+    "wrapper",
+    "wrap",
+    "items",
+    "item",
+    "name",
+    "badge",
+    "nav",
+    "menu",
+];
+
+/// Whether one class or id token is a taxonomy or state token.
+fn is_taxonomy_token(token: &str) -> bool {
+    TAXONOMY_PREFIXES.iter().any(|prefix| {
+        let bytes = token.as_bytes();
+        bytes.len() > prefix.len() + 1
+            && bytes[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+            && matches!(bytes[prefix.len()], b'-' | b'_')
+            && !COMPONENT_WORDS
+                .iter()
+                .any(|word| bytes[prefix.len() + 1..].eq_ignore_ascii_case(word.as_bytes()))
+    })
+}
+
 fn word_facts<'a>(value: &'a str, is_class: bool, memo: &mut WordMemo<'a>) -> WordFacts {
     let mut facts = WordFacts::default();
+    for token in value.split_ascii_whitespace() {
+        if !is_taxonomy_token(token) {
+            token_facts(token, is_class, memo, &mut facts);
+        }
+    }
+    facts
+}
+
+fn token_facts<'a>(token: &'a str, is_class: bool, memo: &mut WordMemo<'a>, facts: &mut WordFacts) {
     // Whether the previous word names a grid, for grid columns
     // (`col-lg-4`, `o-grid-4@md`, `sv-column-8`, `medium-8`).
     let mut after_grid_word = false;
-    for word in value.split(|c: char| !c.is_ascii_alphanumeric()) {
+    for word in token.split(|c: char| !c.is_ascii_alphanumeric()) {
         if word.is_empty() || word.len() > 40 {
             after_grid_word = false;
             continue;
@@ -334,7 +388,6 @@ fn word_facts<'a>(value: &'a str, is_class: bool, memo: &mut WordMemo<'a>) -> Wo
             after_grid_word = hint.grid_word;
         }
     }
-    facts
 }
 
 /// Classifies one element by tag, role, `class`, `id` and ARIA attributes.

@@ -35,9 +35,10 @@ use url::Url;
 /// Why extraction gave nothing usable.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The page has no article (a list page, an error page, an empty page).
-    #[error("no article found at {url}")]
-    NoArticle { url: Url },
+    /// The page has no article (a list page, an error page, an empty page);
+    /// `reason` says which.
+    #[error("no article found at {url}: {reason}")]
+    NoArticle { url: Url, reason: String },
     /// The document claims to be a feed but cannot be read as one.
     #[error("invalid feed at {url}: {reason}")]
     InvalidFeed { url: Url, reason: String },
