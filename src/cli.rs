@@ -16,7 +16,7 @@ use crate::extract::article::{read_page, PageReading};
 use crate::extract::overrides::{Overrides, Rule};
 use crate::extract::{self, charset, links::links_from_list_with};
 use crate::fetch::{self, Outcome, Validators};
-use crate::model::{Article, ListPage, PageDates};
+use crate::model::{Article, FoundDate, ListPage, PageDates};
 use crate::refresh;
 
 #[derive(Debug, Parser)]
@@ -336,8 +336,8 @@ impl ExtractOutput {
         ExtractOutput {
             url: Some(article.url.to_string()),
             title: Some(article.title.clone()),
-            published: article.published.as_ref().map(|d| d.date.to_string()),
-            updated: article.updated.as_ref().map(|d| d.date.to_string()),
+            published: article.published.as_ref().map(FoundDate::stated),
+            updated: article.updated.as_ref().map(FoundDate::stated),
             body: Some(article.body_text.clone()),
             body_html: Some(article.body_html.clone()),
             date_source: Some(refresh::date_source(article)),
@@ -359,8 +359,8 @@ impl ExtractOutput {
         ExtractOutput {
             url: Some(url.to_string()),
             title,
-            published: dates.published.as_ref().map(|d| d.date.to_string()),
-            updated: dates.updated.as_ref().map(|d| d.date.to_string()),
+            published: dates.published.as_ref().map(FoundDate::stated),
+            updated: dates.updated.as_ref().map(FoundDate::stated),
             date_source: Some(
                 dates
                     .published

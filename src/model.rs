@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::LazyLock;
 
 use jiff::civil;
-use jiff::tz::TimeZone;
+use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
 use url::Url;
 
@@ -70,8 +70,8 @@ impl PageDate {
 }
 
 /// `YYYY-MM-DD` for a day, RFC 3339 in Stockholm local time for an instant
-/// (e.g. `2021-03-29T13:05:00+02:00`): the form of `muniflux extract` and of
-/// the database.
+/// (e.g. `2021-03-29T13:05:00+02:00`): the form of the database
+/// (`muniflux extract` shows [`FoundDate::stated`]).
 impl fmt::Display for PageDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -130,6 +130,11 @@ pub struct FoundDate {
     /// What exactly: the label ("Publiceringsdatum"), meta name
     /// ("article:published_time"), JSON-LD key ("datePublished") ...
     pub detail: String,
+    /// The UTC offset the page wrote with an instant (`…T07:00:00+09:00`).
+    /// `None` for a day and for a naive time, which is Stockholm time.
+    /// Only [`FoundDate::stated`] uses it: the day a page states is the day
+    /// in its own offset, while storage and Atom keep Stockholm time.
+    pub offset: Option<Offset>,
 }
 
 impl FoundDate {
@@ -138,6 +143,37 @@ impl FoundDate {
             date,
             source,
             detail: detail.into(),
+            offset: None,
+        }
+    }
+
+    /// The same date as written with this UTC offset (ignored for a day).
+    pub fn with_offset(mut self, offset: Option<Offset>) -> FoundDate {
+        self.offset = offset.filter(|_| !self.date.is_day_only());
+        self
+    }
+
+    /// The date as the page states it, the form of `muniflux extract`:
+    /// `YYYY-MM-DD` for a day, RFC 3339 for an instant. An instant is
+    /// written in Stockholm time unless that changes the day the page
+    /// states in its own offset: a page in Tokyo that says
+    /// `2020-02-15T07:00:00+09:00` was published on the 15th although
+    /// Stockholm still had the 14th, so it keeps `+09:00`.
+    pub fn stated(&self) -> String {
+        match (self.date, self.offset) {
+            (PageDate::Time(t), Some(offset)) if self.stated_day() != self.date.local_day() => t
+                .to_zoned(TimeZone::fixed(offset))
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string(),
+            (date, _) => date.to_string(),
+        }
+    }
+
+    /// The calendar day the page states (see [`FoundDate::stated`]).
+    pub fn stated_day(&self) -> civil::Date {
+        match (self.date, self.offset) {
+            (PageDate::Time(t), Some(offset)) => offset.to_datetime(t).date(),
+            (date, _) => date.local_day(),
         }
     }
 
@@ -210,4 +246,48 @@ pub enum PageKind {
     Feed,
     /// An HTML page (a news list, or an article).
     Html,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stated(value: &str, offset_hours: Option<i8>) -> (String, String) {
+        let date = PageDate::Time(value.parse().unwrap());
+        let offset = offset_hours.map(Offset::constant);
+        let found = FoundDate::new(date, DateSource::Meta, "").with_offset(offset);
+        (found.stated(), found.stated_day().to_string())
+    }
+
+    #[test]
+    fn an_instant_is_stated_in_stockholm_unless_that_moves_the_day() {
+        // Tokyo morning: still the 14th in Stockholm.
+        assert_eq!(
+            stated("2020-02-14T22:00:00Z", Some(9)),
+            ("2020-02-15T07:00:00+09:00".into(), "2020-02-15".into())
+        );
+        // A UTC evening is the next day in Stockholm.
+        assert_eq!(
+            stated("2019-12-26T23:07:45Z", Some(0)),
+            ("2019-12-26T23:07:45+00:00".into(), "2019-12-26".into())
+        );
+        // Same day either way: Stockholm time, as stored.
+        assert_eq!(
+            stated("2024-09-12T08:50:31Z", Some(0)),
+            ("2024-09-12T10:50:31+02:00".into(), "2024-09-12".into())
+        );
+        // Naive values are Stockholm time.
+        assert_eq!(
+            stated("2024-09-12T22:30:00Z", None),
+            ("2024-09-13T00:30:00+02:00".into(), "2024-09-13".into())
+        );
+    }
+
+    #[test]
+    fn a_day_has_no_offset() {
+        let day = PageDate::Day("2021-03-29".parse().unwrap());
+        let found = FoundDate::new(day, DateSource::Label, "").with_offset(Some(Offset::UTC));
+        assert_eq!(found.offset, None);
+        assert_eq!(found.stated(), "2021-03-29");
+    }
 }

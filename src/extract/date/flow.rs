@@ -15,7 +15,9 @@ use regex::Regex;
 use scraper::node::Element;
 use scraper::{ElementRef, Node};
 
-use super::parse::parse_machine_date;
+use jiff::tz::Offset;
+
+use super::parse::parse_machine_stated;
 use super::Kind;
 use crate::extract::dom::{attr, is_block_tag, is_invisible_tag, FastMap, FastSet};
 use crate::model::PageDate;
@@ -99,6 +101,8 @@ pub(super) struct Flow {
 pub(super) struct Mark {
     pub range: Range<usize>,
     pub date: PageDate,
+    /// The UTC offset the value was written with, if any.
+    pub offset: Option<Offset>,
     /// What the element's own class or itemprop says it is, if anything.
     pub hint: Option<Kind>,
     /// What to report as the detail: "datetime" or the itemprop name.
@@ -161,7 +165,7 @@ struct Builder<'a> {
     /// Set while closing a skipped element, whose subtree was not entered.
     skipped: Option<NodeKey>,
     article_depth: usize,
-    open_marks: Vec<(NodeKey, usize, PageDate, Option<Kind>, &'static str)>,
+    open_marks: Vec<(NodeKey, usize, MachineDate)>,
     marks: Vec<Mark>,
     headline_start: Option<usize>,
     headline: Option<Range<usize>>,
@@ -216,9 +220,8 @@ impl<'a> Builder<'a> {
                 if Some(key) == headline {
                     self.headline_start = Some(self.text.len());
                 }
-                if let Some((date, hint, detail)) = machine_date_of(element) {
-                    self.open_marks
-                        .push((key, self.text.len(), date, hint, detail));
+                if let Some(machine) = machine_date_of(element) {
+                    self.open_marks.push((key, self.text.len(), machine));
                 }
                 true
             }
@@ -239,13 +242,13 @@ impl<'a> Builder<'a> {
             return;
         };
         if self.open_marks.last().is_some_and(|open| open.0 == key) {
-            if let Some((_, start, date, hint, detail)) = self.open_marks.pop() {
-                let range = start..self.text.len();
+            if let Some((_, start, machine)) = self.open_marks.pop() {
                 self.marks.push(Mark {
-                    range,
-                    date,
-                    hint,
-                    detail,
+                    range: start..self.text.len(),
+                    date: machine.date,
+                    offset: machine.offset,
+                    hint: machine.hint,
+                    detail: machine.detail,
                 });
             }
         }
@@ -408,22 +411,35 @@ fn holds_page_footer(element: &Element) -> bool {
         || attr(element, "role").is_some_and(|role| role.trim().eq_ignore_ascii_case("main"))
 }
 
+/// A machine-readable date on an element, before its text is known.
+struct MachineDate {
+    date: PageDate,
+    offset: Option<Offset>,
+    hint: Option<Kind>,
+    detail: &'static str,
+}
+
 /// The machine-readable date an element carries, with what its class or
 /// itemprop says it is: `<time datetime>`, `itemprop="datePublished"` with
 /// `content` or `datetime`.
-fn machine_date_of(element: &Element) -> Option<(PageDate, Option<Kind>, &'static str)> {
+fn machine_date_of(element: &Element) -> Option<MachineDate> {
     let itemprop = attr(element, "itemprop").and_then(itemprop_kind);
     let value = match (element.name(), itemprop) {
         ("time", _) => attr(element, "datetime"),
         (_, Some(_)) => attr(element, "content").or_else(|| attr(element, "datetime")),
         _ => None,
     }?;
-    let date = parse_machine_date(value)?;
+    let (date, offset) = parse_machine_stated(value)?;
     let (hint, detail) = match itemprop {
         Some((kind, name)) => (Some(kind), name),
         None => (class_kind(element), "datetime"),
     };
-    Some((date, hint, detail))
+    Some(MachineDate {
+        date,
+        offset,
+        hint,
+        detail,
+    })
 }
 
 fn itemprop_kind(itemprop: &str) -> Option<(Kind, &'static str)> {

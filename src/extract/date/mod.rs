@@ -30,11 +30,13 @@
 mod flow;
 mod parse;
 mod sources;
+mod words;
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use jiff::tz::Offset;
 use jiff::{Timestamp, ToSpan};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
@@ -174,7 +176,7 @@ impl<'f> PageEvidence<'f> {
         let chosen = ranked
             .into_iter()
             .flatten()
-            .find(|found| found.date.local_day() <= latest_plausible)?;
+            .find(|found| found.stated_day() <= latest_plausible)?;
         Some(self.with_precision(chosen, Kind::Published))
     }
 
@@ -252,7 +254,7 @@ impl<'f> PageEvidence<'f> {
         self.machine_values(kind)
             .into_iter()
             .find(|machine| {
-                matches!(machine.date, PageDate::Time(_)) && machine.date.local_day() == day
+                matches!(machine.date, PageDate::Time(_)) && machine.stated_day() == day
             })
             .unwrap_or(chosen)
     }
@@ -274,7 +276,7 @@ fn is_before(a: &PageDate, b: &PageDate) -> bool {
 }
 
 fn mark_found(mark: &Mark) -> FoundDate {
-    FoundDate::new(mark.date, DateSource::TimeElement, mark.detail)
+    FoundDate::new(mark.date, DateSource::TimeElement, mark.detail).with_offset(mark.offset)
 }
 
 /// A date read after a label.
@@ -321,7 +323,8 @@ fn labelled_dates(flow: &Flow, now: Timestamp) -> Vec<LabelledDate> {
             found.push(LabelledDate {
                 kind,
                 vague,
-                found: FoundDate::new(dated.date, DateSource::Label, label.as_str()),
+                found: FoundDate::new(dated.date, DateSource::Label, label.as_str())
+                    .with_offset(dated.offset),
                 span: line.start + label.start()..dated.end,
                 mark: dated.mark,
             });
@@ -353,6 +356,8 @@ fn stands_as_label(line: &str, label: Range<usize>) -> bool {
 /// A date read at some place in the flow, possibly from a `<time>` mark.
 struct DateAt {
     date: PageDate,
+    /// The mark's UTC offset when the date is the mark's value.
+    offset: Option<Offset>,
     end: usize,
     mark: Option<usize>,
 }
@@ -380,6 +385,7 @@ fn date_after_label(flow: &Flow, label_end: usize, now: Timestamp) -> Option<Dat
         .find(|(_, mark)| mark.range.start >= label_end && mark.range.start <= start)?;
     Some(DateAt {
         date: mark.date,
+        offset: mark.offset,
         end: mark.range.end.max(start),
         mark: Some(index),
     })
@@ -420,16 +426,21 @@ fn with_mark(flow: &Flow, span: FoundSpan) -> DateAt {
     let Some((index, mark)) = found else {
         return DateAt {
             date: span.date,
+            offset: None,
             end: span.end,
             mark: None,
         };
     };
-    let date = match (span.date, mark.date) {
-        (PageDate::Day(day), PageDate::Time(_)) if mark.date.local_day() == day => mark.date,
-        _ => span.date,
+    let marked = mark_found(mark);
+    let (date, offset) = match (span.date, mark.date) {
+        (PageDate::Day(day), PageDate::Time(_)) if marked.stated_day() == day => {
+            (mark.date, mark.offset)
+        }
+        _ => (span.date, None),
     };
     DateAt {
         date,
+        offset,
         end: span.end.max(mark.range.end),
         mark: Some(index),
     }
@@ -515,7 +526,8 @@ fn bare_date_in_line(
                     dated.date,
                     DateSource::TimeElement,
                     flow.marks[mark_index].detail,
-                ),
+                )
+                .with_offset(dated.offset),
                 None => FoundDate::new(dated.date, DateSource::Text, "headline"),
             })
         }
@@ -668,12 +680,11 @@ mod tests {
         let Some(found) = found else {
             return "-".to_string();
         };
+        // As `extract` states it, to the minute: the page's own offset.
+        let stated = found.stated();
         let value = match found.date {
-            PageDate::Day(day) => day.to_string(),
-            PageDate::Time(t) => t
-                .to_zoned(STOCKHOLM.clone())
-                .strftime("%Y-%m-%dT%H:%M%:z")
-                .to_string(),
+            PageDate::Day(_) => stated,
+            PageDate::Time(_) => format!("{}{}", &stated[..16], &stated[19..]),
         };
         format!("{value} {}", found.describe())
     }
@@ -957,6 +968,25 @@ mod tests {
             <p>Håll dig uppdaterad 3 mars 2024 om nyheter, eller läs om vad som är ny eller ändrad 5 maj 2024.</p>
             <p>Det här är ett långt stycke som nämner att dokumentet Publicerad: 3 mars 2024 fanns, och fortsätter sedan länge med mycket text om näringslivet, företagen, kommunen, upphandlingar, vägar, skolor, kompetensförsörjning och allt annat som ett långt stycke kan handla om i en kommun.</p></main>"#,
             "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn an_instant_keeps_the_day_of_its_own_offset() {
+        check(
+            r#"<head><meta property="article:published_time" content="2020-02-15T07:00:00+09:00"></head><main><h1>R</h1></main>"#,
+            "2020-02-15T07:00+09:00 meta:article:published_time",
+            "-",
+        );
+        check(
+            r#"<main><article><h1>R</h1><time class="entry-date published" datetime="2019-12-26T23:07:45+00:00">26 December 2019</time></article></main>"#,
+            "2019-12-26T23:07+00:00 time-element:datetime",
+            "-",
+        );
+        check(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-08T18:03:23-05:00"}</script><main><h1>R</h1></main>"#,
+            "2023-11-08T18:03-05:00 json-ld:datePublished",
             "-",
         );
     }

@@ -12,67 +12,12 @@ use jiff::tz::Offset;
 use jiff::{Timestamp, ToSpan};
 use regex::{Captures, Regex};
 
+use super::words::{date_word, month_of, DateWord};
 use crate::model::{PageDate, STOCKHOLM};
 
 /// Years outside this range are template defaults (`1970-01-01`,
 /// `0001-01-01`) or typos, never the date a municipal page was published.
 const PLAUSIBLE_YEARS: RangeInclusive<i16> = 1990..=2099;
-
-/// Swedish month names with the CLDR abbreviations (dot optional, added by the
-/// pattern), and the English and German names of general news pages. Longer
-/// forms come first because the regex alternation is leftmost-first.
-const MONTH_NAMES: &str = "januari|january|januar|jan|jän|februari|february|februar|feb|\
-    mars|march|märz|maerz|mrz|mär|mar|april|apr|\
-    maj|may|mai|juni|june|jun|juli|july|jul|augusti|august|aug|september|sept|sep|\
-    oktober|october|okt|oct|november|nov|december|dezember|dez|dec";
-
-/// Weekdays are skipped, never checked against the date: full, definite
-/// ("måndagen"), old ("Månd") and short forms, plus English.
-const WEEKDAY_NAMES: &str = "måndagen|tisdagen|onsdagen|torsdagen|fredagen|lördagen|söndagen|\
-    måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|\
-    månd|tisd|onsd|torsd|fred|lörd|sönd|mån|tis|ons|tors|tor|fre|lör|sön|\
-    monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|\
-    montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag";
-
-/// A date at the very start of the text, after optional "den"/"på" and a
-/// weekday. The alternatives are the shapes Swedish pages write:
-/// ISO `2021-03-29`; day + month name + year with spaces, dashes, dots or a
-/// comma (`29 mars 2021`, `29-mars-2021`, `3 mar. 2025`, `19 december, 2025`);
-/// `29/3 2021`; `29.3.2021`; English `March 3, 2025`; the relative words
-/// ("idag", "igår") and Municipio's "för 3 dagar sedan".
-static DATE_AT_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?ix)^
-        (?:(?:den|på)\s+)?
-        (?:(?:{WEEKDAY_NAMES})\.?,?\s+)?
-        (?:den\s+)?
-        (?:
-            (?P<iso_y>\d{{4}})-(?P<iso_m>\d{{1,2}})-(?P<iso_d>\d{{1,2}})
-          | (?P<day>\d{{1,2}})(?:st|nd|rd|th)?\.?(?:\s*-\s*|\s+)?(?:of\s+)?(?P<month>{MONTH_NAMES})\.?(?:\s*,\s*|\s*-\s*|\s+)(?P<year>\d{{4}})
-          | (?P<slash_d>\d{{1,2}})/(?P<slash_m>\d{{1,2}})(?:\s+|/|-)(?P<slash_y>\d{{4}})
-          | (?P<dot_d>\d{{1,2}})\.(?P<dot_m>\d{{1,2}})\.(?P<dot_y>\d{{4}})
-          | (?P<month_first>{MONTH_NAMES})\.?\s+(?P<month_first_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<month_first_y>\d{{4}})
-          | (?P<relative>i\s?förrgår|i\s?går|i\s?dag)
-          | för\s+(?P<ago_count>\d{{1,3}})\s+(?P<ago_unit>dagar|dag|timmar|timme|minuter|minut)\s+sedan
-        )"
-    ))
-    .expect("date pattern compiles")
-});
-
-/// A clock time right after a date: `10:50`, `, kl. 11.01`, ` kl 8.15`,
-/// ` klockan 11:50`, `T14:05`. Without a `kl` marker the minutes are required,
-/// so a number after the year is not mistaken for an hour.
-static TIME_AFTER_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)^
-        \s*,?\s*
-        (?:(?P<marker>kl\.?|klockan)\s*|T)?
-        (?P<hour>\d{1,2})
-        (?:[.:](?P<minute>\d{2}))?
-        (?:[.:](?P<second>\d{2}))?",
-    )
-    .expect("time pattern compiles")
-});
 
 /// ISO 8601 as pages put it in attributes: date, optional time (`T` or a
 /// space, `:` or `.` between hours and minutes), optional fraction and offset.
@@ -83,7 +28,7 @@ static MACHINE_DATE: LazyLock<Regex> = LazyLock::new(|| {
         (?:
             [Tt\x20]\s*(?P<hour>\d{1,2})[:.](?P<minute>\d{2})
             (?:[:.](?P<second>\d{2})(?:[.,]\d{1,9})?)?
-            \s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?
+            \s*(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?
         )?$",
     )
     .expect("machine date pattern compiles")
@@ -102,6 +47,12 @@ pub fn parse_date(text: &str, now: Timestamp) -> Option<PageDate> {
 /// Parses a machine-readable value: ISO 8601 (a naive time is Stockholm time,
 /// a bare date is a day) or RFC 2822 as in RSS.
 pub fn parse_machine_date(text: &str) -> Option<PageDate> {
+    parse_machine_stated(text).map(|(date, _)| date)
+}
+
+/// Like [`parse_machine_date`], with the UTC offset the value was written
+/// with (`None` for a day or a naive time).
+pub(super) fn parse_machine_stated(text: &str) -> Option<(PageDate, Option<Offset>)> {
     let text = text.trim();
     if text.is_empty() || text.len() > 64 {
         return None;
@@ -109,20 +60,21 @@ pub fn parse_machine_date(text: &str) -> Option<PageDate> {
     if let Some(caps) = MACHINE_DATE.captures(text) {
         return machine_date_from(&caps);
     }
-    let timestamp = jiff::fmt::rfc2822::DateTimeParser::new()
-        .parse_timestamp(text)
+    let zoned = jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_zoned(text)
         .ok()?;
-    plausible(PageDate::Time(timestamp))
+    let date = plausible(PageDate::Time(zoned.timestamp()))?;
+    Some((date, Some(zoned.offset())))
 }
 
-fn machine_date_from(caps: &Captures<'_>) -> Option<PageDate> {
+fn machine_date_from(caps: &Captures<'_>) -> Option<(PageDate, Option<Offset>)> {
     let date = civil_date(
         number(caps, "year")?,
         number(caps, "month")?,
         number(caps, "day")?,
     )?;
     let Some(hour) = number(caps, "hour") else {
-        return Some(PageDate::Day(date));
+        return Some((PageDate::Day(date), None));
     };
     let clock = ClockTime {
         hour,
@@ -130,16 +82,17 @@ fn machine_date_from(caps: &Captures<'_>) -> Option<PageDate> {
         second: number(caps, "second").unwrap_or(0),
     };
     let datetime = clock.on(date)?;
-    let timestamp = match caps.name("offset") {
-        None => stockholm_timestamp(datetime)?,
-        Some(offset) => offset_from(offset.as_str())?.to_timestamp(datetime).ok()?,
+    let Some(offset) = caps.name("offset") else {
+        return Some((PageDate::Time(stockholm_timestamp(datetime)?), None));
     };
-    Some(PageDate::Time(timestamp))
+    let offset = offset_from(offset.as_str())?;
+    let timestamp = offset.to_timestamp(datetime).ok()?;
+    Some((PageDate::Time(timestamp), Some(offset)))
 }
 
 /// `Z`, `+01:00`, `+0100` or `+01` as an offset.
 fn offset_from(text: &str) -> Option<Offset> {
-    if text.eq_ignore_ascii_case("z") {
+    if text.eq_ignore_ascii_case("z") || text == "UTC" || text == "GMT" {
         return Some(Offset::UTC);
     }
     let sign = if text.starts_with('-') { -1 } else { 1 };
@@ -184,107 +137,374 @@ pub(super) fn find_date(text: &str, now: Option<Timestamp>) -> Option<FoundSpan>
 }
 
 /// Byte offsets where a date may begin: the text start, the start of every
-/// digit run, and word starts that may begin "i dag"/"igår".
+/// digit run and of every word (a weekday, a month name, "idag").
 pub(super) fn candidate_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let mut previous: Option<char> = None;
     text.char_indices().filter_map(move |(index, c)| {
         let before = previous.replace(c);
         let starts_digits = c.is_ascii_digit() && !before.is_some_and(|b| b.is_ascii_digit());
-        let starts_word = (c == 'i' || c == 'I') && !before.is_some_and(char::is_alphanumeric);
+        let starts_word = c.is_alphabetic() && !before.is_some_and(char::is_alphanumeric);
         (index == 0 || starts_digits || starts_word).then_some(index)
     })
 }
 
 /// Parses a date that starts at the beginning of `text` (after optional
-/// "den" and a weekday), with an optional clock time after it. Returns the
-/// date and how many bytes it used.
+/// fillers: a weekday, "den", "am", "le"), with an optional clock time after
+/// it. Returns the date and how many bytes it used.
+///
+/// The shapes, in any of the languages of [`words`](super::words):
+/// `2021-03-29`, `2021/03/29`, `2023.11.02.`, `2020年7月11日`;
+/// `29 mars 2021`, `29-mars-2021`, `5. März 2024`, `1er juin 2019`,
+/// `13 de junio de 2019`, `19 december, 2025`; `March 3, 2025`;
+/// `29.3.2021`, `29/3 2021`, `12/25/2019`; Swedish relative words ("idag",
+/// "i går", "för 3 dagar sedan"), which need `now`.
 pub(super) fn parse_date_at_start(text: &str, now: Option<Timestamp>) -> Option<(PageDate, usize)> {
-    let caps = DATE_AT_START.captures(text)?;
-    let whole = caps.get(0)?;
-    let rest = &text[whole.end()..];
-    if caps.name("ago_count").is_some() {
-        return Some((time_ago(&caps, now?)?, whole.end()));
-    }
-    let day = if caps.name("relative").is_some() {
-        if rest.starts_with(char::is_alphanumeric) {
-            return None;
+    let mut cursor = Cursor::new(text);
+    skip_fillers(&mut cursor);
+    let day = match cursor.peek()? {
+        c if c.is_ascii_digit() => numeric_first(&mut cursor)?,
+        c if c.is_alphabetic() => {
+            let mark = cursor.at;
+            if let Some(relative) = relative(&mut cursor, now) {
+                return Some(relative);
+            }
+            cursor.at = mark;
+            month_first(&mut cursor)?
         }
-        relative_day(caps.name("relative")?.as_str(), now?)?
-    } else {
-        if rest.starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        absolute_day(&caps)?
-    };
-    match parse_time_at_start(rest) {
-        Some((clock, len)) => {
-            let timestamp = stockholm_timestamp(clock.on(day)?)?;
-            Some((PageDate::Time(timestamp), whole.end() + len))
-        }
-        None => Some((PageDate::Day(day), whole.end())),
-    }
-}
-
-fn absolute_day(caps: &Captures<'_>) -> Option<civil::Date> {
-    if let Some(year) = number(caps, "iso_y") {
-        return civil_date(year, number(caps, "iso_m")?, number(caps, "iso_d")?);
-    }
-    if let Some(year) = number(caps, "year") {
-        let month = month_number(caps.name("month")?.as_str())?;
-        return civil_date(year, month, number(caps, "day")?);
-    }
-    if let Some(year) = number(caps, "slash_y") {
-        // Day first (Swedish, European); an American month-first date shows
-        // itself by a "month" above 12.
-        let (first, second) = (number(caps, "slash_d")?, number(caps, "slash_m")?);
-        let (day, month) = if second > 12 && first <= 12 {
-            (second, first)
-        } else {
-            (first, second)
-        };
-        return civil_date(year, month, day);
-    }
-    if let Some(year) = number(caps, "month_first_y") {
-        let month = month_number(caps.name("month_first")?.as_str())?;
-        return civil_date(year, month, number(caps, "month_first_d")?);
-    }
-    civil_date(
-        number(caps, "dot_y")?,
-        number(caps, "dot_m")?,
-        number(caps, "dot_d")?,
-    )
-}
-
-/// "för 3 dagar sedan" is a day; "för 2 timmar sedan" an instant (to the
-/// minute at best, which is what the page knows).
-fn time_ago(caps: &Captures<'_>, now: Timestamp) -> Option<PageDate> {
-    let count: i64 = number(caps, "ago_count")?;
-    let unit = caps.name("ago_unit")?.as_str().to_lowercase();
-    if unit.starts_with("dag") {
-        let today = now.to_zoned(STOCKHOLM.clone()).date();
-        return today.checked_sub(count.days()).ok().map(PageDate::Day);
-    }
-    let span = if unit.starts_with("tim") {
-        count.hours()
-    } else {
-        count.minutes()
-    };
-    let then = now.checked_sub(span).ok()?;
-    let minute = then.as_second() - then.as_second().rem_euclid(60);
-    Timestamp::from_second(minute).ok().map(PageDate::Time)
-}
-
-/// "idag", "igår", "i förrgår" as the Stockholm day relative to `now`.
-fn relative_day(word: &str, now: Timestamp) -> Option<civil::Date> {
-    let today = now.to_zoned(STOCKHOLM.clone()).date();
-    let compact: String = word.chars().filter(|c| !c.is_whitespace()).collect();
-    let days_back = match compact.to_lowercase().as_str() {
-        "idag" => 0,
-        "igår" => 1,
-        "iförrgår" => 2,
         _ => return None,
     };
-    today.checked_sub(days_back.days()).ok()
+    let date_end = cursor.at;
+    match parse_time_at_start(&text[date_end..]) {
+        Some((clock, len)) => {
+            let timestamp = stockholm_timestamp(clock.on(day)?)?;
+            Some((PageDate::Time(timestamp), date_end + len))
+        }
+        None => Some((PageDate::Day(day), date_end)),
+    }
+}
+
+/// A position in a text being read, with small steps that either match and
+/// move on or leave the position where it was.
+struct Cursor<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str) -> Cursor<'t> {
+        Cursor { text, at: 0 }
+    }
+
+    fn rest(&self) -> &'t str {
+        &self.text[self.at..]
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    fn eat(&mut self, c: char) -> bool {
+        if self.rest().starts_with(c) {
+            self.at += c.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Skips whitespace (also no-break spaces); whether there was any.
+    fn spaces(&mut self) -> bool {
+        let start = self.at;
+        while let Some(c) = self.peek().filter(|c| c.is_whitespace()) {
+            self.at += c.len_utf8();
+        }
+        self.at > start
+    }
+
+    /// A run of 1 to `max` ASCII digits not followed by another digit.
+    fn number(&mut self, max: usize) -> Option<(u32, usize)> {
+        let digits = self.rest().bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 || digits > max {
+            return None;
+        }
+        let value = self.rest()[..digits].parse().ok()?;
+        self.at += digits;
+        Some((value, digits))
+    }
+
+    /// A run of letters (any script).
+    fn word(&mut self) -> Option<&'t str> {
+        let rest = self.rest();
+        let len = rest
+            .char_indices()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(rest.len(), |(index, _)| index);
+        if len == 0 {
+            return None;
+        }
+        self.at += len;
+        Some(&rest[..len])
+    }
+
+    fn at_digit(&self) -> bool {
+        self.peek().is_some_and(|c| c.is_ascii_digit())
+    }
+
+    fn at_letter(&self) -> bool {
+        self.peek().is_some_and(char::is_alphabetic)
+    }
+}
+
+/// Skips up to three filler words with their trailing "." or "," (a
+/// weekday, "den", "am": "Samstag, 5. Oktober", "måndagen den 29 mars",
+/// "segunda-feira, 3 de maio").
+fn skip_fillers(cursor: &mut Cursor<'_>) {
+    for _ in 0..3 {
+        let mark = cursor.at;
+        let is_filler = cursor
+            .word()
+            .is_some_and(|word| date_word(word) == Some(DateWord::Filler));
+        if !is_filler {
+            cursor.at = mark;
+            return;
+        }
+        if cursor.rest().starts_with("-feira") {
+            cursor.at += "-feira".len();
+        }
+        cursor.eat('.');
+        cursor.eat(',');
+        if !cursor.spaces() && !cursor.at_digit() {
+            cursor.at = mark;
+            return;
+        }
+    }
+}
+
+/// A date that starts with a number: year first (ISO and its relatives),
+/// or day first (with a month name or a month number).
+fn numeric_first(cursor: &mut Cursor<'_>) -> Option<civil::Date> {
+    let (first, digits) = cursor.number(4)?;
+    if digits == 4 {
+        return year_first(cursor, first);
+    }
+    if digits > 2 {
+        return None;
+    }
+    let mark = cursor.at;
+    if let Some(date) = day_month_number_year(cursor, first) {
+        return Some(date);
+    }
+    cursor.at = mark;
+    day_month_name_year(cursor, first)
+}
+
+/// `2021-03-29`, `2021/3/9`, `2023.11.02.` (also `2023. 11. 02.`),
+/// `2020年7月11日`.
+fn year_first(cursor: &mut Cursor<'_>, year: u32) -> Option<civil::Date> {
+    let separator = cursor.peek()?;
+    let closing = match separator {
+        '-' | '/' | '.' => separator,
+        '年' => '月',
+        _ => return None,
+    };
+    cursor.eat(separator);
+    let spaced = separator == '.' && cursor.spaces();
+    let (month, _) = cursor.number(2)?;
+    if !cursor.eat(closing) {
+        return None;
+    }
+    if spaced {
+        cursor.spaces();
+    }
+    let (day, _) = cursor.number(2)?;
+    match separator {
+        '年' => {
+            cursor.eat('日');
+        }
+        '.' => {
+            cursor.eat('.');
+        }
+        _ => {}
+    }
+    civil_date(year, month, day)
+}
+
+/// `29.3.2021`, `29-03-2021`, `29/3 2021`, `12/25/2019`: day first, except
+/// that an American month-first date shows itself by a "month" above 12.
+fn day_month_number_year(cursor: &mut Cursor<'_>, first: u32) -> Option<civil::Date> {
+    let separator = cursor.peek().filter(|c| matches!(c, '.' | '/' | '-'))?;
+    cursor.eat(separator);
+    let (second, _) = cursor.number(2)?;
+    let closed = cursor.eat(separator);
+    let spaced = cursor.spaces();
+    let slash_then_space = separator == '/' && spaced;
+    if !closed && !slash_then_space {
+        return None;
+    }
+    let (year, digits) = cursor.number(4)?;
+    if digits != 4 {
+        return None;
+    }
+    let (day, month) = if second > 12 && first <= 12 {
+        (second, first)
+    } else {
+        (first, second)
+    };
+    civil_date(year, month, day)
+}
+
+/// `29 mars 2021`, `29-mars-2021`, `5. März 2024`, `1er juin 2019`,
+/// `21st of May, 2024`, `13 de junio de 2019`, `3 mar. 2025`,
+/// `19 december, 2025`, `15 августа 2016`.
+fn day_month_name_year(cursor: &mut Cursor<'_>, day: u32) -> Option<civil::Date> {
+    skip_ordinal(cursor);
+    cursor.eat('.');
+    let dashed = cursor.eat('-');
+    let spaced = cursor.spaces();
+    if !dashed && !spaced && !cursor.at_letter() {
+        return None;
+    }
+    skip_linking_word(cursor);
+    let month = month_of(cursor.word()?)?;
+    cursor.eat('.');
+    let mark = cursor.at;
+    let comma = {
+        cursor.spaces();
+        cursor.eat(',')
+    };
+    let dash = !comma && cursor.eat('-');
+    let spaced = cursor.spaces();
+    if !comma && !dash && !spaced && cursor.at == mark {
+        return None;
+    }
+    skip_linking_word(cursor);
+    let (year, digits) = cursor.number(4)?;
+    if digits != 4 {
+        return None;
+    }
+    civil_date(year, u32::from(month), day)
+}
+
+/// `March 3, 2025`, `Oct. 5 2020`, `May 21st, 2024`.
+fn month_first(cursor: &mut Cursor<'_>) -> Option<civil::Date> {
+    let month = month_of(cursor.word()?)?;
+    cursor.eat('.');
+    cursor.eat(',');
+    if !cursor.spaces() {
+        return None;
+    }
+    let (day, digits) = cursor.number(2)?;
+    if digits > 2 {
+        return None;
+    }
+    skip_ordinal(cursor);
+    cursor.eat(',');
+    if !cursor.spaces() {
+        return None;
+    }
+    let (year, digits) = cursor.number(4)?;
+    if digits != 4 {
+        return None;
+    }
+    civil_date(year, u32::from(month), day)
+}
+
+/// An ordinal ending right after a day number: "st", "nd", "rd", "th",
+/// French "er"/"e", "º"; only when no letter follows it ("1er juin", not
+/// "1 erbjudande").
+fn skip_ordinal(cursor: &mut Cursor<'_>) {
+    for ending in ["st", "nd", "rd", "th", "er", "e", "º", "ª", "°"] {
+        let rest = cursor.rest();
+        let ends_word = rest
+            .get(ending.len()..)
+            .is_some_and(|after| !after.starts_with(char::is_alphabetic));
+        if rest.len() >= ending.len()
+            && rest.is_char_boundary(ending.len())
+            && rest[..ending.len()].eq_ignore_ascii_case(ending)
+            && ends_word
+        {
+            cursor.at += ending.len();
+            return;
+        }
+    }
+}
+
+/// "de", "del", "of", "di" between the parts of a date, with the space after.
+fn skip_linking_word(cursor: &mut Cursor<'_>) {
+    let mark = cursor.at;
+    let linking = cursor
+        .word()
+        .is_some_and(|word| matches!(word.to_ascii_lowercase().as_str(), "de" | "del" | "of"));
+    if !linking || !cursor.spaces() {
+        cursor.at = mark;
+    }
+}
+
+/// Swedish relative dates: "idag", "i dag", "igår", "i går", "i förrgår"
+/// (a day), "för 3 dagar sedan" (a day), "för 2 timmar sedan" (an instant).
+fn relative(cursor: &mut Cursor<'_>, now: Option<Timestamp>) -> Option<(PageDate, usize)> {
+    let now = now?;
+    let first = cursor.word()?.to_lowercase();
+    let days_back = match first.as_str() {
+        "idag" => 0,
+        "igår" => 1,
+        "i" => {
+            cursor.spaces();
+            match cursor.word()?.to_lowercase().as_str() {
+                "dag" => 0,
+                "går" => 1,
+                "förrgår" => 2,
+                _ => return None,
+            }
+        }
+        "för" => return time_ago(cursor, now),
+        _ => return None,
+    };
+    if cursor.peek().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    let today = now.to_zoned(STOCKHOLM.clone()).date();
+    let day = today.checked_sub(i64::from(days_back).days()).ok()?;
+    let date_end = cursor.at;
+    match parse_time_at_start(cursor.rest()) {
+        Some((clock, len)) => {
+            let timestamp = stockholm_timestamp(clock.on(day)?)?;
+            Some((PageDate::Time(timestamp), date_end + len))
+        }
+        None => Some((PageDate::Day(day), date_end)),
+    }
+}
+
+/// The rest of "för 3 dagar sedan" (a day) and "för 2 timmar sedan" (an
+/// instant, to the minute at best, which is what the page knows).
+fn time_ago(cursor: &mut Cursor<'_>, now: Timestamp) -> Option<(PageDate, usize)> {
+    cursor.spaces();
+    let (count, _) = cursor.number(3)?;
+    cursor.spaces();
+    let unit = cursor.word()?.to_lowercase();
+    cursor.spaces();
+    if !cursor.word()?.eq_ignore_ascii_case("sedan") {
+        return None;
+    }
+    let count = i64::from(count);
+    let date = match unit.as_str() {
+        "dag" | "dagar" => {
+            let today = now.to_zoned(STOCKHOLM.clone()).date();
+            PageDate::Day(today.checked_sub(count.days()).ok()?)
+        }
+        "timme" | "timmar" | "minut" | "minuter" => {
+            let span = if unit.starts_with("tim") {
+                count.hours()
+            } else {
+                count.minutes()
+            };
+            let then = now.checked_sub(span).ok()?;
+            let minute = then.as_second() - then.as_second().rem_euclid(60);
+            PageDate::Time(Timestamp::from_second(minute).ok()?)
+        }
+        _ => return None,
+    };
+    Some((date, cursor.at))
 }
 
 /// Hours, minutes and seconds of a clock time on a page.
@@ -302,56 +522,122 @@ impl ClockTime {
     }
 }
 
-/// A clock time at the start of `text` (right after a date).
+/// Words that introduce a clock time after a date: Swedish "kl"/"klockan",
+/// German "um", English "at", French "à", Italian "alle"/"ore", Dutch "om",
+/// Finnish "klo", Spanish "a las", Polish "godz".
+const TIME_MARKERS: &[&str] = &[
+    "kl", "klockan", "um", "at", "à", "a", "alle", "ore", "om", "klo", "las", "godz", "o",
+];
+
+/// A clock time at the start of `text` (right after a date): `10:50`,
+/// `, kl. 11.01`, ` kl 8.15`, ` klockan 11:50`, `T14:05`, ` um 10:56 Uhr`,
+/// ` | 6:03 pm`, ` à 10h30`. Without a marker word the minutes are
+/// required, so a number after the year is not taken for an hour.
 fn parse_time_at_start(text: &str) -> Option<(ClockTime, usize)> {
-    let caps = TIME_AFTER_DATE.captures(text)?;
-    let whole = caps.get(0)?;
-    let has_marker = caps.name("marker").is_some();
-    if caps.name("minute").is_none() && !has_marker {
+    let mut cursor = Cursor::new(text);
+    cursor.spaces();
+    if cursor
+        .peek()
+        .is_some_and(|c| matches!(c, ',' | '|' | '·' | '•' | '@' | '–' | '-'))
+    {
+        cursor.at += cursor.peek()?.len_utf8();
+        cursor.spaces();
+    }
+    let mut has_marker = false;
+    for _ in 0..2 {
+        let mark = cursor.at;
+        let is_marker = cursor.word().is_some_and(|word| {
+            let word = word.to_lowercase();
+            TIME_MARKERS.contains(&word.as_str())
+        });
+        if !is_marker {
+            cursor.at = mark;
+            break;
+        }
+        has_marker = true;
+        cursor.eat('.');
+        cursor.spaces();
+    }
+    if !has_marker && cursor.eat('T') {
+        has_marker = true;
+    }
+    let (hour, _) = cursor.number(2)?;
+    let mark = cursor.at;
+    let minute = if cursor.eat(':') || cursor.eat('.') || cursor.eat('h') {
+        match cursor.number(2) {
+            Some((minute, 2)) => Some(minute),
+            _ => {
+                cursor.at = mark;
+                None
+            }
+        }
+    } else {
+        None
+    };
+    if minute.is_none() && !has_marker {
         return None;
     }
-    if text[whole.end()..].starts_with(|c: char| c.is_ascii_digit()) {
+    let mut second = 0;
+    if minute.is_some() {
+        let mark = cursor.at;
+        match (cursor.eat(':') || cursor.eat('.'), cursor.number(2)) {
+            (true, Some((value, 2))) => second = value,
+            _ => cursor.at = mark,
+        }
+    }
+    if cursor.at_digit() {
         return None;
     }
+    let hour = meridiem(&mut cursor, hour)?;
     let clock = ClockTime {
-        hour: number(&caps, "hour")?,
-        minute: number(&caps, "minute").unwrap_or(0),
-        second: number(&caps, "second").unwrap_or(0),
+        hour: i8::try_from(hour).ok()?,
+        minute: i8::try_from(minute.unwrap_or(0)).ok()?,
+        second: i8::try_from(second).ok()?,
     };
     let valid = (0..=23).contains(&clock.hour)
         && (0..=59).contains(&clock.minute)
         && (0..=59).contains(&clock.second);
-    valid.then_some((clock, whole.end()))
+    valid.then_some((clock, cursor.at))
 }
 
-/// Month number from a (possibly abbreviated, any case) Swedish, English or
-/// German name.
-fn month_number(name: &str) -> Option<i8> {
-    let prefix: String = name.chars().take(3).flat_map(char::to_lowercase).collect();
-    let month = match prefix.as_str() {
-        "jan" | "jän" => 1,
-        "feb" => 2,
-        "mar" | "mär" | "mrz" | "mae" => 3,
-        "apr" => 4,
-        "maj" | "may" | "mai" => 5,
-        "jun" => 6,
-        "jul" => 7,
-        "aug" => 8,
-        "sep" => 9,
-        "okt" | "oct" => 10,
-        "nov" => 11,
-        "dec" | "dez" => 12,
-        _ => return None,
+/// The 24-hour hour of a time followed by "am"/"pm" (or "a.m."/"p.m.";
+/// 12 am is midnight); `None` for an impossible hour such as "13 pm".
+fn meridiem(cursor: &mut Cursor<'_>, hour: u32) -> Option<u32> {
+    let mark = cursor.at;
+    cursor.spaces();
+    let Some(word) = cursor.word().map(str::to_ascii_lowercase) else {
+        cursor.at = mark;
+        return Some(hour);
     };
-    Some(month)
+    let word = if (word == "a" || word == "p") && cursor.eat('.') {
+        let rest = cursor.word().map(str::to_ascii_lowercase);
+        cursor.eat('.');
+        if rest.as_deref() != Some("m") {
+            cursor.at = mark;
+            return Some(hour);
+        }
+        format!("{word}m")
+    } else {
+        word
+    };
+    match word.as_str() {
+        "am" | "pm" if !(1..=12).contains(&hour) => None,
+        "am" => Some(hour % 12),
+        "pm" => Some(hour % 12 + 12),
+        _ => {
+            cursor.at = mark;
+            Some(hour)
+        }
+    }
 }
 
 /// A valid calendar day in a plausible year (so "31 februari" is no date).
-fn civil_date(year: i16, month: i8, day: i8) -> Option<civil::Date> {
+fn civil_date(year: u32, month: u32, day: u32) -> Option<civil::Date> {
+    let year = i16::try_from(year).ok()?;
     if !PLAUSIBLE_YEARS.contains(&year) {
         return None;
     }
-    civil::Date::new(year, month, day).ok()
+    civil::Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
 }
 
 /// Local Stockholm wall-clock time as an instant. In the autumn fold the
@@ -447,6 +733,49 @@ mod tests {
         check("3. Jan. 2025", "2025-01-03");
         check("5. März 2024, 10:15 Uhr", "2024-03-05T10:15+01:00");
         check("05.03.2024", "2024-03-05");
+    }
+
+    #[test]
+    fn month_names_of_other_languages() {
+        check("13 juin 2019", "2019-06-13");
+        check("jeudi 13 juin 2019", "2019-06-13");
+        check("1er juin 2019", "2019-06-01");
+        check("13 de junio de 2019", "2019-06-13");
+        check("miércoles, 13 de junio del 2019", "2019-06-13");
+        check("14 Gennaio 2020", "2020-01-14");
+        check("14 gen. 2020", "2020-01-14");
+        check("3 maart 2021", "2021-03-03");
+        check("13 de junho de 2019", "2019-06-13");
+        check("segunda-feira, 3 de maio de 2021", "2021-05-03");
+        check("15. marts 2022", "2022-03-15");
+        check("15. desember 2022", "2022-12-15");
+        check("15. elokuuta 2016", "2016-08-15");
+        check("15 sierpnia 2016", "2016-08-15");
+        check("15 августа 2016 г.", "2016-08-15");
+        check("15 Ağustos 2016", "2016-08-15");
+        check("Samstag, 5. Oktober 2013", "2013-10-05");
+        check("Oktober 19, 2019", "2019-10-19");
+        check("Do  9 Apr 2020", "2020-04-09");
+    }
+
+    #[test]
+    fn year_first_forms() {
+        check("2021/03/29", "2021-03-29");
+        check("2023.11.02.", "2023-11-02");
+        check("2023. 11. 2.", "2023-11-02");
+        check("2020年7月11日", "2020-07-11");
+        check("2023.11.02. 오후 8:06", "2023-11-02");
+    }
+
+    #[test]
+    fn clock_times_of_other_languages() {
+        check("8. Dezember 2010 um 10:56", "2010-12-08T10:56+01:00");
+        check("November 8, 2023 | 6:03 pm", "2023-11-08T18:03+01:00");
+        check("November 8, 2023 at 12:15 a.m.", "2023-11-08T00:15+01:00");
+        check("13 juin 2019 à 10h30", "2019-06-13T10:30+02:00");
+        check("21.01.2009, 05:42", "2009-01-21T05:42+01:00");
+        check("3. Dezember 2011 um %H:%M Uhr", "2011-12-03");
+        check("5 March 2024 13 pm", "2024-03-05");
     }
 
     #[test]

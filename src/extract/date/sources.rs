@@ -8,7 +8,9 @@ use scraper::{ElementRef, Html};
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::parse::{parse_date_at_start, parse_machine_date};
+use jiff::tz::Offset;
+
+use super::parse::{parse_date_at_start, parse_machine_date, parse_machine_stated};
 use super::Kind;
 use crate::extract::dom::attr;
 use crate::model::{DateSource, FoundDate, PageDate};
@@ -156,24 +158,24 @@ pub(super) fn meta_dates(elements: &DatedElements<'_>) -> Vec<MetaDate> {
         else {
             continue;
         };
-        let Some(date) = parse_meta_value(content) else {
+        let Some((date, offset)) = parse_meta_value(content) else {
             continue;
         };
         dates.push(MetaDate {
             kind,
             strength,
-            found: FoundDate::new(date, DateSource::Meta, name.trim()),
+            found: FoundDate::new(date, DateSource::Meta, name.trim()).with_offset(offset),
         });
     }
     dates
 }
 
 /// Meta values are ISO nearly always; a few CMSs write "4 mars 2025".
-fn parse_meta_value(content: &str) -> Option<PageDate> {
-    parse_machine_date(content).or_else(|| {
+fn parse_meta_value(content: &str) -> Option<(PageDate, Option<Offset>)> {
+    parse_machine_stated(content).or_else(|| {
         let content = content.trim();
         let (date, used) = parse_date_at_start(content, None)?;
-        content[used..].trim().is_empty().then_some(date)
+        content[used..].trim().is_empty().then_some((date, None))
     })
 }
 
@@ -302,8 +304,8 @@ fn json_ld_date(node: &Map<String, Value>, key: &'static str) -> Option<FoundDat
         Value::Array(items) => items.first()?.as_str()?,
         _ => return None,
     };
-    let date = parse_meta_value(value)?;
-    Some(FoundDate::new(date, DateSource::JsonLd, key))
+    let (date, offset) = parse_meta_value(value)?;
+    Some(FoundDate::new(date, DateSource::JsonLd, key).with_offset(offset))
 }
 
 /// The date in the URL path, a last resort: a slug keeps the day the page
