@@ -992,6 +992,65 @@ mod tests {
     }
 
     #[test]
+    fn json_ld_as_people_write_it() {
+        // Comments, a trailing comma, a raw line break in a string.
+        check(
+            "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", // the post\n\"headline\": \"Two\nlines\",\n/* dates */ \"datePublished\": \"2021-03-29T13:05:00+02:00\",}</script><main><h1>R</h1></main>",
+            "2021-03-29T13:05+02:00 json-ld:datePublished",
+            "-",
+        );
+        // A stray closing brace after the object.
+        check(
+            r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-10-26T18:10:00+01:00"}}</script><main><h1>R</h1></main>"#,
+            "2020-10-26T18:10+01:00 json-ld:datePublished",
+            "-",
+        );
+        // A bare <script> holding schema.org JSON.
+        check(
+            r#"<script>{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2022-01-28T06:00:00+01:00"}</script><main><h1>R</h1></main>"#,
+            "2022-01-28T06:00+01:00 json-ld:datePublished",
+            "-",
+        );
+        // Beyond repair: the first datePublished string still counts.
+        check(
+            r#"<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2019-05-02", headline: broken}</script><main><h1>R</h1></main>"#,
+            "2019-05-02 json-ld:datePublished",
+            "-",
+        );
+        // A plain script that mentions a date is not JSON-LD.
+        check(
+            r#"<script>var x = {"datePublished": "2019-05-02"};</script><main><h1>R</h1></main>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn meta_names_read_by_their_words() {
+        check(
+            r#"<head><meta name="dtk:publishdate" content="2021-04-01"><meta name="bt:moddate" content="2021-04-03"></head><main><h1>R</h1></main>"#,
+            "2021-04-01 meta:dtk:publishdate",
+            "2021-04-03 meta:bt:moddate",
+        );
+        check(
+            r#"<head><meta name="dcterms.date" content="2021-04-02"><meta name="article:published" content="2021-04-01"></head><main><h1>R</h1></main>"#,
+            "2021-04-01 meta:article:published",
+            "-",
+        );
+        check(
+            r#"<head><meta name="bepress_citation_date" content="2009-09-15"></head><main><h1>R</h1></main>"#,
+            "2009-09-15 meta:bepress_citation_date",
+            "-",
+        );
+        check(
+            r#"<head><meta name="article:expiration_time" content="2030-01-01"><meta property="article:publisher" content="2021-01-01">
+            <meta name="uploadDate" content="2021-01-02"><meta name="granskad" content="2021-01-03"></head><main><h1>R</h1></main>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
     fn stale_og_updated_time_is_ignored() {
         check(
             r#"<head><meta property="og:updated_time" content="1692358379">

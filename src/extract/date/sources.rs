@@ -130,6 +130,76 @@ const META_NAMES: &[(&str, Kind, MetaStrength)] = &[
     ("last-modified", Kind::Updated, MetaStrength::Strong),
 ];
 
+/// Words in a `<meta>` name that say it is no date of the article: who
+/// published it, when it expires, how long a recipe takes, a video's
+/// upload, `og:updated_time` (seen stale by years), a review date.
+const NOT_ARTICLE_DATE_WORDS: &[&str] = &[
+    "publisher",
+    "principles",
+    "publicationname",
+    "config",
+    "premium",
+    "expir",
+    "totaltime",
+    "preptime",
+    "cooktime",
+    "upload",
+    "coverage",
+    "render",
+    "unix",
+    "og:updated_time",
+    "granskad",
+    "review",
+    "valid",
+    "dateline",
+    "birth",
+];
+
+/// What a `<meta>` name says its date is: the names of [`META_NAMES`],
+/// else by the words in the name, the way CMSs and SEO plugins coin them
+/// (`dtk:publishdate`, `sw-pubdate`, `prism.publicationDate`,
+/// `bt:moddate`, `dcterms.date`, `bepress_citation_date`).
+fn meta_kind(name: &str) -> Option<(Kind, MetaStrength)> {
+    let lowered = name.trim().to_ascii_lowercase();
+    if let Some(&(_, kind, strength)) = META_NAMES.iter().find(|(known, ..)| *known == lowered) {
+        return Some((kind, strength));
+    }
+    if NOT_ARTICLE_DATE_WORDS
+        .iter()
+        .any(|word| lowered.contains(word))
+    {
+        return None;
+    }
+    let has = |words: &[&str]| words.iter().any(|word| lowered.contains(word));
+    if has(&[
+        "modif", "updat", "lastmod", "moddate", "revision", "changed",
+    ]) {
+        return Some((Kind::Updated, MetaStrength::Strong));
+    }
+    if has(&[
+        "publish",
+        "publication",
+        "pubdate",
+        "pub_date",
+        "pub-date",
+        "issued",
+        "posted",
+        "release",
+    ]) {
+        return Some((Kind::Published, MetaStrength::Strong));
+    }
+    if has(&["created", "createdate", "create_date"]) {
+        return Some((Kind::Published, MetaStrength::Weak));
+    }
+    // The last segment of the name is just "date": `dc:date`,
+    // `dcterms.date`, `citation_date`, `ob:date`.
+    let last = lowered
+        .rsplit([':', '.', '_', '-'])
+        .next()
+        .unwrap_or(&lowered);
+    (last == "date").then_some((Kind::Published, MetaStrength::Weak))
+}
+
 /// A dated `<meta>` element.
 #[derive(Debug, Clone)]
 pub(super) struct MetaDate {
@@ -153,9 +223,7 @@ pub(super) fn meta_dates(elements: &DatedElements<'_>) -> Vec<MetaDate> {
         let Some(content) = attr(element, "content") else {
             continue;
         };
-        let lowered = name.trim().to_ascii_lowercase();
-        let Some(&(_, kind, strength)) = META_NAMES.iter().find(|(known, ..)| *known == lowered)
-        else {
+        let Some((kind, strength)) = meta_kind(name) else {
             continue;
         };
         let Some((date, offset)) = parse_meta_value(content) else {
@@ -191,40 +259,149 @@ pub(super) struct JsonLdDates {
 /// `WebPage`. Nodes are taken from the top level, from `@graph` and from
 /// `mainEntity`, never from deeper properties, where comments and events
 /// keep their own `datePublished`.
+///
+/// Hand-written JSON-LD is often not quite JSON, so a block is read
+/// tolerantly (see [`json_ld_values`]); a block that still cannot be read
+/// gives its first `datePublished`/`dateModified` strings, as a last resort.
 pub(super) fn json_ld_dates(elements: &DatedElements<'_>) -> JsonLdDates {
     let mut best: Option<(u8, JsonLdDates)> = None;
+    let mut unreadable = JsonLdDates::default();
     for script in elements.scripts.iter() {
-        let is_json_ld = attr(script.value(), "type")
+        if attr(script.value(), "src").is_some() {
+            continue;
+        }
+        let declared = attr(script.value(), "type")
             .is_some_and(|kind| kind.to_ascii_lowercase().contains("ld+json"));
-        if !is_json_ld {
-            continue;
-        }
         let text: String = script.text().collect();
-        if text.len() > MAX_JSON_LD_BYTES {
+        if text.len() > MAX_JSON_LD_BYTES || !(declared || looks_like_json_ld(&text)) {
             continue;
         }
-        let Ok(value) = serde_json::from_str::<Value>(strip_comment_markers(&text)) else {
-            continue;
-        };
-        let mut nodes = Vec::new();
-        collect_nodes(&value, 0, &mut nodes);
-        for node in nodes {
-            let Some(rank) = type_rank(node) else {
-                continue;
-            };
-            let dates = JsonLdDates {
-                published: json_ld_date(node, "datePublished"),
-                updated: json_ld_date(node, "dateModified"),
-            };
-            if dates.published.is_none() && dates.updated.is_none() {
-                continue;
+        let values = json_ld_values(strip_comment_markers(&text));
+        if values.is_empty() {
+            if unreadable.published.is_none() && unreadable.updated.is_none() {
+                unreadable = json_ld_dates_by_key(&text);
             }
-            if best.as_ref().is_none_or(|(best_rank, _)| rank < *best_rank) {
-                best = Some((rank, dates));
+            continue;
+        }
+        for value in &values {
+            let mut nodes = Vec::new();
+            collect_nodes(value, 0, &mut nodes);
+            for node in nodes {
+                let Some(rank) = type_rank(node) else {
+                    continue;
+                };
+                let dates = JsonLdDates {
+                    published: json_ld_date(node, "datePublished"),
+                    updated: json_ld_date(node, "dateModified"),
+                };
+                if dates.published.is_none() && dates.updated.is_none() {
+                    continue;
+                }
+                if best.as_ref().is_none_or(|(best_rank, _)| rank < *best_rank) {
+                    best = Some((rank, dates));
+                }
             }
         }
     }
-    best.map(|(_, dates)| dates).unwrap_or_default()
+    best.map_or(unreadable, |(_, dates)| dates)
+}
+
+/// A script without `type="application/ld+json"` that holds schema.org
+/// JSON anyway (some CMSs write a bare `<script>`).
+fn looks_like_json_ld(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '[']) && text.contains("\"@context\"")
+}
+
+/// The JSON values of a block: as written when it parses; else with
+/// JavaScript comments and trailing commas removed; and when a value is
+/// followed by junk (a stray `}`), the values before it.
+fn json_ld_values(text: &str) -> Vec<Value> {
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        return vec![value];
+    }
+    let repaired = without_comments_and_trailing_commas(text);
+    let mut values = Vec::new();
+    for value in serde_json::Deserializer::from_str(&repaired).into_iter::<Value>() {
+        match value {
+            Ok(value) => values.push(value),
+            Err(_) => break,
+        }
+    }
+    values
+}
+
+/// `text` without `//` and `/* */` comments, without commas right before
+/// a closing `}` or `]`, and with raw control characters inside strings
+/// turned into spaces.
+fn without_comments_and_trailing_commas(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut copied = 0;
+    let mut in_string = false;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if in_string {
+            match b {
+                b'\\' => at += 1,
+                b'"' => in_string = false,
+                // A raw line break or tab inside a string: JSON wants it escaped.
+                0..0x20 => {
+                    out.push_str(&text[copied..at]);
+                    out.push(' ');
+                    copied = at + 1;
+                }
+                _ => {}
+            }
+            at += 1;
+            continue;
+        }
+        let skip_to = match b {
+            b'"' => {
+                in_string = true;
+                None
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'/') => {
+                Some(memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n))
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => Some(
+                memchr::memmem::find(&bytes[at + 2..], b"*/").map_or(bytes.len(), |n| at + n + 4),
+            ),
+            b',' => {
+                let next = bytes[at + 1..].iter().find(|c| !c.is_ascii_whitespace());
+                matches!(next, Some(b'}' | b']')).then_some(at + 1)
+            }
+            _ => None,
+        };
+        match skip_to {
+            Some(end) => {
+                out.push_str(&text[copied..at]);
+                at = end;
+                copied = end;
+            }
+            None => at += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The first `"datePublished": "…"` and `"dateModified": "…"` of a block
+/// that is no JSON at all.
+fn json_ld_dates_by_key(text: &str) -> JsonLdDates {
+    let value_of = |key: &'static str| {
+        let pattern = format!("\"{key}\"");
+        let start = text.find(&pattern)? + pattern.len();
+        let rest = text[start..].trim_start().strip_prefix(':')?.trim_start();
+        let rest = rest.strip_prefix('"')?;
+        let value = &rest[..rest.find('"')?];
+        let (date, offset) = parse_meta_value(value)?;
+        Some(FoundDate::new(date, DateSource::JsonLd, key).with_offset(offset))
+    };
+    JsonLdDates {
+        published: value_of("datePublished"),
+        updated: value_of("dateModified"),
+    }
 }
 
 /// Old templates wrap scripts in `<!-- -->` or CDATA markers.
