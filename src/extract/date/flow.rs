@@ -15,9 +15,10 @@ use regex::Regex;
 use scraper::node::Element;
 use scraper::{ElementRef, Node};
 
+use jiff::civil;
 use jiff::tz::Offset;
 
-use super::parse::parse_machine_stated;
+use super::parse::{find_date, parse_machine_stated};
 use super::Kind;
 use crate::extract::dom::{attr, is_block_tag, is_invisible_tag, FastMap, FastSet};
 use crate::model::PageDate;
@@ -25,6 +26,9 @@ use crate::model::PageDate;
 /// Text nodes longer than this are body prose: they keep their place as a
 /// line but their words are not kept, which bounds the work on huge pages.
 const LONG_TEXT_NODE: usize = 2000;
+
+/// A dated element's text longer than this is not read for its day.
+const MAX_MARK_TEXT_BYTES: usize = 120;
 
 /// Elements whose text is never visible article text: the invisible ones
 /// every extractor skips, plus form controls, whose option lists and button
@@ -93,6 +97,8 @@ pub(super) struct Flow {
     pub marks: Vec<Mark>,
     /// Where the headline's text is, when the headline is inside the region.
     pub headline: Option<Range<usize>>,
+    /// Where the main element's text starts, when it is inside the region.
+    pub main_start: Option<usize>,
 }
 
 /// An element with a machine-readable date (`<time datetime>`, an
@@ -103,33 +109,60 @@ pub(super) struct Mark {
     pub date: PageDate,
     /// The UTC offset the value was written with, if any.
     pub offset: Option<Offset>,
+    /// The day the element's visible text states, if it states one.
+    pub text_day: Option<civil::Date>,
     /// What the element's own class or itemprop says it is, if anything.
     pub hint: Option<Kind>,
     /// What to report as the detail: "datetime" or the itemprop name.
     pub detail: &'static str,
 }
 
+/// How a flow is laid out.
+pub(super) struct Layout<'p> {
+    /// Never skipped as furniture, whatever their class says: the
+    /// ancestors of the headline and of the main element.
+    pub protected: &'p FastSet<NodeKey>,
+    /// Small boxes right next to the headline: they and their content are
+    /// skipped only as furniture with foreign dates (comments, site
+    /// footers; see [`Layout::lenient`]), not for being an `<aside>`.
+    pub boxes: &'p FastSet<NodeKey>,
+    pub headline: Option<NodeKey>,
+    /// The caller's main element, whose start anchors a search without a
+    /// headline.
+    pub main: Option<NodeKey>,
+    /// The page-wide search when the article region had no published
+    /// date: only furniture whose dates are never the article's
+    /// (comments, calendars, lists of other news, navigation) is skipped,
+    /// and elements whose class names a date (`entry-date`, `news-time`,
+    /// `itemPostDate`) are read as dated boxes.
+    pub lenient: bool,
+}
+
 impl Flow {
-    /// Lays out the text of `root`, skipping furniture except elements in
-    /// `protected` (the ancestors of the headline and of the main element,
-    /// which may carry any class). Iterative, so deep trees cannot overflow
-    /// the stack.
-    pub fn build<'a>(
-        root: ElementRef<'a>,
-        protected: &FastSet<NodeKey>,
-        headline: Option<NodeKey>,
-    ) -> Flow {
-        let mut builder = Builder::default();
+    /// Lays out the text of `root`, skipping furniture (see [`Layout`]).
+    /// Iterative, so deep trees cannot overflow the stack.
+    pub fn build(root: ElementRef<'_>, layout: &Layout<'_>) -> Flow {
+        let mut builder = Builder {
+            lenient: layout.lenient,
+            ..Builder::default()
+        };
+        let (protected, boxes, headline) = (layout.protected, layout.boxes, layout.headline);
         let root = *root;
         let mut node = root;
         loop {
-            let descend = builder.open(node.value(), protected, headline);
+            if layout
+                .main
+                .is_some_and(|main| main == node_key(node.value()))
+            {
+                builder.main_start.get_or_insert(builder.text.len());
+            }
+            let descend = builder.open(node.value(), protected, boxes, headline);
             if let Some(child) = node.first_child().filter(|_| descend) {
                 node = child;
                 continue;
             }
             loop {
-                builder.close(node.value(), headline);
+                builder.close(node.value(), boxes, headline);
                 if node == root {
                     return builder.finish();
                 }
@@ -158,8 +191,12 @@ impl Flow {
 
 #[derive(Default)]
 struct Builder<'a> {
+    /// See [`Layout::lenient`].
+    lenient: bool,
+    /// How many boxes beside the headline are open (see [`Layout::boxes`]).
+    box_depth: usize,
     /// [`names_furniture`] per class or id value and article context.
-    furniture: FastMap<(&'a str, bool), bool>,
+    furniture: FastMap<(&'a str, bool, bool), bool>,
     text: String,
     pending_space: bool,
     /// Set while closing a skipped element, whose subtree was not entered.
@@ -169,6 +206,7 @@ struct Builder<'a> {
     marks: Vec<Mark>,
     headline_start: Option<usize>,
     headline: Option<Range<usize>>,
+    main_start: Option<usize>,
 }
 
 /// A node's identity within one parsed document: its address in the tree,
@@ -191,6 +229,7 @@ impl<'a> Builder<'a> {
         &mut self,
         node: &'a Node,
         protected: &FastSet<NodeKey>,
+        boxes: &FastSet<NodeKey>,
         headline: Option<NodeKey>,
     ) -> bool {
         match node {
@@ -202,11 +241,17 @@ impl<'a> Builder<'a> {
                 let key = node_key(node);
                 let name = element.name();
                 let inside_article = self.article_depth > 0;
+                if boxes.contains(&key) {
+                    self.box_depth += 1;
+                }
                 if is_skipped_tag(name)
                     || (!protected.contains(&key) && self.is_furniture(element, inside_article))
                 {
                     if starts_line(name) {
                         self.newline();
+                    }
+                    if boxes.contains(&key) {
+                        self.box_depth -= 1;
                     }
                     self.skipped = Some(key);
                     return false;
@@ -220,7 +265,7 @@ impl<'a> Builder<'a> {
                 if Some(key) == headline {
                     self.headline_start = Some(self.text.len());
                 }
-                if let Some(machine) = machine_date_of(element) {
+                if let Some(machine) = machine_date_of(element, self.lenient) {
                     self.open_marks.push((key, self.text.len(), machine));
                 }
                 true
@@ -232,24 +277,36 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn close(&mut self, node: &Node, headline: Option<NodeKey>) {
+    fn close(&mut self, node: &Node, boxes: &FastSet<NodeKey>, headline: Option<NodeKey>) {
         let key = node_key(node);
         if self.skipped == Some(key) {
             self.skipped = None;
             return;
+        }
+        if boxes.contains(&key) {
+            self.box_depth = self.box_depth.saturating_sub(1);
         }
         let Node::Element(element) = node else {
             return;
         };
         if self.open_marks.last().is_some_and(|open| open.0 == key) {
             if let Some((_, start, machine)) = self.open_marks.pop() {
-                self.marks.push(Mark {
-                    range: start..self.text.len(),
-                    date: machine.date,
-                    offset: machine.offset,
-                    hint: machine.hint,
-                    detail: machine.detail,
-                });
+                let text = &self.text[start..];
+                let text_date = (text.len() <= MAX_MARK_TEXT_BYTES)
+                    .then(|| find_date(text, None))
+                    .flatten()
+                    .map(|found| found.date);
+                // A dated box without a machine value is dated by its text.
+                if let Some(date) = machine.date.or(text_date) {
+                    self.marks.push(Mark {
+                        range: start..self.text.len(),
+                        date,
+                        offset: machine.offset,
+                        text_day: text_date.map(|date| date.local_day()),
+                        hint: machine.hint,
+                        detail: machine.detail,
+                    });
+                }
             }
         }
         if Some(key) == headline {
@@ -270,9 +327,12 @@ impl<'a> Builder<'a> {
     /// article's: navigation, sidebars, site headers and footers, comments,
     /// calendars and lists of other news.
     fn is_furniture(&mut self, element: &'a Element, inside_article: bool) -> bool {
+        let in_box = self.box_depth > 0;
         let by_tag = match element.name() {
-            "nav" | "aside" | "dialog" | "menu" => true,
-            "footer" | "header" => !inside_article,
+            "nav" | "dialog" | "menu" => true,
+            "aside" => !in_box,
+            "footer" => !inside_article,
+            "header" => !inside_article && !self.lenient && !in_box,
             _ => false,
         };
         if by_tag {
@@ -296,12 +356,13 @@ impl<'a> Builder<'a> {
         if by_role {
             return true;
         }
+        let lenient = self.lenient || in_box;
         ["class", "id"].into_iter().any(|name| {
             attr(element, name).is_some_and(|value| {
                 *self
                     .furniture
-                    .entry((value, inside_article))
-                    .or_insert_with(|| names_furniture(value, inside_article))
+                    .entry((value, inside_article, lenient))
+                    .or_insert_with(|| names_furniture(value, inside_article, lenient))
             })
         })
     }
@@ -381,6 +442,7 @@ impl<'a> Builder<'a> {
             lines,
             marks: self.marks,
             headline: self.headline,
+            main_start: self.main_start,
         }
     }
 }
@@ -411,34 +473,69 @@ fn holds_page_footer(element: &Element) -> bool {
         || attr(element, "role").is_some_and(|role| role.trim().eq_ignore_ascii_case("main"))
 }
 
-/// A machine-readable date on an element, before its text is known.
+/// A dated element as it opens, before its text is known.
 struct MachineDate {
-    date: PageDate,
+    /// The machine value, when the element has one; else the element is
+    /// dated by its text.
+    date: Option<PageDate>,
     offset: Option<Offset>,
     hint: Option<Kind>,
     detail: &'static str,
 }
 
-/// The machine-readable date an element carries, with what its class or
-/// itemprop says it is: `<time datetime>`, `itemprop="datePublished"` with
-/// `content` or `datetime`.
-fn machine_date_of(element: &Element) -> Option<MachineDate> {
-    let itemprop = attr(element, "itemprop").and_then(itemprop_kind);
-    let value = match (element.name(), itemprop) {
-        ("time", _) => attr(element, "datetime"),
-        (_, Some(_)) => attr(element, "content").or_else(|| attr(element, "datetime")),
-        _ => None,
-    }?;
-    let (date, offset) = parse_machine_stated(value)?;
-    let (hint, detail) = match itemprop {
-        Some((kind, name)) => (Some(kind), name),
-        None => (class_kind(element), "datetime"),
+/// The date an element carries, with what its class, itemprop or RDFa
+/// property says it is: `<time datetime>`, `<abbr title>` (old
+/// microformats), `itemprop="datePublished"` or
+/// `property="schema:datePublished"` with `content` or `datetime`, or with
+/// the date as its text. With `date_boxes`, also an element whose class or
+/// id names a date (`entry-date`, `news-time`, `itemPostDate`), dated by
+/// its text.
+fn machine_date_of(element: &Element, date_boxes: bool) -> Option<MachineDate> {
+    let named = attr(element, "itemprop")
+        .and_then(itemprop_kind)
+        .or_else(|| attr(element, "property").and_then(property_kind));
+    let (value, detail) = match (element.name(), named) {
+        ("time", _) => (attr(element, "datetime"), "datetime"),
+        ("abbr", _) => (attr(element, "title"), "title"),
+        (_, Some((_, name))) => (
+            attr(element, "content").or_else(|| attr(element, "datetime")),
+            name,
+        ),
+        _ => (None, "class"),
     };
-    Some(MachineDate {
-        date,
-        offset,
-        hint,
-        detail,
+    let hint = named.map(|(kind, _)| kind).or_else(|| class_kind(element));
+    let detail = named.map_or(detail, |(_, name)| name);
+    match value.map(parse_machine_stated) {
+        Some(Some((date, offset))) => Some(MachineDate {
+            date: Some(date),
+            offset,
+            hint,
+            detail,
+        }),
+        // A value that is no date: a `<time>` or `<abbr>` says nothing more.
+        Some(None) if matches!(element.name(), "time" | "abbr") => None,
+        None if element.name() == "abbr" => None,
+        _ if named.is_some() || (date_boxes && names_date_box(element)) => Some(MachineDate {
+            date: None,
+            offset: None,
+            hint,
+            detail,
+        }),
+        _ => None,
+    }
+}
+
+/// Class or id words of an element that shows a date: `entry-date`,
+/// `news-time`, `itemPostDate`, `datum`, `post-meta`, `byline`.
+fn names_date_box(element: &Element) -> bool {
+    const WORDS: &[&str] = &[
+        "date", "datum", "time", "publi", "posted", "fecha", "byline", "meta",
+    ];
+    ["class", "id"].into_iter().any(|name| {
+        attr(element, name).is_some_and(|value| {
+            let value = lowercase_ascii(value);
+            WORDS.iter().any(|word| value.contains(word))
+        })
     })
 }
 
@@ -448,6 +545,22 @@ fn itemprop_kind(itemprop: &str) -> Option<(Kind, &'static str)> {
         "dateCreated" => Some((Kind::Published, "dateCreated")),
         "dateModified" => Some((Kind::Updated, "dateModified")),
         _ => None,
+    })
+}
+
+/// RDFa `property` names of the article's dates (`schema:datePublished`,
+/// `dc:date`, `dcterms:modified`), whatever their prefix.
+fn property_kind(property: &str) -> Option<(Kind, &'static str)> {
+    property.split_whitespace().find_map(|word| {
+        let name = word.rsplit(':').next().unwrap_or(word);
+        match name {
+            "datePublished" | "published_time" | "issued" => {
+                Some((Kind::Published, "datePublished"))
+            }
+            "dateCreated" | "created" | "date" => Some((Kind::Published, "dateCreated")),
+            "dateModified" | "modified_time" | "modified" => Some((Kind::Updated, "dateModified")),
+            _ => None,
+        }
     })
 }
 
@@ -470,10 +583,34 @@ fn class_kind(element: &Element) -> Option<Kind> {
     }
 }
 
-/// The furniture word lists as two patterns (inside an article, and
-/// outside one, where footers count too): one automaton pass over a class
-/// value instead of a substring search per word and needle.
-static FURNITURE: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+/// Furniture words of the page-wide search ([`Layout::lenient`]): what
+/// holds dates that are never the article's, wherever it is.
+const HARD_FURNITURE_ANYWHERE: &[&str] = &[
+    "sidebar",
+    "sidopanel",
+    "sidokolumn",
+    "comment",
+    "kommentar",
+    "related",
+    "relaterad",
+    "evenemang",
+    "calendar",
+    "kalender",
+    "breadcrumb",
+    "brodsmul",
+    "cookie",
+    "more-news",
+    "latest-news",
+    "fler-nyheter",
+    "senaste-nyheter",
+];
+const HARD_FURNITURE_SEGMENT: &[&str] = &["nav", "menu", "meny", "event"];
+
+/// The furniture word lists as three patterns (inside an article, outside
+/// one, where footers count too, and the page-wide search): one automaton
+/// pass over a class value instead of a substring search per word and
+/// needle.
+static FURNITURE: LazyLock<[Regex; 3]> = LazyLock::new(|| {
     let escaped = |words: &[&str]| {
         words
             .iter()
@@ -488,15 +625,37 @@ static FURNITURE: LazyLock<[Regex; 2]> = LazyLock::new(|| {
         escaped(FURNITURE_PREFIX)
     );
     let outside = format!("{inside}|{}", escaped(FOOTER_WORDS));
-    [inside, outside].map(|pattern| Regex::new(&pattern).expect("furniture pattern compiles"))
+    let lenient = format!(
+        r"{}|(?:^|[\s_-])(?:{})(?:$|[\s_-])",
+        escaped(HARD_FURNITURE_ANYWHERE),
+        escaped(HARD_FURNITURE_SEGMENT),
+    );
+    [inside, outside, lenient]
+        .map(|pattern| Regex::new(&pattern).expect("furniture pattern compiles"))
 });
 
 /// Whether a class or id value names furniture (see the word lists): a
 /// word holds an "anywhere" word, starts with a prefix word, or has a
 /// segment word at its start or after `-`/`_`.
-fn names_furniture(value: &str, inside_article: bool) -> bool {
+///
+/// In the page-wide search a footer outside an article is furniture too,
+/// unless it is named for the post (`post-footer`, `entry-footer`,
+/// `asset-footer`): that one ends the article and holds its date.
+fn names_furniture(value: &str, inside_article: bool, lenient: bool) -> bool {
     let value = lowercase_ascii(value);
-    FURNITURE[usize::from(!inside_article)].is_match(&value)
+    let pattern = match (lenient, inside_article) {
+        (true, _) => 2,
+        (false, true) => 0,
+        (false, false) => 1,
+    };
+    if FURNITURE[pattern].is_match(&value) {
+        return true;
+    }
+    const POST_WORDS: &[&str] = &["post", "entry", "article", "asset", "story", "blog"];
+    lenient
+        && !inside_article
+        && FOOTER_WORDS.iter().any(|word| value.contains(word))
+        && !POST_WORDS.iter().any(|word| value.contains(word))
 }
 
 /// Lowercases ASCII letters, borrowing when there is nothing to change
@@ -516,7 +675,7 @@ mod tests {
     #[track_caller]
     fn check(value: &str, inside_article: bool, expected: bool) {
         assert_eq!(
-            names_furniture(value, inside_article),
+            names_furniture(value, inside_article, false),
             expected,
             "{value:?} inside article: {inside_article}"
         );
@@ -537,6 +696,25 @@ mod tests {
         check("canvas", true, false);
         check("elementor-widget-text-editor", true, false);
         check("sv-text-portlet", true, false);
+    }
+
+    #[test]
+    fn the_page_wide_search_skips_only_furniture_with_foreign_dates() {
+        for (value, expected) in [
+            ("comments-area", true),
+            ("site-nav", true),
+            ("event-list__item", true),
+            ("sidebar", true),
+            ("widget Blog", false),
+            ("news-list-date", false),
+            ("social-share", false),
+            ("navbar", false),
+            ("post-footer-line", false),
+        ] {
+            assert_eq!(names_furniture(value, false, true), expected, "{value}");
+        }
+        assert!(names_furniture("site-footer", false, true));
+        assert!(!names_furniture("site-footer", true, true));
     }
 
     #[test]

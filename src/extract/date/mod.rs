@@ -30,19 +30,21 @@
 mod flow;
 mod parse;
 mod sources;
+mod wide;
 mod words;
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use jiff::civil;
 use jiff::tz::Offset;
 use jiff::{Timestamp, ToSpan};
 use regex::Regex;
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use self::flow::{element_key, node_key, Flow, Mark, NodeKey};
+use self::flow::{element_key, node_key, Flow, Layout, Mark, NodeKey};
 use self::parse::{candidate_starts, parse_date_at_start, FoundSpan};
 use self::sources::{json_ld_dates, meta_dates, slug_date, DatedElements, MetaDate, MetaStrength};
 use crate::extract::dom::{attr, FastSet};
@@ -120,12 +122,39 @@ static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("s
 pub fn find_dates(cx: &DateContext<'_>) -> PageDates {
     let headline = cx.headline.or_else(|| first_headline(cx));
     let protected = protected_nodes([cx.main, headline]);
+    let boxes = boxes_beside(headline);
     let region = article_region(cx, headline);
-    let flow = Flow::build(region, &protected, headline.map(element_key));
-    let page = PageEvidence::gather(cx, &flow);
-    let published = page.published(cx.now);
+    let layout = Layout {
+        protected: &protected,
+        boxes: &boxes,
+        headline: headline.map(element_key),
+        main: cx.main.map(element_key),
+        lenient: false,
+    };
+    let flow = Flow::build(region, &layout);
+    let dated = DatedElements::of(cx.doc);
+    let page = PageEvidence::gather(cx, &flow, &dated);
+    let latest = latest_plausible_day(cx.now);
+    let published = page
+        .published(latest)
+        .or_else(|| wide::published(cx, &layout, &dated, latest))
+        .map(|chosen| page.with_precision(chosen, Kind::Published))
+        .map(|chosen| localised(chosen, &dated));
     let updated = page.updated(published.as_ref());
     PageDates { published, updated }
+}
+
+/// The last day a publication date may have: tomorrow in Stockholm (a
+/// page in a later time zone may already have it). Later dates are events.
+fn latest_plausible_day(now: Timestamp) -> civil::Date {
+    let today = now.to_zoned(STOCKHOLM.clone()).date();
+    today.checked_add(1.day()).unwrap_or(today)
+}
+
+/// Whether a date may be a publication date seen on `latest` (see
+/// [`latest_plausible_day`]).
+fn is_plausible(found: &FoundDate, latest: civil::Date) -> bool {
+    found.stated_day() <= latest
 }
 
 /// Everything dated on the page that may be the article's, sorted by kind.
@@ -141,29 +170,24 @@ struct PageEvidence<'f> {
 }
 
 impl<'f> PageEvidence<'f> {
-    fn gather(cx: &DateContext<'_>, flow: &'f Flow) -> PageEvidence<'f> {
+    fn gather(cx: &DateContext<'_>, flow: &'f Flow, dated: &DatedElements<'_>) -> PageEvidence<'f> {
         let labels = labelled_dates(flow, cx.now);
         let labelled_marks = labels.iter().filter_map(|label| label.mark).collect();
         let claimed: Vec<Range<usize>> = labels.iter().map(|label| label.span.clone()).collect();
         let bare_near_headline = bare_date_near_headline(flow, &claimed, &labelled_marks);
-        let dated = DatedElements::of(cx.doc);
         PageEvidence {
             flow,
             labels,
             bare_near_headline,
-            json_ld: json_ld_dates(&dated),
-            metas: meta_dates(&dated),
+            json_ld: json_ld_dates(dated),
+            metas: meta_dates(dated),
             slug: slug_date(cx.url),
             labelled_marks,
         }
     }
 
-    fn published(&self, now: Timestamp) -> Option<FoundDate> {
-        let latest_plausible = now
-            .to_zoned(STOCKHOLM.clone())
-            .date()
-            .checked_add(1.day())
-            .ok()?;
+    /// The published date by the region's evidence, ranked.
+    fn published(&self, latest: civil::Date) -> Option<FoundDate> {
         let ranked = [
             self.label(Kind::Published),
             self.json_ld.published.clone(),
@@ -173,11 +197,10 @@ impl<'f> PageEvidence<'f> {
             self.meta(Kind::Published, MetaStrength::Weak),
             self.slug.clone(),
         ];
-        let chosen = ranked
+        ranked
             .into_iter()
             .flatten()
-            .find(|found| found.stated_day() <= latest_plausible)?;
-        Some(self.with_precision(chosen, Kind::Published))
+            .find(|found| is_plausible(found, latest))
     }
 
     fn updated(&self, published: Option<&FoundDate>) -> Option<FoundDate> {
@@ -276,7 +299,30 @@ fn is_before(a: &PageDate, b: &PageDate) -> bool {
 }
 
 fn mark_found(mark: &Mark) -> FoundDate {
-    FoundDate::new(mark.date, DateSource::TimeElement, mark.detail).with_offset(mark.offset)
+    let offset = match mark.offset {
+        // A UTC value whose element shows the UTC day: the site keeps UTC.
+        Some(Offset::UTC) => mark
+            .text_day
+            .filter(|&day| Some(day) == utc_day(mark.date))
+            .and(mark.offset),
+        offset => local_offset(offset),
+    };
+    FoundDate::new(mark.date, DateSource::TimeElement, mark.detail).with_offset(offset)
+}
+
+/// The offset whose day a machine value states. UTC is how servers write
+/// instants, not where the page is: a value in UTC states no local day of
+/// its own and is read in Stockholm time, like a naive one.
+fn local_offset(offset: Option<Offset>) -> Option<Offset> {
+    offset.filter(|&offset| offset != Offset::UTC)
+}
+
+/// The UTC day of an instant.
+fn utc_day(date: PageDate) -> Option<jiff::civil::Date> {
+    match date {
+        PageDate::Time(t) => Some(Offset::UTC.to_datetime(t).date()),
+        PageDate::Day(_) => None,
+    }
 }
 
 /// A date read after a label.
@@ -385,7 +431,7 @@ fn date_after_label(flow: &Flow, label_end: usize, now: Timestamp) -> Option<Dat
         .find(|(_, mark)| mark.range.start >= label_end && mark.range.start <= start)?;
     Some(DateAt {
         date: mark.date,
-        offset: mark.offset,
+        offset: mark_found(mark).offset,
         end: mark.range.end.max(start),
         mark: Some(index),
     })
@@ -434,7 +480,7 @@ fn with_mark(flow: &Flow, span: FoundSpan) -> DateAt {
     let marked = mark_found(mark);
     let (date, offset) = match (span.date, mark.date) {
         (PageDate::Day(day), PageDate::Time(_)) if marked.stated_day() == day => {
-            (mark.date, mark.offset)
+            (mark.date, marked.offset)
         }
         _ => (span.date, None),
     };
@@ -457,29 +503,35 @@ fn overlaps(element: &Range<usize>, date: &Range<usize>) -> bool {
 
 /// A date standing alone in a short line just before or after the headline,
 /// not read by any label: `2012-01-27` above the `<h1>`, "mån 29 mar 2021"
-/// under it, or a plain `<time>` there.
+/// under it, a plain `<time>` there, or a second line inside the headline
+/// ("Rubrik<br>2 februari 2022"). Without a headline, the first lines of the
+/// caller's main element are the article's head.
 fn bare_date_near_headline(
     flow: &Flow,
     claimed: &[Range<usize>],
     labelled_marks: &HashSet<usize>,
 ) -> Option<FoundDate> {
-    let headline = flow.headline.as_ref()?;
-    let first = flow.line_of(headline.start)?;
-    let last = flow
-        .line_of(headline.end.saturating_sub(1))
-        .unwrap_or(first)
-        .max(first);
-    LINES_NEAR_HEADLINE.iter().find_map(|&step| {
-        let index = if step > 0 {
-            last.checked_add(step.unsigned_abs())?
-        } else {
-            first.checked_sub(step.unsigned_abs())?
-        };
-        if index >= flow.lines.len() {
-            return None;
+    let (first, last) = match &flow.headline {
+        Some(headline) => {
+            let first = flow.line_of(headline.start)?;
+            let last = flow
+                .line_of(headline.end.saturating_sub(1))
+                .unwrap_or(first)
+                .max(first);
+            (first as isize, last as isize)
         }
-        bare_date_in_line(flow, index, claimed, labelled_marks)
-    })
+        None if flow.main_start == Some(0) => (-1, -1),
+        None => return None,
+    };
+    let inside = first + 1..=last;
+    let around = LINES_NEAR_HEADLINE
+        .iter()
+        .map(|&step| if step > 0 { last + step } else { first + step });
+    inside
+        .chain(around)
+        .filter_map(|index| usize::try_from(index).ok())
+        .filter(|&index| index < flow.lines.len())
+        .find_map(|index| bare_date_in_line(flow, index, claimed, labelled_marks))
 }
 
 fn bare_date_in_line(
@@ -541,6 +593,91 @@ fn bare_date_in_line(
 fn looks_like_sentence(text: &str) -> bool {
     let text = text.trim_end();
     text.ends_with(['.', '!', '?']) && text.split_whitespace().count() >= 6
+}
+
+/// Boxes with little text beside the headline: its siblings and its
+/// parent's. There the page puts the article's meta ("Publicerad 3 mars",
+/// an `<aside>` with the date and category), so they are read whatever
+/// their tag or class says; a box with a heading of its own is a section,
+/// not meta.
+fn boxes_beside(headline: Option<ElementRef<'_>>) -> FastSet<NodeKey> {
+    let mut boxes = FastSet::default();
+    let mut node = headline.map(|headline| *headline);
+    for _ in 0..2 {
+        let Some(current) = node else {
+            break;
+        };
+        let Some(parent) = current.parent() else {
+            break;
+        };
+        for sibling in parent.children().filter(|sibling| *sibling != current) {
+            if let Some(element) = ElementRef::wrap(sibling) {
+                if is_small_box(element) {
+                    boxes.insert(element_key(element));
+                }
+            }
+        }
+        node = Some(parent);
+    }
+    boxes
+}
+
+/// Boxes beside the headline with more text than this are content.
+const MAX_BOX_CHARS: usize = 200;
+
+/// Little text and no heading.
+fn is_small_box(element: ElementRef<'_>) -> bool {
+    let mut chars = 0;
+    for node in element.descendants() {
+        match node.value() {
+            scraper::Node::Text(text) => {
+                chars += text.trim().len();
+                if chars > MAX_BOX_CHARS {
+                    return false;
+                }
+            }
+            scraper::Node::Element(inner) => {
+                if matches!(inner.name(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
+/// The chosen instant in the offset the page states its day in: a value
+/// written in UTC (or naive) that the page also writes, as the same instant,
+/// with a local offset (`article:published_time` in UTC beside a
+/// `<time datetime="…-05:00">`) takes that offset; one that a `<time>`
+/// shows on its UTC day keeps UTC.
+fn localised(chosen: FoundDate, dated: &DatedElements<'_>) -> FoundDate {
+    let PageDate::Time(instant) = chosen.date else {
+        return chosen;
+    };
+    if chosen.offset.is_some() {
+        return chosen;
+    }
+    let mut utc_shown = false;
+    for (value, text) in dated.machine_values() {
+        let Some((PageDate::Time(other), Some(offset))) = parse::parse_machine_stated(value) else {
+            continue;
+        };
+        if other != instant {
+            continue;
+        }
+        if offset != Offset::UTC {
+            return chosen.with_offset(Some(offset));
+        }
+        let shown_day = text.and_then(|text| parse::find_date(&text, None));
+        utc_shown |= shown_day
+            .is_some_and(|found| Some(found.date.local_day()) == utc_day(PageDate::Time(instant)));
+    }
+    if utc_shown {
+        return chosen.with_offset(Some(Offset::UTC));
+    }
+    chosen
 }
 
 /// The headline when the caller found none: the first `<h1>` of the main
@@ -989,6 +1126,18 @@ mod tests {
             "2023-11-08T18:03-05:00 json-ld:datePublished",
             "-",
         );
+        // UTC is how a server writes, not where the page is: Stockholm time,
+        // unless the element itself shows the UTC day (above).
+        check(
+            r#"<head><meta property="article:published_time" content="2018-12-31T23:11:59+00:00"></head><main><h1>R</h1></main>"#,
+            "2019-01-01T00:11+01:00 meta:article:published_time",
+            "-",
+        );
+        check(
+            r#"<main><article><h1>R</h1><time class="entry-date published" datetime="2018-12-31T23:11:59Z">Neujahr</time></article></main>"#,
+            "2019-01-01T00:11+01:00 time-element:datetime",
+            "-",
+        );
     }
 
     #[test]
@@ -1017,10 +1166,16 @@ mod tests {
             "2019-05-02 json-ld:datePublished",
             "-",
         );
-        // A plain script that mentions a date is not JSON-LD.
+        // A plain script that mentions a date is not JSON-LD: it is page
+        // state, read only when nothing else dates the page.
         check(
             r#"<script>var x = {"datePublished": "2019-05-02"};</script><main><h1>R</h1></main>"#,
+            "2019-05-02 json-ld:script",
             "-",
+        );
+        check(
+            r#"<script>var x = {"datePublished": "2019-05-02"};</script><main><h1>R</h1><p>2020-01-03</p></main>"#,
+            "2020-01-03 text:headline",
             "-",
         );
     }
@@ -1046,6 +1201,106 @@ mod tests {
             r#"<head><meta name="article:expiration_time" content="2030-01-01"><meta property="article:publisher" content="2021-01-01">
             <meta name="uploadDate" content="2021-01-02"><meta name="granskad" content="2021-01-03"></head><main><h1>R</h1></main>"#,
             "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn aside_meta_box_beside_the_headline_is_read() {
+        check(
+            r#"<main><article><header><div class="pre"><a href="/wohnen">Wohnen</a>
+            <aside class="c-meta"><time itemprop="datePublished" datetime="2022-02-04T15:29:27+01:00">04. Februar 2022</time></aside></div>
+            <h1>Titel</h1></header><p>Text.</p></article>
+            <aside class="sidebar"><time datetime="2022-05-24">24 maj 2022</time></aside></main>"#,
+            "2022-02-04T15:29+01:00 time-element:datePublished",
+            "-",
+        );
+        // A box beside the headline with a label the vocabulary lacks.
+        check(
+            r#"<main><div class="head"><h1>Rubrik</h1><aside class="info">Inlagd: 3 mars 2025</aside></div><p>Text.</p></main>"#,
+            "2025-03-03 text:headline",
+            "-",
+        );
+        check(
+            r#"<main><h1>Rubrik</h1><p class="meta">Skrivet den 4 mars 2025 av Anna</p><p>Text.</p></main>"#,
+            "2025-03-04 text:headline",
+            "-",
+        );
+        // A box with a heading of its own is a section, not meta.
+        check(
+            r#"<main><div class="head"><h1>Rubrik</h1><aside><h2>Evenemang</h2><p>12 maj 2022</p></aside></div><p>Text.</p></main>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn date_on_a_second_line_of_the_headline() {
+        check(
+            r#"<main><h1>Zuschauer kehren zurück<br><small>02.02.2022 •</small></h1><p>Text.</p></main>"#,
+            "2022-02-02 text:headline",
+            "-",
+        );
+    }
+
+    #[test]
+    fn without_headline_the_main_elements_first_lines() {
+        check_in_main(
+            "div.post",
+            r#"<div class="post"><p class="kicker">Nachricht</p><p>26. Januar 2022</p><p>Text.</p></div>"#,
+            "2022-01-26 text:headline",
+            "-",
+        );
+    }
+
+    #[test]
+    fn page_wide_search_when_the_region_has_no_date() {
+        // Microformats: a date in <abbr title>, in a post footer.
+        check_in_main(
+            "div.post-body",
+            r#"<div class="post"><h3>Rezi</h3><div class="post-body"><p>Text.</p></div>
+            <div class="post-footer"><abbr class="published" title="2017-09-09T10:52:00+02:00">10:52</abbr></div></div>"#,
+            "2017-09-09T10:52+02:00 time-element:title",
+            "-",
+        );
+        // RDFa property with content, in the article's own footer.
+        check(
+            r#"<article><h1>Titel</h1><p>Text.</p><footer><h6>Anna | <span property="schema:dateCreated" content="2020-04-21T14:40:07+02:00"></span></h6></footer></article>"#,
+            "2020-04-21T14:40+02:00 time-element:dateCreated",
+            "-",
+        );
+        // A date box by its class, far below the headline.
+        check(
+            r#"<main><h1>Titel</h1><p>Ein Absatz.</p><p>Noch einer.</p><p>Und noch einer.</p><p>Vier.</p><p>Fünf.</p>
+            <div class="asset-footer"><div class="asset-meta">Von Christian am 03.05.2013, 11:51 | 0 Meinungen</div></div></main>"#,
+            "2013-05-03T11:51+02:00 time-element:class",
+            "-",
+        );
+        // Comments and sidebars keep their dates.
+        check(
+            r#"<main><h1>Titel</h1><p>Text.</p></main><div class="sidebar"><span class="date">1. Mai 2020</span></div>
+            <ol class="commentlist"><li><span class="comment-date">2. Mai 2020</span></li></ol>"#,
+            "-",
+            "-",
+        );
+        // An updated label's date is not the published one.
+        check(
+            r#"<main><h1>Titel</h1><p>Text.</p></main><div class="info">Zuletzt aktualisiert am 6. März 2024</div>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
+    fn date_in_the_canonical_address() {
+        check(
+            r#"<head><link rel="canonical" href="https://news.example/2020/08/24/story.aspx"></head><main><h1>R</h1><p>16:45 Text.</p></main>"#,
+            "2020-08-24 url-slug:2020/08/24",
+            "-",
+        );
+        check(
+            r#"<head><meta property="og:url" content="https://news.example/2020-08-24-story"></head><main><h1>R</h1></main>"#,
+            "2020-08-24 url-slug:2020-08-24-",
             "-",
         );
     }
@@ -1125,10 +1380,12 @@ mod tests {
             <div class="body"><p>Text.</p></div><div class="puff-area"><p>Publicerad 1 juni 2025</p></div></div>
             <div class="bottom"><p>Senast uppdaterad: 2023-11-08</p></div>"#;
         check_in_main("div.body", page, "2025-03-03 label:Publicerad", "-");
+        // With no date in the article region, the page-wide search reads
+        // the label after it.
         check_in_main(
             "div.body",
             r#"<div class="body"><h1>Rubrik</h1><p>Text.</p></div><p>Publicerad 1 juni 2025</p>"#,
-            "-",
+            "2025-06-01 label:Publicerad",
             "-",
         );
     }

@@ -11,19 +11,21 @@ use url::Url;
 use jiff::tz::Offset;
 
 use super::parse::{parse_date_at_start, parse_machine_date, parse_machine_stated};
-use super::Kind;
+use super::{local_offset, Kind};
 use crate::extract::dom::attr;
 use crate::model::{DateSource, FoundDate, PageDate};
 
 /// JSON-LD blocks larger than this are not article metadata.
 const MAX_JSON_LD_BYTES: usize = 512 * 1024;
 
-/// The `<meta>` and `<script>` elements of a page, in document order,
-/// found in one walk (a name test, not a `Selector`: selector matching per
-/// element costs more than the test).
+/// The `<meta>`, `<script>`, `<time>` and canonical `<link>` elements of a
+/// page, in document order, found in one walk (a name test, not a
+/// `Selector`: selector matching per element costs more than the test).
 pub(super) struct DatedElements<'d> {
     metas: Vec<ElementRef<'d>>,
     scripts: Vec<ElementRef<'d>>,
+    times: Vec<ElementRef<'d>>,
+    canonical: Option<&'d str>,
 }
 
 impl<'d> DatedElements<'d> {
@@ -31,6 +33,8 @@ impl<'d> DatedElements<'d> {
         let mut found = DatedElements {
             metas: Vec::new(),
             scripts: Vec::new(),
+            times: Vec::new(),
+            canonical: None,
         };
         for element in doc
             .root_element()
@@ -40,10 +44,55 @@ impl<'d> DatedElements<'d> {
             match element.value().name() {
                 "meta" => found.metas.push(element),
                 "script" => found.scripts.push(element),
+                "time" => found.times.push(element),
+                "link" if found.canonical.is_none() => {
+                    let canonical = attr(element.value(), "rel")
+                        .is_some_and(|rel| rel.trim().eq_ignore_ascii_case("canonical"));
+                    if canonical {
+                        found.canonical = attr(element.value(), "href");
+                    }
+                }
                 _ => {}
             }
         }
         found
+    }
+
+    /// Every machine value of the page, with the visible text of its
+    /// element: `<time datetime>` (with text) and `<meta content>`.
+    pub(super) fn machine_values(&self) -> impl Iterator<Item = (&'d str, Option<String>)> + '_ {
+        let times = self.times.iter().filter_map(|time| {
+            let value = attr(time.value(), "datetime")?;
+            Some((value, Some(time.text().collect::<String>())))
+        });
+        let metas = self
+            .metas
+            .iter()
+            .filter_map(|meta| Some((attr(meta.value(), "content")?, None)));
+        times.chain(metas)
+    }
+
+    /// The page's own idea of its address: `<link rel="canonical">`, else
+    /// `og:url`.
+    pub(super) fn page_address(&self) -> Option<&'d str> {
+        self.canonical.or_else(|| {
+            self.metas.iter().find_map(|meta| {
+                let property = attr(meta.value(), "property")?;
+                property
+                    .eq_ignore_ascii_case("og:url")
+                    .then(|| attr(meta.value(), "content"))
+                    .flatten()
+            })
+        })
+    }
+
+    /// The text of every inline `<script>` (page state, not code to run,
+    /// is what holds dates there).
+    pub(super) fn script_texts(&self) -> impl Iterator<Item = String> + '_ {
+        self.scripts
+            .iter()
+            .filter(|script| attr(script.value(), "src").is_none())
+            .map(|script| script.text().collect())
     }
 }
 
@@ -232,7 +281,8 @@ pub(super) fn meta_dates(elements: &DatedElements<'_>) -> Vec<MetaDate> {
         dates.push(MetaDate {
             kind,
             strength,
-            found: FoundDate::new(date, DateSource::Meta, name.trim()).with_offset(offset),
+            found: FoundDate::new(date, DateSource::Meta, name.trim())
+                .with_offset(local_offset(offset)),
         });
     }
     dates
@@ -396,7 +446,7 @@ fn json_ld_dates_by_key(text: &str) -> JsonLdDates {
         let rest = rest.strip_prefix('"')?;
         let value = &rest[..rest.find('"')?];
         let (date, offset) = parse_meta_value(value)?;
-        Some(FoundDate::new(date, DateSource::JsonLd, key).with_offset(offset))
+        Some(FoundDate::new(date, DateSource::JsonLd, key).with_offset(local_offset(offset)))
     };
     JsonLdDates {
         published: value_of("datePublished"),
@@ -482,7 +532,7 @@ fn json_ld_date(node: &Map<String, Value>, key: &'static str) -> Option<FoundDat
         _ => return None,
     };
     let (date, offset) = parse_meta_value(value)?;
-    Some(FoundDate::new(date, DateSource::JsonLd, key).with_offset(offset))
+    Some(FoundDate::new(date, DateSource::JsonLd, key).with_offset(local_offset(offset)))
 }
 
 /// The date in the URL path, a last resort: a slug keeps the day the page

@@ -1,0 +1,215 @@
+//! The page-wide search for a published date, when the article region and
+//! the page's metadata gave none (the way htmldate goes on to an extensive
+//! search of the whole document).
+//!
+//! The whole page is laid out again, skipping only furniture whose dates
+//! are never the article's (comments, calendars, lists of other news,
+//! navigation), and with elements whose class names a date read as dated
+//! boxes. Then, nearest to the headline (or to the main element, or to the
+//! page's start) and in this order:
+//!
+//! 1. a published label ("Publicerad", "Veröffentlicht", "Mise en ligne");
+//! 2. an element whose itemprop, property or class says published;
+//! 3. a bare date in a short line near the headline;
+//! 4. any other dated element (`<time>`, `<abbr title>`, a date box);
+//! 5. a publication date in the page's state (`"publishedDate": …` in an
+//!    inline script);
+//! 6. the date in the page's canonical address;
+//! 7. a bare date in any short line of the page.
+//!
+//! Dates claimed by a label of another kind ("Uppdaterad", "Granskad") are
+//! never taken, and neither are dates after tomorrow.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use jiff::civil;
+use regex::Regex;
+use url::Url;
+
+use super::flow::{Flow, Layout};
+use super::sources::{slug_date, DatedElements};
+use super::{
+    bare_date_in_line, is_plausible, labelled_dates, mark_found, DateContext, Kind, LabelledDate,
+};
+use crate::model::{DateSource, FoundDate};
+
+/// Lines looked at around the anchor for a bare date in step 3: a few
+/// before it, more after it (a teaser, an image and its caption can sit
+/// between the headline and its date line).
+const LINES_BEFORE: usize = 3;
+const LINES_AFTER: usize = 12;
+
+/// Keys of page-state JSON that hold the publication date.
+static STATE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#""(?:datePublished|publishedDate|published_at|publishedAt|publishDate|publish_date|date_published|firstPublished|firstPublishedDate|createdAt|created_at|dateCreated)"\s*:\s*"([^"]{8,40})""#,
+    )
+    .expect("state date pattern compiles")
+});
+
+/// The published date found by the page-wide search.
+pub(super) fn published(
+    cx: &DateContext<'_>,
+    layout: &Layout<'_>,
+    dated: &DatedElements<'_>,
+    latest: civil::Date,
+) -> Option<FoundDate> {
+    let flow = Flow::build(
+        cx.doc.root_element(),
+        &Layout {
+            lenient: true,
+            ..*layout
+        },
+    );
+    let search = Search::new(cx, &flow);
+    let ranked = [
+        search.label(),
+        search.hinted_mark(),
+        search.bare_near_anchor(),
+        search.any_mark(),
+        state_date(dated),
+        address_date(dated),
+        search.any_bare(),
+    ];
+    ranked
+        .into_iter()
+        .flatten()
+        .find(|found| is_plausible(found, latest))
+}
+
+/// The page-wide flow with what its labels claimed.
+struct Search<'f> {
+    flow: &'f Flow,
+    labels: Vec<LabelledDate>,
+    claimed: Vec<Range<usize>>,
+    labelled_marks: HashSet<usize>,
+    /// Where the article starts in the flow text.
+    anchor: usize,
+}
+
+impl<'f> Search<'f> {
+    fn new(cx: &DateContext<'_>, flow: &'f Flow) -> Search<'f> {
+        let labels = labelled_dates(flow, cx.now);
+        let claimed = labels.iter().map(|label| label.span.clone()).collect();
+        let labelled_marks = labels.iter().filter_map(|label| label.mark).collect();
+        let anchor = flow
+            .headline
+            .as_ref()
+            .map(|headline| headline.start)
+            .or(flow.main_start)
+            .unwrap_or(0);
+        Search {
+            flow,
+            labels,
+            claimed,
+            labelled_marks,
+            anchor,
+        }
+    }
+
+    /// How far a place is from the article's start; text before the
+    /// anchor counts double (the date follows the headline more often
+    /// than it precedes it).
+    fn distance(&self, offset: usize) -> usize {
+        if offset >= self.anchor {
+            offset - self.anchor
+        } else {
+            2 * (self.anchor - offset)
+        }
+    }
+
+    fn label(&self) -> Option<FoundDate> {
+        self.labels
+            .iter()
+            .filter(|label| label.kind == Kind::Published)
+            .min_by_key(|label| (label.vague, self.distance(label.span.start)))
+            .map(|label| label.found.clone())
+    }
+
+    fn marks(&self) -> impl Iterator<Item = (usize, &super::Mark)> {
+        self.flow
+            .marks
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !self.labelled_marks.contains(index))
+    }
+
+    fn hinted_mark(&self) -> Option<FoundDate> {
+        self.marks()
+            .filter(|(_, mark)| mark.hint == Some(Kind::Published))
+            .min_by_key(|(_, mark)| self.distance(mark.range.start))
+            .map(|(_, mark)| mark_found(mark))
+    }
+
+    fn any_mark(&self) -> Option<FoundDate> {
+        self.marks()
+            .filter(|(_, mark)| mark.hint.is_none())
+            .filter(|(_, mark)| !self.is_claimed(mark.range.start))
+            .min_by_key(|(_, mark)| self.distance(mark.range.start))
+            .map(|(_, mark)| mark_found(mark))
+    }
+
+    fn is_claimed(&self, offset: usize) -> bool {
+        self.claimed.iter().any(|span| span.contains(&offset))
+    }
+
+    fn anchor_line(&self) -> usize {
+        self.flow
+            .lines
+            .partition_point(|line| line.end <= self.anchor)
+    }
+
+    fn bare_near_anchor(&self) -> Option<FoundDate> {
+        let anchor = self.anchor_line();
+        let after = anchor..(anchor + LINES_AFTER).min(self.flow.lines.len());
+        let before = (anchor.saturating_sub(LINES_BEFORE)..anchor).rev();
+        after
+            .chain(before)
+            .find_map(|index| self.bare_in_line(index))
+    }
+
+    fn any_bare(&self) -> Option<FoundDate> {
+        (0..self.flow.lines.len())
+            .filter_map(|index| {
+                let found = self.bare_in_line(index)?;
+                Some((self.distance(self.flow.lines[index].start), found))
+            })
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, found)| found)
+    }
+
+    fn bare_in_line(&self, index: usize) -> Option<FoundDate> {
+        bare_date_in_line(self.flow, index, &self.claimed, &self.labelled_marks)
+            .filter(|found| found.source != DateSource::TimeElement || !self.is_updated_mark(found))
+    }
+
+    /// A `<time>` whose class says updated is no published date.
+    fn is_updated_mark(&self, found: &FoundDate) -> bool {
+        self.flow
+            .marks
+            .iter()
+            .any(|mark| mark.hint == Some(Kind::Updated) && mark.date == found.date)
+    }
+}
+
+/// The first publication date in the page state of an inline script.
+fn state_date(dated: &DatedElements<'_>) -> Option<FoundDate> {
+    dated.script_texts().find_map(|text| {
+        STATE_DATE.captures_iter(&text).find_map(|caps| {
+            let value = caps.get(1)?.as_str();
+            let (date, offset) = super::parse::parse_machine_stated(value)?;
+            Some(
+                FoundDate::new(date, DateSource::JsonLd, "script")
+                    .with_offset(super::local_offset(offset)),
+            )
+        })
+    })
+}
+
+/// The date in the page's canonical address (`/2020/08/24/…`).
+fn address_date(dated: &DatedElements<'_>) -> Option<FoundDate> {
+    let address = Url::parse(dated.page_address()?).ok()?;
+    slug_date(&address)
+}
