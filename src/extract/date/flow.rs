@@ -196,7 +196,7 @@ struct Builder<'a> {
     /// How many boxes beside the headline are open (see [`Layout::boxes`]).
     box_depth: usize,
     /// [`names_furniture`] per class or id value and article context.
-    furniture: FastMap<(&'a str, bool, bool), bool>,
+    furniture: FastMap<(&'a str, bool, Strictness), bool>,
     text: String,
     pending_space: bool,
     /// Set while closing a skipped element, whose subtree was not entered.
@@ -356,13 +356,17 @@ impl<'a> Builder<'a> {
         if by_role {
             return true;
         }
-        let lenient = self.lenient || in_box;
+        let mode = match (self.lenient, in_box) {
+            (true, _) => Strictness::PageWide,
+            (false, true) => Strictness::Box,
+            (false, false) => Strictness::Region,
+        };
         ["class", "id"].into_iter().any(|name| {
             attr(element, name).is_some_and(|value| {
                 *self
                     .furniture
-                    .entry((value, inside_article, lenient))
-                    .or_insert_with(|| names_furniture(value, inside_article, lenient))
+                    .entry((value, inside_article, mode))
+                    .or_insert_with(|| names_furniture(value, inside_article, mode))
             })
         })
     }
@@ -606,11 +610,12 @@ const HARD_FURNITURE_ANYWHERE: &[&str] = &[
 ];
 const HARD_FURNITURE_SEGMENT: &[&str] = &["nav", "menu", "meny", "event"];
 
-/// The furniture word lists as three patterns (inside an article, outside
-/// one, where footers count too, and the page-wide search): one automaton
+/// The furniture word lists as four patterns (inside an article, outside
+/// one, where footers count too, the page-wide search, and boxes beside
+/// the headline, where site footers still count): one automaton
 /// pass over a class value instead of a substring search per word and
 /// needle.
-static FURNITURE: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+static FURNITURE: LazyLock<[Regex; 4]> = LazyLock::new(|| {
     let escaped = |words: &[&str]| {
         words
             .iter()
@@ -630,7 +635,8 @@ static FURNITURE: LazyLock<[Regex; 3]> = LazyLock::new(|| {
         escaped(HARD_FURNITURE_ANYWHERE),
         escaped(HARD_FURNITURE_SEGMENT),
     );
-    [inside, outside, lenient]
+    let in_box = format!("{lenient}|{}", escaped(FOOTER_WORDS));
+    [inside, outside, lenient, in_box]
         .map(|pattern| Regex::new(&pattern).expect("furniture pattern compiles"))
 });
 
@@ -638,24 +644,42 @@ static FURNITURE: LazyLock<[Regex; 3]> = LazyLock::new(|| {
 /// word holds an "anywhere" word, starts with a prefix word, or has a
 /// segment word at its start or after `-`/`_`.
 ///
-/// In the page-wide search a footer outside an article is furniture too,
-/// unless it is named for the post (`post-footer`, `entry-footer`,
-/// `asset-footer`): that one ends the article and holds its date.
-fn names_furniture(value: &str, inside_article: bool, lenient: bool) -> bool {
+/// In the page-wide search a sidebar word does not count on an element
+/// that also names the content (`site-content content-area sidebar`: a
+/// layout with a sidebar, not the sidebar).
+fn names_furniture(value: &str, inside_article: bool, mode: Strictness) -> bool {
     let value = lowercase_ascii(value);
-    let pattern = match (lenient, inside_article) {
-        (true, _) => 2,
-        (false, true) => 0,
-        (false, false) => 1,
+    let pattern = match (mode, inside_article) {
+        (Strictness::PageWide, _) | (Strictness::Box, true) => 2,
+        (Strictness::Box, false) => 3,
+        (Strictness::Region, true) => 0,
+        (Strictness::Region, false) => 1,
     };
-    if FURNITURE[pattern].is_match(&value) {
-        return true;
+    let lenient = mode == Strictness::PageWide;
+    if !FURNITURE[pattern].is_match(&value) {
+        return false;
     }
-    const POST_WORDS: &[&str] = &["post", "entry", "article", "asset", "story", "blog"];
-    lenient
-        && !inside_article
-        && FOOTER_WORDS.iter().any(|word| value.contains(word))
-        && !POST_WORDS.iter().any(|word| value.contains(word))
+    const SIDEBAR_WORDS: &[&str] = &["sidebar", "sidopanel", "sidokolumn"];
+    const CONTENT_WORDS: &[&str] = &["content", "main", "article", "entry", "post"];
+    let only_a_sidebar_word = || {
+        let without: String = SIDEBAR_WORDS
+            .iter()
+            .fold(value.to_string(), |rest, word| rest.replace(word, " "));
+        !FURNITURE[pattern].is_match(&without)
+    };
+    !(lenient && CONTENT_WORDS.iter().any(|word| value.contains(word)) && only_a_sidebar_word())
+}
+
+/// Which furniture a layout skips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Strictness {
+    /// The article region: all furniture.
+    Region,
+    /// A box beside the headline: furniture with foreign dates, and
+    /// footers outside an article.
+    Box,
+    /// The page-wide search: furniture with foreign dates.
+    PageWide,
 }
 
 /// Lowercases ASCII letters, borrowing when there is nothing to change
@@ -670,12 +694,12 @@ fn lowercase_ascii(word: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::names_furniture;
+    use super::{names_furniture, Strictness};
 
     #[track_caller]
     fn check(value: &str, inside_article: bool, expected: bool) {
         assert_eq!(
-            names_furniture(value, inside_article, false),
+            names_furniture(value, inside_article, Strictness::Region),
             expected,
             "{value:?} inside article: {inside_article}"
         );
@@ -710,11 +734,24 @@ mod tests {
             ("social-share", false),
             ("navbar", false),
             ("post-footer-line", false),
+            ("footer", false),
+            ("site-content content-area sidebar", false),
         ] {
-            assert_eq!(names_furniture(value, false, true), expected, "{value}");
+            assert_eq!(
+                names_furniture(value, false, Strictness::PageWide),
+                expected,
+                "{value}"
+            );
         }
-        assert!(names_furniture("site-footer", false, true));
-        assert!(!names_furniture("site-footer", true, true));
+    }
+
+    #[test]
+    fn boxes_beside_the_headline_skip_site_footers() {
+        assert!(names_furniture("site-footer", false, Strictness::Box));
+        assert!(!names_furniture("article__footer", true, Strictness::Box));
+        assert!(names_furniture("comments", true, Strictness::Box));
+        assert!(!names_furniture("c-meta aside", true, Strictness::Box));
+        assert!(!names_furniture("share-date", true, Strictness::Box));
     }
 
     #[test]

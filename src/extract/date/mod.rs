@@ -16,16 +16,33 @@
 //!    caller's main element), minus furniture: navigation, asides, site
 //!    headers and footers, comments, widgets, calendars, lists of other news
 //!    (see `flow`). Without such an element, the whole page minus furniture.
+//!    Small boxes beside the headline (an `<aside>` with the date and the
+//!    category) are read whatever their tag or class.
 //! 2. *Labels decide meaning.* "Publicerad", "Uppdaterad", "Senast ändrad" ...
-//!    followed by a date. "Granskad" (reviewed) claims its date so nothing else
-//!    takes it, and is otherwise ignored.
-//! 3. *Published* ranks: label, JSON-LD `datePublished`, a `<time>` whose class
-//!    says published, a publishing `<meta>`, a bare date next to the headline,
-//!    a creation `<meta>`, the URL slug. *Updated* ranks: label, JSON-LD
-//!    `dateModified`, a `<time>` whose class says updated, a modifying `<meta>`.
-//! 4. *Precision.* A day-only pick is replaced by a machine value with a time
-//!    on the same Stockholm day (visible "Publicerad 2018-02-05" plus
+//!    (and their counterparts in a dozen languages) followed by a date.
+//!    "Granskad" (reviewed) claims its date so nothing else takes it, and is
+//!    otherwise ignored. A date in a short line beside the headline needs
+//!    no known label ("Inlagd: 3 mars 2025" is published).
+//! 3. *Published* ranks: label, a dated element whose itemprop, RDFa
+//!    property or class says published, a publishing `<meta>`, JSON-LD
+//!    `datePublished`, a bare date next to the headline, a creation
+//!    `<meta>`, the URL slug. *Updated* ranks: label, JSON-LD
+//!    `dateModified`, a `<time>` whose class says updated, a modifying
+//!    `<meta>`.
+//! 4. *Page-wide search.* With no published date so far, the whole page is
+//!    searched the way htmldate does (see `wide`): labels, dated elements
+//!    and bare dates nearest the headline, page state in scripts, the
+//!    canonical address. Dates after tomorrow are events, never
+//!    publication dates.
+//! 5. *Precision.* A day-only pick is replaced by a machine value with a time
+//!    on the same day (visible "Publicerad 2018-02-05" plus
 //!    `article:published_time` 09:12 gives 09:12).
+//! 6. *The day the page states.* An instant keeps the UTC offset it was
+//!    written with (a page in Tokyo publishing at 07:00 on the 15th was not
+//!    published on the 14th, whatever Stockholm's clock said); naive values
+//!    are Stockholm time. UTC is how servers write, not a place, so a UTC
+//!    value is read in Stockholm time unless the page shows it on its UTC
+//!    day or gives the same instant with a local offset elsewhere.
 
 mod flow;
 mod parse;
@@ -97,17 +114,29 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?ix)
         (?P<published>
             (?:artikeln|nyheten|sidan|anslaget|inlägget|texten)\s+publicerades
-          | publiceringsdatum | publicerades | publicerad | publicerat
-          | published(?:\s+on)? | posted(?:\s+on)?
-          | veröffentlicht(?:\s+am)? | erschienen(?:\s+am)?
+          | publiceringsdatum | publicerades | publicerad | publicerat | införd
+          | (?:first\s+)?published(?:\s+on)? | posted(?:\s+on)? | publication\s+date
+          | veröffentlicht(?:\s+am)? | erschienen(?:\s+am)? | publiziert(?:\s+am)?
+          | publiée? (?:\s+le)? | mise?\s+en\s+ligne(?:\s+le)? | date\s+de\s+publication
+          | publicad[oa](?:\s+(?:el|em))? | fecha\s+de\s+publicación | data\s+de\s+publicação
+          | pubblicat[oa](?:\s+il)? | data\s+di\s+pubblicazione
+          | gepubliceerd(?:\s+op)? | geplaatst(?:\s+op)? | publicatiedatum
+          | publiceret | udgivet | publisert | julkaistu | opublikowano | data\s+publikacji
+          | опубликовано | дата\s+публикации | yayınlanma(?:\s+tarihi)? | yayınlandı
         )
       | (?P<created> skapades | skapad | skapat | datum | erstellt(?:\s+am)? )
+      | (?P<as_of> stand(?:\s+des\s+artikels|\s+vom)? )
       | (?P<updated>
             (?:sidan\s+)?senast\s+(?:uppdaterad|uppdaterades|ändrad|ändrades|redigerad)
           | uppdaterades | uppdaterad | uppdaterat | ändrades | ändrad | ändringsdatum
           | last\s+(?:updated|modified)(?:\s+on)? | updated(?:\s+on)?
           | zuletzt\s+(?:aktualisiert|geändert)(?:\s+am)? | aktualisiert(?:\s+am)?
-          | geändert(?:\s+am)? | stand
+          | geändert(?:\s+am)? | letzte\s+aktualisierung
+          | (?:dernière\s+)?mise?\s+à\s+jour(?:\s+le)? | mis\s+à\s+jour(?:\s+le)?
+          | actualizad[oa](?:\s+el)? | última\s+actualización | atualizad[oa](?:\s+em)?
+          | aggiornat[oa](?:\s+il)? | ultimo\s+aggiornamento
+          | (?:laatst\s+)?bijgewerkt(?:\s+op)? | (?:sist\s+)?oppdatert | opdateret
+          | päivitetty | zaktualizowano | обновлено | güncellendi | güncelleme(?:\s+tarihi)?
         )
       | (?P<reviewed>
             (?:sidan\s+)?senast\s+granskad | granskades | granskad | granskat | granskningsdatum
@@ -190,9 +219,9 @@ impl<'f> PageEvidence<'f> {
     fn published(&self, latest: civil::Date) -> Option<FoundDate> {
         let ranked = [
             self.label(Kind::Published),
-            self.json_ld.published.clone(),
             self.hinted_mark(Kind::Published),
             self.meta(Kind::Published, MetaStrength::Strong),
+            self.json_ld.published.clone(),
             self.bare_near_headline.clone(),
             self.meta(Kind::Published, MetaStrength::Weak),
             self.slug.clone(),
@@ -331,6 +360,10 @@ struct LabelledDate {
     kind: Kind,
     /// "Datum", "Skapad": published, but less sure than "Publicerad".
     vague: bool,
+    /// German "Stand": the date the text is valid as of, read as updated,
+    /// and as published only by the page-wide search when nothing else
+    /// dates the page.
+    as_of: bool,
     found: FoundDate,
     /// From the label's start to the date's end, in the flow text.
     span: Range<usize>,
@@ -357,7 +390,7 @@ fn labelled_dates(flow: &Flow, now: Timestamp) -> Vec<LabelledDate> {
                 (Kind::Published, false)
             } else if caps.name("created").is_some() {
                 (Kind::Published, true)
-            } else if caps.name("updated").is_some() {
+            } else if caps.name("updated").is_some() || caps.name("as_of").is_some() {
                 (Kind::Updated, false)
             } else {
                 (Kind::Reviewed, false)
@@ -369,6 +402,7 @@ fn labelled_dates(flow: &Flow, now: Timestamp) -> Vec<LabelledDate> {
             found.push(LabelledDate {
                 kind,
                 vague,
+                as_of: caps.name("as_of").is_some(),
                 found: FoundDate::new(dated.date, DateSource::Label, label.as_str())
                     .with_offset(dated.offset),
                 span: line.start + label.start()..dated.end,
@@ -565,6 +599,14 @@ fn bare_date_in_line(
             && !labelled_marks.contains(mark_index)
             && !is_claimed(mark.range.start)
     });
+    let visible = visible.filter(|span| {
+        let outside = format!(
+            "{} {}",
+            &flow.text[line.start..span.start],
+            &flow.text[span.end..line.end]
+        );
+        words_in(&outside) <= MAX_WORDS_BESIDE_DATE
+    });
     match (visible, mark) {
         (Some(span), Some((_, mark)))
             if mark.range.start < span.start && !overlaps(&mark.range, &span.range()) =>
@@ -586,6 +628,19 @@ fn bare_date_in_line(
         (None, Some((_, mark))) => Some(mark_found(mark)),
         (None, None) => None,
     }
+}
+
+/// A line with a bare date is a meta line ("Von Anna | 31.10.2023",
+/// "Posted on March 5, 2024 by Sam") when it has at most this many words
+/// beside the date; more, and the date is part of a headline or a sentence
+/// ("Oliver N. mit Wirkung zum 1.9.2015 zum Vorstand Finanzen bestellt").
+const MAX_WORDS_BESIDE_DATE: usize = 8;
+
+/// Words: runs that hold a letter.
+fn words_in(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|word| word.chars().any(char::is_alphabetic))
+        .count()
 }
 
 /// A sentence of prose rather than a meta line: ends like a sentence and has
@@ -1411,9 +1466,16 @@ mod tests {
             "2024-03-05T10:15+01:00 label:Veröffentlicht am",
             "2024-03-06 label:Zuletzt aktualisiert am",
         );
+        // "Stand" (as of) is an update, and the published date only when
+        // nothing else dates the page.
         check(
             r#"<main><h1>Titel</h1><p>Stand: 12.02.2024</p><p>Der Stand der Dinge ist unklar.</p></main>"#,
-            "-",
+            "2024-02-12 label:Stand",
+            "2024-02-12 label:Stand",
+        );
+        check(
+            r#"<main><h1>Titel</h1><p>Veröffentlicht: 10.02.2024</p><p>Stand: 12.02.2024</p></main>"#,
+            "2024-02-10 label:Veröffentlicht",
             "2024-02-12 label:Stand",
         );
     }

@@ -291,7 +291,7 @@ fn numeric_first(cursor: &mut Cursor<'_>) -> Option<civil::Date> {
         return None;
     }
     let mark = cursor.at;
-    if let Some(date) = day_month_number_year(cursor, first) {
+    if let Some(date) = day_month_number_year(cursor, first, digits) {
         return Some(date);
     }
     cursor.at = mark;
@@ -331,10 +331,16 @@ fn year_first(cursor: &mut Cursor<'_>, year: u32) -> Option<civil::Date> {
 
 /// `29.3.2021`, `29-03-2021`, `29/3 2021`, `12/25/2019`: day first, except
 /// that an American month-first date shows itself by a "month" above 12.
-fn day_month_number_year(cursor: &mut Cursor<'_>, first: u32) -> Option<civil::Date> {
+/// German and Swiss pages also write `31.10.23`: two-digit day, month and
+/// year with dots, read in this century.
+fn day_month_number_year(
+    cursor: &mut Cursor<'_>,
+    first: u32,
+    first_digits: usize,
+) -> Option<civil::Date> {
     let separator = cursor.peek().filter(|c| matches!(c, '.' | '/' | '-'))?;
     cursor.eat(separator);
-    let (second, _) = cursor.number(2)?;
+    let (second, second_digits) = cursor.number(2)?;
     let closed = cursor.eat(separator);
     let spaced = cursor.spaces();
     let slash_then_space = separator == '/' && spaced;
@@ -342,9 +348,19 @@ fn day_month_number_year(cursor: &mut Cursor<'_>, first: u32) -> Option<civil::D
         return None;
     }
     let (year, digits) = cursor.number(4)?;
-    if digits != 4 {
-        return None;
-    }
+    let short_year = digits == 2
+        && separator == '.'
+        && !spaced
+        && first_digits == 2
+        && second_digits == 2
+        && !cursor
+            .rest()
+            .starts_with(|c: char| c == '.' || c.is_alphanumeric());
+    let year = match digits {
+        4 => year,
+        _ if short_year => 2000 + year,
+        _ => return None,
+    };
     let (day, month) = if second > 12 && first <= 12 {
         (second, first)
     } else {
@@ -756,6 +772,27 @@ mod tests {
         check("Samstag, 5. Oktober 2013", "2013-10-05");
         check("Oktober 19, 2019", "2019-10-19");
         check("Do  9 Apr 2020", "2020-04-09");
+    }
+
+    #[test]
+    fn two_digit_years_with_dots() {
+        check("31.10.23", "2023-10-31");
+        check("Von: Anna | 02.12.19", "2019-12-02");
+        check("28.01.22 / Wein", "2022-01-28");
+        check("1.10.23", "-");
+        check("31.10.23.5", "-");
+        check("31.10.235", "-");
+        check("Version 10.12.13b", "-");
+        check("31/10/23", "-");
+    }
+
+    #[test]
+    fn romanian_and_czech_months() {
+        check(
+            "Unica.md, 20 septembrie 2020 16:20",
+            "2020-09-20T16:20+02:00",
+        );
+        check("3. května 2021", "2021-05-03");
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! 5. a publication date in the page's state (`"publishedDate": …` in an
 //!    inline script);
 //! 6. the date in the page's canonical address;
-//! 7. a bare date in any short line of the page.
+//! 7. a bare date in any short line of the page;
+//! 8. a German "Stand" date (read as updated, and as published only here).
 //!
 //! Dates claimed by a label of another kind ("Uppdaterad", "Granskad") are
 //! never taken, and neither are dates after tomorrow.
@@ -29,6 +30,7 @@ use regex::Regex;
 use url::Url;
 
 use super::flow::{Flow, Layout};
+use super::parse::parse_date_at_start;
 use super::sources::{slug_date, DatedElements};
 use super::{
     bare_date_in_line, is_plausible, labelled_dates, mark_found, DateContext, Kind, LabelledDate,
@@ -72,6 +74,7 @@ pub(super) fn published(
         state_date(dated),
         address_date(dated),
         search.any_bare(),
+        search.as_of(),
     ];
     ranked
         .into_iter()
@@ -125,6 +128,15 @@ impl<'f> Search<'f> {
             .iter()
             .filter(|label| label.kind == Kind::Published)
             .min_by_key(|label| (label.vague, self.distance(label.span.start)))
+            .map(|label| label.found.clone())
+    }
+
+    /// A "Stand" date, the page's only date.
+    fn as_of(&self) -> Option<FoundDate> {
+        self.labels
+            .iter()
+            .filter(|label| label.as_of)
+            .min_by_key(|label| self.distance(label.span.start))
             .map(|label| label.found.clone())
     }
 
@@ -183,6 +195,23 @@ impl<'f> Search<'f> {
     fn bare_in_line(&self, index: usize) -> Option<FoundDate> {
         bare_date_in_line(self.flow, index, &self.claimed, &self.labelled_marks)
             .filter(|found| found.source != DateSource::TimeElement || !self.is_updated_mark(found))
+            .or_else(|| self.dateline(index))
+    }
+
+    /// A date that opens a paragraph as its dateline: "27.1.2022 – Bei der
+    /// Erinnerung …", "(18.01.2018) Deutschlands Landwirte …".
+    fn dateline(&self, index: usize) -> Option<FoundDate> {
+        let line = &self.flow.lines[index];
+        if self.is_claimed(line.start) {
+            return None;
+        }
+        let text = self.flow.line_text(index);
+        let opened = text.strip_prefix(['(', '[']).unwrap_or(text);
+        let (date, used) = parse_date_at_start(opened, None)?;
+        let rest = opened[used..].trim_start_matches([')', ']']).trim_start();
+        let separated =
+            rest.starts_with(['-', '–', '—', ':', '|', '•', '/']) || opened.len() != text.len();
+        separated.then(|| FoundDate::new(date, DateSource::Text, "dateline"))
     }
 
     /// A `<time>` whose class says updated is no published date.
