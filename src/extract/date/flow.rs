@@ -99,6 +99,11 @@ pub(super) struct Flow {
     pub headline: Option<Range<usize>>,
     /// Where the main element's text starts, when it is inside the region.
     pub main_start: Option<usize>,
+    /// The text of side columns (`<aside>`, sidebars), laid out only by the
+    /// page-wide search: their labels may describe the page ("Mise en
+    /// ligne: 23 mai 2019" in a podcast's sidebar), their bare dates are
+    /// other items'.
+    pub side: Vec<Range<usize>>,
 }
 
 /// An element with a machine-readable date (`<time datetime>`, an
@@ -195,6 +200,9 @@ struct Builder<'a> {
     lenient: bool,
     /// How many boxes beside the headline are open (see [`Layout::boxes`]).
     box_depth: usize,
+    /// The outermost open side column and where its text starts.
+    side_open: Option<(NodeKey, usize)>,
+    side: Vec<Range<usize>>,
     /// [`names_furniture`] per class or id value and article context.
     furniture: FastMap<(&'a str, bool, Strictness), bool>,
     text: String,
@@ -262,6 +270,15 @@ impl<'a> Builder<'a> {
                 if starts_line(name) {
                     self.newline();
                 }
+                // The column that holds the headline or the main element is
+                // the article's, whatever its name (`sidebar_content`).
+                if self.lenient
+                    && self.side_open.is_none()
+                    && !protected.contains(&key)
+                    && is_side(element)
+                {
+                    self.side_open = Some((key, self.text.len()));
+                }
                 if Some(key) == headline {
                     self.headline_start = Some(self.text.len());
                 }
@@ -321,6 +338,12 @@ impl<'a> Builder<'a> {
         if starts_line(name) {
             self.newline();
         }
+        if let Some((open, start)) = self.side_open {
+            if open == key {
+                self.side.push(start..self.text.len());
+                self.side_open = None;
+            }
+        }
     }
 
     /// Whether an element is page furniture whose dates are never the
@@ -330,12 +353,18 @@ impl<'a> Builder<'a> {
         let in_box = self.box_depth > 0;
         let by_tag = match element.name() {
             "nav" | "dialog" | "menu" => true,
-            "aside" => !in_box,
+            "aside" => !in_box && !self.lenient,
             "footer" => !inside_article,
             "header" => !inside_article && !self.lenient && !in_box,
             _ => false,
         };
         if by_tag {
+            return true;
+        }
+        if self.lenient && is_side(element) {
+            return false;
+        }
+        if in_box && !self.lenient && names_sidebar(element) {
             return true;
         }
         const FURNITURE_ROLES: &[&str] = &[
@@ -447,6 +476,7 @@ impl<'a> Builder<'a> {
             marks: self.marks,
             headline: self.headline,
             main_start: self.main_start,
+            side: self.side,
         }
     }
 }
@@ -590,9 +620,6 @@ fn class_kind(element: &Element) -> Option<Kind> {
 /// Furniture words of the page-wide search ([`Layout::lenient`]): what
 /// holds dates that are never the article's, wherever it is.
 const HARD_FURNITURE_ANYWHERE: &[&str] = &[
-    "sidebar",
-    "sidopanel",
-    "sidokolumn",
     "comment",
     "kommentar",
     "related",
@@ -643,10 +670,6 @@ static FURNITURE: LazyLock<[Regex; 4]> = LazyLock::new(|| {
 /// Whether a class or id value names furniture (see the word lists): a
 /// word holds an "anywhere" word, starts with a prefix word, or has a
 /// segment word at its start or after `-`/`_`.
-///
-/// In the page-wide search a sidebar word does not count on an element
-/// that also names the content (`site-content content-area sidebar`: a
-/// layout with a sidebar, not the sidebar).
 fn names_furniture(value: &str, inside_article: bool, mode: Strictness) -> bool {
     let value = lowercase_ascii(value);
     let pattern = match (mode, inside_article) {
@@ -655,19 +678,42 @@ fn names_furniture(value: &str, inside_article: bool, mode: Strictness) -> bool 
         (Strictness::Region, true) => 0,
         (Strictness::Region, false) => 1,
     };
-    let lenient = mode == Strictness::PageWide;
-    if !FURNITURE[pattern].is_match(&value) {
-        return false;
+    FURNITURE[pattern].is_match(&value)
+}
+
+const SIDEBAR_WORDS: &[&str] = &["sidebar", "sidopanel", "sidokolumn"];
+
+/// A side column: an `<aside>`, `role="complementary"`, or a class or id
+/// with a sidebar word, unless the element also names the content
+/// (`class="site-content content-area" id="sidebar"` is a layout's name
+/// for the column with the article).
+fn is_side(element: &Element) -> bool {
+    if element.name() == "aside"
+        || attr(element, "role")
+            .is_some_and(|role| role.trim().eq_ignore_ascii_case("complementary"))
+    {
+        return true;
     }
-    const SIDEBAR_WORDS: &[&str] = &["sidebar", "sidopanel", "sidokolumn"];
+    names_sidebar(element)
+}
+
+/// A class or id with a sidebar word, on an element that does not also
+/// name the content.
+fn names_sidebar(element: &Element) -> bool {
+    let (class, id) = (attr(element, "class"), attr(element, "id"));
+    let values = || [class, id].into_iter().flatten().map(lowercase_ascii);
+    values().any(|value| SIDEBAR_WORDS.iter().any(|word| value.contains(word)))
+        && !values().any(|value| names_content(&value))
+}
+
+/// Whether a class or id value names the page's content (a token with a
+/// content word and no sidebar word: `site-content`, not `main-sidebar`).
+fn names_content(value: &str) -> bool {
     const CONTENT_WORDS: &[&str] = &["content", "main", "article", "entry", "post"];
-    let only_a_sidebar_word = || {
-        let without: String = SIDEBAR_WORDS
-            .iter()
-            .fold(value.to_string(), |rest, word| rest.replace(word, " "));
-        !FURNITURE[pattern].is_match(&without)
-    };
-    !(lenient && CONTENT_WORDS.iter().any(|word| value.contains(word)) && only_a_sidebar_word())
+    value.split_whitespace().any(|token| {
+        CONTENT_WORDS.iter().any(|word| token.contains(word))
+            && !SIDEBAR_WORDS.iter().any(|word| token.contains(word))
+    })
 }
 
 /// Which furniture a layout skips.
@@ -694,7 +740,7 @@ fn lowercase_ascii(word: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{names_furniture, Strictness};
+    use super::{names_content, names_furniture, Strictness};
 
     #[track_caller]
     fn check(value: &str, inside_article: bool, expected: bool) {
@@ -728,14 +774,13 @@ mod tests {
             ("comments-area", true),
             ("site-nav", true),
             ("event-list__item", true),
-            ("sidebar", true),
+            ("sidebar", false),
             ("widget Blog", false),
             ("news-list-date", false),
             ("social-share", false),
             ("navbar", false),
             ("post-footer-line", false),
             ("footer", false),
-            ("site-content content-area sidebar", false),
         ] {
             assert_eq!(
                 names_furniture(value, false, Strictness::PageWide),
@@ -743,6 +788,13 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn side_columns_and_the_content_column() {
+        assert!(names_content("site-content content-area"));
+        assert!(!names_content("main-sidebar widget-area"));
+        assert!(names_furniture("sidebar", false, Strictness::Region));
     }
 
     #[test]

@@ -1347,6 +1347,21 @@ mod tests {
     }
 
     #[test]
+    fn a_side_columns_label_describes_the_page_its_bare_dates_do_not() {
+        check(
+            r#"<main><h1>Épisode 13</h1><p>Texte.</p><div class="podcast__sidebar"><ul><li><p>Durée</p><p>12 min</p></li>
+            <li><p>Mise en ligne</p><p>23 mai 2019</p></li></ul><p>Aussi: 12 mai 2019</p></div></main>"#,
+            "2019-05-23 label:Mise en ligne",
+            "-",
+        );
+        check(
+            r#"<main><h1>Épisode 13</h1><p>Texte.</p><div class="podcast__sidebar"><p>12 mai 2019</p><time datetime="2019-05-12">hier</time></div></main>"#,
+            "-",
+            "-",
+        );
+    }
+
+    #[test]
     fn date_in_the_canonical_address() {
         check(
             r#"<head><link rel="canonical" href="https://news.example/2020/08/24/story.aspx"></head><main><h1>R</h1><p>16:45 Text.</p></main>"#,

@@ -5,7 +5,7 @@
 //! The whole page is laid out again, skipping only furniture whose dates
 //! are never the article's (comments, calendars, lists of other news,
 //! navigation), and with elements whose class names a date read as dated
-//! boxes. Then, nearest to the headline (or to the main element, or to the
+//! boxes. Side columns are laid out too, but only their labels count. Then, nearest to the headline (or to the main element, or to the
 //! page's start) and in this order:
 //!
 //! 1. a published label ("Publicerad", "Veröffentlicht", "Mise en ligne");
@@ -140,12 +140,18 @@ impl<'f> Search<'f> {
             .map(|label| label.found.clone())
     }
 
+    /// Dated elements outside side columns, not read by a label.
     fn marks(&self) -> impl Iterator<Item = (usize, &super::Mark)> {
         self.flow
             .marks
             .iter()
             .enumerate()
             .filter(|(index, _)| !self.labelled_marks.contains(index))
+            .filter(|(_, mark)| !self.is_side(mark.range.start))
+    }
+
+    fn is_side(&self, offset: usize) -> bool {
+        self.flow.side.iter().any(|side| side.contains(&offset))
     }
 
     fn hinted_mark(&self) -> Option<FoundDate> {
@@ -193,6 +199,9 @@ impl<'f> Search<'f> {
     }
 
     fn bare_in_line(&self, index: usize) -> Option<FoundDate> {
+        if self.is_side(self.flow.lines[index].start) {
+            return None;
+        }
         bare_date_in_line(self.flow, index, &self.claimed, &self.labelled_marks)
             .filter(|found| found.source != DateSource::TimeElement || !self.is_updated_mark(found))
             .or_else(|| self.dateline(index))
