@@ -20,7 +20,7 @@ use jiff::tz::Offset;
 
 use super::parse::{find_date, parse_machine_stated};
 use super::Kind;
-use crate::extract::dom::{attr, is_block_tag, is_invisible_tag, FastMap, FastSet};
+use crate::extract::dom::{is_block_tag, is_invisible_tag, FastMap, FastSet};
 use crate::model::PageDate;
 
 /// Text nodes longer than this are body prose: they keep their place as a
@@ -202,6 +202,11 @@ struct Builder<'a> {
     box_depth: usize,
     /// The outermost open side column and where its text starts.
     side_open: Option<(NodeKey, usize)>,
+    /// The open `<article>`/main elements (see [`holds_page_footer`]).
+    footer_holders: Vec<NodeKey>,
+    /// Per class or id value: whether it names a side column, the content,
+    /// a date box.
+    words: FastMap<&'a str, ClassWords>,
     side: Vec<Range<usize>>,
     /// [`names_furniture`] per class or id value and article context.
     furniture: FastMap<(&'a str, bool, Strictness), bool>,
@@ -248,41 +253,47 @@ impl<'a> Builder<'a> {
             Node::Element(element) => {
                 let key = node_key(node);
                 let name = element.name();
-                let inside_article = self.article_depth > 0;
-                if boxes.contains(&key) {
-                    self.box_depth += 1;
-                }
-                if is_skipped_tag(name)
-                    || (!protected.contains(&key) && self.is_furniture(element, inside_article))
-                {
+                if is_skipped_tag(name) {
                     if starts_line(name) {
                         self.newline();
                     }
-                    if boxes.contains(&key) {
+                    self.skipped = Some(key);
+                    return false;
+                }
+                let attrs = DateAttrs::of(element);
+                let inside_article = self.article_depth > 0;
+                let is_box = boxes.contains(&key);
+                if is_box {
+                    self.box_depth += 1;
+                }
+                // The column that holds the headline or the main element is
+                // the article's, whatever its name (`sidebar_content`).
+                let is_protected = protected.contains(&key);
+                let side = self.lenient && !is_protected && self.is_side(name, &attrs);
+                if !is_protected && !side && self.is_furniture(name, &attrs, inside_article) {
+                    if starts_line(name) {
+                        self.newline();
+                    }
+                    if is_box {
                         self.box_depth -= 1;
                     }
                     self.skipped = Some(key);
                     return false;
                 }
-                if holds_page_footer(element) {
+                if holds_page_footer(name, &attrs) {
                     self.article_depth += 1;
+                    self.footer_holders.push(key);
                 }
                 if starts_line(name) {
                     self.newline();
                 }
-                // The column that holds the headline or the main element is
-                // the article's, whatever its name (`sidebar_content`).
-                if self.lenient
-                    && self.side_open.is_none()
-                    && !protected.contains(&key)
-                    && is_side(element)
-                {
+                if side && self.side_open.is_none() {
                     self.side_open = Some((key, self.text.len()));
                 }
                 if Some(key) == headline {
                     self.headline_start = Some(self.text.len());
                 }
-                if let Some(machine) = machine_date_of(element, self.lenient) {
+                if let Some(machine) = self.machine_date_of(name, &attrs) {
                     self.open_marks.push((key, self.text.len(), machine));
                 }
                 true
@@ -332,7 +343,8 @@ impl<'a> Builder<'a> {
             }
         }
         let name = element.name();
-        if holds_page_footer(element) {
+        if self.footer_holders.last() == Some(&key) {
+            self.footer_holders.pop();
             self.article_depth = self.article_depth.saturating_sub(1);
         }
         if starts_line(name) {
@@ -349,11 +361,11 @@ impl<'a> Builder<'a> {
     /// Whether an element is page furniture whose dates are never the
     /// article's: navigation, sidebars, site headers and footers, comments,
     /// calendars and lists of other news.
-    fn is_furniture(&mut self, element: &'a Element, inside_article: bool) -> bool {
+    fn is_furniture(&mut self, name: &str, attrs: &DateAttrs<'a>, inside_article: bool) -> bool {
         let in_box = self.box_depth > 0;
-        let by_tag = match element.name() {
+        let by_tag = match name {
             "nav" | "dialog" | "menu" => true,
-            "aside" => !in_box && !self.lenient,
+            "aside" => !in_box,
             "footer" => !inside_article,
             "header" => !inside_article && !self.lenient && !in_box,
             _ => false,
@@ -361,10 +373,7 @@ impl<'a> Builder<'a> {
         if by_tag {
             return true;
         }
-        if self.lenient && is_side(element) {
-            return false;
-        }
-        if in_box && !self.lenient && names_sidebar(element) {
+        if in_box && !self.lenient && self.names_sidebar(attrs) {
             return true;
         }
         const FURNITURE_ROLES: &[&str] = &[
@@ -375,7 +384,7 @@ impl<'a> Builder<'a> {
             "alertdialog",
             "search",
         ];
-        let by_role = attr(element, "role").is_some_and(|role| {
+        let by_role = attrs.role.is_some_and(|role| {
             let role = role.trim();
             FURNITURE_ROLES
                 .iter()
@@ -390,14 +399,59 @@ impl<'a> Builder<'a> {
             (false, true) => Strictness::Box,
             (false, false) => Strictness::Region,
         };
-        ["class", "id"].into_iter().any(|name| {
-            attr(element, name).is_some_and(|value| {
-                *self
-                    .furniture
-                    .entry((value, inside_article, mode))
-                    .or_insert_with(|| names_furniture(value, inside_article, mode))
-            })
+        [attrs.class, attrs.id].into_iter().flatten().any(|value| {
+            *self
+                .furniture
+                .entry((value, inside_article, mode))
+                .or_insert_with(|| names_furniture(value, inside_article, mode))
         })
+    }
+
+    /// The class-word facts of one class or id value, computed once.
+    fn words_of(&mut self, value: &'a str) -> ClassWords {
+        *self
+            .words
+            .entry(value)
+            .or_insert_with(|| ClassWords::of(value))
+    }
+
+    /// A side column: an `<aside>`, `role="complementary"`, or a class or
+    /// id with a sidebar word on an element that does not also name the
+    /// content (`class="site-content content-area" id="sidebar"` is a
+    /// layout's name for the column with the article).
+    fn is_side(&mut self, name: &str, attrs: &DateAttrs<'a>) -> bool {
+        name == "aside"
+            || attrs
+                .role
+                .is_some_and(|role| role.trim().eq_ignore_ascii_case("complementary"))
+            || self.names_sidebar(attrs)
+    }
+
+    fn names_sidebar(&mut self, attrs: &DateAttrs<'a>) -> bool {
+        let class = attrs
+            .class
+            .map(|value| self.words_of(value))
+            .unwrap_or_default();
+        let id = attrs
+            .id
+            .map(|value| self.words_of(value))
+            .unwrap_or_default();
+        (class.sidebar || id.sidebar)
+            && ![attrs.class, attrs.id]
+                .into_iter()
+                .flatten()
+                .any(|value| names_content(&lowercase_ascii(value)))
+    }
+
+    /// The date an element carries (see [`machine_date_of`]); date boxes
+    /// only in the page-wide search.
+    fn machine_date_of(&mut self, name: &str, attrs: &DateAttrs<'a>) -> Option<MachineDate> {
+        let is_box = self.lenient
+            && [attrs.class, attrs.id]
+                .into_iter()
+                .flatten()
+                .any(|value| self.words_of(value).date_box);
+        machine_date_of(name, attrs, is_box)
     }
 
     /// Appends text with runs of whitespace collapsed to one space.
@@ -502,9 +556,11 @@ fn whitespace_at(text: &str, at: usize) -> Option<usize> {
 /// An `<article>` or the main landmark (`<main>`, `role="main"`): a footer
 /// or header inside it is the page's own ("Senast uppdaterad: ..." under the
 /// text on Episerver and WebSphere pages), not the site's.
-fn holds_page_footer(element: &Element) -> bool {
-    matches!(element.name(), "article" | "main")
-        || attr(element, "role").is_some_and(|role| role.trim().eq_ignore_ascii_case("main"))
+fn holds_page_footer(name: &str, attrs: &DateAttrs<'_>) -> bool {
+    matches!(name, "article" | "main")
+        || attrs
+            .role
+            .is_some_and(|role| role.trim().eq_ignore_ascii_case("main"))
 }
 
 /// A dated element as it opens, before its text is known.
@@ -521,23 +577,24 @@ struct MachineDate {
 /// property says it is: `<time datetime>`, `<abbr title>` (old
 /// microformats), `itemprop="datePublished"` or
 /// `property="schema:datePublished"` with `content` or `datetime`, or with
-/// the date as its text. With `date_boxes`, also an element whose class or
-/// id names a date (`entry-date`, `news-time`, `itemPostDate`), dated by
-/// its text.
-fn machine_date_of(element: &Element, date_boxes: bool) -> Option<MachineDate> {
-    let named = attr(element, "itemprop")
+/// the date as its text. With `is_box`, also an element whose class or id
+/// names a date (`entry-date`, `news-time`, `itemPostDate`), dated by its
+/// text.
+fn machine_date_of(name: &str, attrs: &DateAttrs<'_>, is_box: bool) -> Option<MachineDate> {
+    let named = attrs
+        .itemprop
         .and_then(itemprop_kind)
-        .or_else(|| attr(element, "property").and_then(property_kind));
-    let (value, detail) = match (element.name(), named) {
-        ("time", _) => (attr(element, "datetime"), "datetime"),
-        ("abbr", _) => (attr(element, "title"), "title"),
-        (_, Some((_, name))) => (
-            attr(element, "content").or_else(|| attr(element, "datetime")),
-            name,
-        ),
+        .or_else(|| attrs.property.and_then(property_kind));
+    if !matches!(name, "time" | "abbr") && named.is_none() && !is_box {
+        return None;
+    }
+    let (value, detail) = match (name, named) {
+        ("time", _) => (attrs.datetime, "datetime"),
+        ("abbr", _) => (attrs.title, "title"),
+        (_, Some((_, name))) => (attrs.content.or(attrs.datetime), name),
         _ => (None, "class"),
     };
-    let hint = named.map(|(kind, _)| kind).or_else(|| class_kind(element));
+    let hint = named.map(|(kind, _)| kind).or_else(|| attrs.class_kind());
     let detail = named.map_or(detail, |(_, name)| name);
     match value.map(parse_machine_stated) {
         Some(Some((date, offset))) => Some(MachineDate {
@@ -546,32 +603,100 @@ fn machine_date_of(element: &Element, date_boxes: bool) -> Option<MachineDate> {
             hint,
             detail,
         }),
-        // A value that is no date: a `<time>` or `<abbr>` says nothing more.
-        Some(None) if matches!(element.name(), "time" | "abbr") => None,
-        None if element.name() == "abbr" => None,
-        _ if named.is_some() || (date_boxes && names_date_box(element)) => Some(MachineDate {
+        // A `<time>` or `<abbr>` whose value is no date says nothing more.
+        Some(None) if matches!(name, "time" | "abbr") => None,
+        // Without a value, only a named element or a date box is dated by
+        // its text.
+        None if named.is_none() && !is_box => None,
+        _ => Some(MachineDate {
             date: None,
             offset: None,
             hint,
             detail,
         }),
-        _ => None,
     }
 }
 
-/// Class or id words of an element that shows a date: `entry-date`,
-/// `news-time`, `itemPostDate`, `datum`, `post-meta`, `byline`.
-fn names_date_box(element: &Element) -> bool {
-    const WORDS: &[&str] = &[
-        "date", "datum", "time", "publi", "posted", "fecha", "byline", "meta",
-    ];
-    ["class", "id"].into_iter().any(|name| {
-        attr(element, name).is_some_and(|value| {
-            let value = lowercase_ascii(value);
-            WORDS.iter().any(|word| value.contains(word))
-        })
-    })
+/// The attributes a dated element may have, read in one pass (each
+/// [`attr`] call scans all of an element's attributes).
+#[derive(Default)]
+struct DateAttrs<'e> {
+    itemprop: Option<&'e str>,
+    property: Option<&'e str>,
+    datetime: Option<&'e str>,
+    title: Option<&'e str>,
+    content: Option<&'e str>,
+    class: Option<&'e str>,
+    id: Option<&'e str>,
+    role: Option<&'e str>,
+    pubdate: bool,
 }
+
+impl<'e> DateAttrs<'e> {
+    fn of(element: &'e Element) -> DateAttrs<'e> {
+        let mut attrs = DateAttrs::default();
+        for (name, value) in element.attrs() {
+            match name {
+                "itemprop" => attrs.itemprop = Some(value),
+                "property" => attrs.property = Some(value),
+                "datetime" => attrs.datetime = Some(value),
+                "title" => attrs.title = Some(value),
+                "content" => attrs.content = Some(value),
+                "class" => attrs.class = Some(value),
+                "id" => attrs.id = Some(value),
+                "role" => attrs.role = Some(value),
+                "pubdate" => attrs.pubdate = true,
+                _ => {}
+            }
+        }
+        attrs
+    }
+
+    /// What the class (or the old `pubdate` attribute) says a dated
+    /// element is: WordPress `entry-date published` / `updated`, Limepark
+    /// `lp-pubdate`, Municipio `c-signature__published`.
+    fn class_kind(&self) -> Option<Kind> {
+        if self.pubdate {
+            return Some(Kind::Published);
+        }
+        let class = lowercase_ascii(self.class?);
+        const PUBLISHED: &[&str] = &["publish", "pubdate", "entry-date", "created", "post-date"];
+        const UPDATED: &[&str] = &["updated", "modified", "changed", "lastmod"];
+        if PUBLISHED.iter().any(|word| class.contains(word)) {
+            Some(Kind::Published)
+        } else if UPDATED.iter().any(|word| class.contains(word)) {
+            Some(Kind::Updated)
+        } else {
+            None
+        }
+    }
+}
+
+/// What the words of one class or id value say.
+#[derive(Debug, Clone, Copy, Default)]
+struct ClassWords {
+    /// A sidebar word: `sidebar`, `sidopanel`.
+    sidebar: bool,
+    /// A word of an element that shows a date: `entry-date`,
+    /// `news-time`, `itemPostDate`, `datum`, `post-meta`, `byline`.
+    date_box: bool,
+}
+
+impl ClassWords {
+    fn of(value: &str) -> ClassWords {
+        let value = lowercase_ascii(value);
+        ClassWords {
+            sidebar: value.contains("sid") && SIDEBAR_WORDS.iter().any(|word| value.contains(word)),
+            date_box: DATE_BOX_WORDS.is_match(&value),
+        }
+    }
+}
+
+/// Words of an element that shows a date (see [`ClassWords::date_box`]),
+/// as one pattern: a literal alternation is searched in one pass.
+static DATE_BOX_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new("date|datum|time|publi|posted|fecha|byline|meta").expect("date box pattern compiles")
+});
 
 fn itemprop_kind(itemprop: &str) -> Option<(Kind, &'static str)> {
     itemprop.split_whitespace().find_map(|word| match word {
@@ -596,25 +721,6 @@ fn property_kind(property: &str) -> Option<(Kind, &'static str)> {
             _ => None,
         }
     })
-}
-
-/// What a `<time>` element's class (or the old `pubdate` attribute) says it
-/// is: WordPress `entry-date published` / `updated`, Limepark `lp-pubdate`,
-/// Municipio `c-signature__published`.
-fn class_kind(element: &Element) -> Option<Kind> {
-    if attr(element, "pubdate").is_some() {
-        return Some(Kind::Published);
-    }
-    let class = attr(element, "class")?.to_ascii_lowercase();
-    const PUBLISHED: &[&str] = &["publish", "pubdate", "entry-date", "created", "post-date"];
-    const UPDATED: &[&str] = &["updated", "modified", "changed", "lastmod"];
-    if PUBLISHED.iter().any(|word| class.contains(word)) {
-        Some(Kind::Published)
-    } else if UPDATED.iter().any(|word| class.contains(word)) {
-        Some(Kind::Updated)
-    } else {
-        None
-    }
 }
 
 /// Furniture words of the page-wide search ([`Layout::lenient`]): what
@@ -682,29 +788,6 @@ fn names_furniture(value: &str, inside_article: bool, mode: Strictness) -> bool 
 }
 
 const SIDEBAR_WORDS: &[&str] = &["sidebar", "sidopanel", "sidokolumn"];
-
-/// A side column: an `<aside>`, `role="complementary"`, or a class or id
-/// with a sidebar word, unless the element also names the content
-/// (`class="site-content content-area" id="sidebar"` is a layout's name
-/// for the column with the article).
-fn is_side(element: &Element) -> bool {
-    if element.name() == "aside"
-        || attr(element, "role")
-            .is_some_and(|role| role.trim().eq_ignore_ascii_case("complementary"))
-    {
-        return true;
-    }
-    names_sidebar(element)
-}
-
-/// A class or id with a sidebar word, on an element that does not also
-/// name the content.
-fn names_sidebar(element: &Element) -> bool {
-    let (class, id) = (attr(element, "class"), attr(element, "id"));
-    let values = || [class, id].into_iter().flatten().map(lowercase_ascii);
-    values().any(|value| SIDEBAR_WORDS.iter().any(|word| value.contains(word)))
-        && !values().any(|value| names_content(&value))
-}
 
 /// Whether a class or id value names the page's content (a token with a
 /// content word and no sidebar word: `site-content`, not `main-sidebar`).

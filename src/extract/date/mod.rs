@@ -110,8 +110,8 @@ const MAX_LABEL_GAP_LINES: usize = 2;
 /// boundaries are checked in code because a label may be glued to its date
 /// ("Publiceringsdatum29-mars-2021") or to the previous date ("10:50Uppdaterad").
 static LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?ix)
+    Regex::new(&ascii_case_insensitive(
+        r"(?x)
         (?P<published>
             (?:artikeln|nyheten|sidan|anslaget|inlägget|texten)\s+publicerades
           | publiceringsdatum | publicerades | publicerad | publicerat | införd
@@ -141,9 +141,31 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
       | (?P<reviewed>
             (?:sidan\s+)?senast\s+granskad | granskades | granskad | granskat | granskningsdatum
         )",
-    )
+    ))
     .expect("label pattern compiles")
 });
+
+/// A pattern written in lowercase, for text whose ASCII letters are
+/// lowercased: other letters match in both cases (`ä` → `(?:ä|Ä)`). Without
+/// case folding and Unicode classes the automaton stays small and the
+/// literals make a fast prefilter.
+fn ascii_case_insensitive(pattern: &str) -> String {
+    let mut out = String::from("(?-u)");
+    for c in pattern.chars() {
+        let mut upper = c.to_uppercase();
+        match (upper.next(), upper.next()) {
+            (Some(u), None) if !c.is_ascii() && u != c => {
+                out.push_str("(?:");
+                out.push(c);
+                out.push('|');
+                out.push(u);
+                out.push(')');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 static H1: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1").expect("selector"));
 
@@ -374,12 +396,23 @@ struct LabelledDate {
 /// Every label in a short line that is followed by a date.
 fn labelled_dates(flow: &Flow, now: Timestamp) -> Vec<LabelledDate> {
     let mut found = Vec::new();
-    for line in &flow.lines {
+    let mut lowered = String::new();
+    let mut mark_starts: Vec<usize> = flow.marks.iter().map(|mark| mark.range.start).collect();
+    mark_starts.sort_unstable();
+    for (index, line) in flow.lines.iter().enumerate() {
         let text = &flow.text[line.clone()];
         if text.len() > 4 * MAX_LABEL_LINE_CHARS || text.chars().count() > MAX_LABEL_LINE_CHARS {
             continue;
         }
-        for caps in LABEL.captures_iter(text) {
+        if !may_hold_a_labelled_date(flow, index, &mark_starts) {
+            continue;
+        }
+        // Matched on an ASCII-lowercased copy (same byte offsets), so the
+        // pattern is case-sensitive and its literals can be searched fast.
+        lowered.clear();
+        lowered.push_str(text);
+        lowered.make_ascii_lowercase();
+        for caps in LABEL.captures_iter(&lowered) {
             let Some(label) = caps.get(0) else {
                 continue;
             };
@@ -403,7 +436,7 @@ fn labelled_dates(flow: &Flow, now: Timestamp) -> Vec<LabelledDate> {
                 kind,
                 vague,
                 as_of: caps.name("as_of").is_some(),
-                found: FoundDate::new(dated.date, DateSource::Label, label.as_str())
+                found: FoundDate::new(dated.date, DateSource::Label, &text[label.range()])
                     .with_offset(dated.offset),
                 span: line.start + label.start()..dated.end,
                 mark: dated.mark,
@@ -411,6 +444,29 @@ fn labelled_dates(flow: &Flow, now: Timestamp) -> Vec<LabelledDate> {
         }
     }
     found
+}
+
+/// Whether a line may hold a label and its date, before the label pattern
+/// is tried: a date has digits, or is a `<time>` (possibly empty), or is a
+/// relative word ("i går"), within the reach of a label (its line and the
+/// next two).
+fn may_hold_a_labelled_date(flow: &Flow, index: usize, mark_starts: &[usize]) -> bool {
+    let line = &flow.lines[index];
+    let reach_end = flow
+        .lines
+        .get(index + MAX_LABEL_GAP_LINES)
+        .or(flow.lines.last())
+        .map_or(line.end, |last| last.end)
+        .min(line.end + 4 * MAX_LABEL_LINE_CHARS)
+        .max(line.end);
+    let reach = &flow.text.as_bytes()[line.start..reach_end];
+    let text = &flow.text[line.clone()];
+    reach.iter().any(u8::is_ascii_digit)
+        || mark_starts[mark_starts.partition_point(|&start| start < line.start)..]
+            .first()
+            .is_some_and(|&start| start <= reach_end)
+        || text.contains("dag")
+        || text.contains("går")
 }
 
 /// Whether a label word found in a line is used as a label: a whole word
@@ -732,7 +788,52 @@ fn localised(chosen: FoundDate, dated: &DatedElements<'_>) -> FoundDate {
     if utc_shown {
         return chosen.with_offset(Some(Offset::UTC));
     }
+    // The page's address names the day before or after: the page lives in
+    // another zone than Stockholm, and its scripts may state the instant in
+    // local time (`"2020-02-24T21:25:54-05:00"` beside a `…T02:25:54Z`).
+    let address_day = wide::address_date(dated).map(|found| found.date.local_day());
+    let next_to = |day: civil::Date| {
+        day.checked_add(1.day()).ok() == Some(chosen.stated_day())
+            || day.checked_sub(1.day()).ok() == Some(chosen.stated_day())
+    };
+    if let Some(offset) = address_day
+        .filter(|&day| next_to(day))
+        .and_then(|day| local_offset_in_scripts(instant, day, dated))
+    {
+        return chosen.with_offset(Some(offset));
+    }
     chosen
+}
+
+/// The offset with which an inline script writes `instant` on `day`:
+/// found by the instant's minutes and seconds (`:25:54`), which no whole-
+/// or half-hour offset changes, then read as a full ISO value around them.
+fn local_offset_in_scripts(
+    instant: Timestamp,
+    day: civil::Date,
+    dated: &DatedElements<'_>,
+) -> Option<Offset> {
+    /// "2020-02-24T21" before the minutes, "-05:00" after the seconds.
+    const BEFORE: usize = 13;
+    const AFTER: usize = 10;
+    let utc = Offset::UTC.to_datetime(instant);
+    let needle = format!(":{:02}:{:02}", utc.minute(), utc.second());
+    dated.script_texts().find_map(|text| {
+        memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()).find_map(|at| {
+            let start = at.checked_sub(BEFORE)?;
+            let window = text.get(start..(at + needle.len() + AFTER).min(text.len()))?;
+            let value: String = window
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '\'' | ','))
+                .collect();
+            let value = value.trim_end_matches(|c: char| !c.is_ascii_digit());
+            let (PageDate::Time(other), Some(offset)) = parse::parse_machine_stated(value)? else {
+                return None;
+            };
+            (other == instant && offset != Offset::UTC && offset.to_datetime(instant).date() == day)
+                .then_some(offset)
+        })
+    })
 }
 
 /// The headline when the caller found none: the first `<h1>` of the main
@@ -1193,6 +1294,15 @@ mod tests {
             "2019-01-01T00:11+01:00 time-element:datetime",
             "-",
         );
+        // A page whose address names the day before the instant's: its
+        // scripts state the instant in the page's own offset.
+        check(
+            r#"<head><link rel="canonical" href="https://news.example/2020/02/24/story/">
+            <meta property="article:published_time" content="2020-02-25T02:25:54+00:00"></head>
+            <script>var page = {"section":"tv","date":"2020-02-24T21:25:54-05:00"};</script><main><h1>R</h1></main>"#,
+            "2020-02-24T21:25-05:00 meta:article:published_time",
+            "-",
+        );
     }
 
     #[test]
@@ -1362,6 +1472,17 @@ mod tests {
     }
 
     #[test]
+    fn a_post_meta_sentence_with_the_verb_after_the_date() {
+        check_in_main(
+            "div.entry",
+            r#"<div class="post"><h2>Kein Cyberterrorismus</h2><div class="entry"><p>Text.</p></div>
+            <p class="postmetadata">Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:15 Uhr veröffentlicht und unter Cybercrime, Sicherheit, Netzpolitik, Überwachung gespeichert. Du kannst die Kommentare zu diesem Beitrag über den RSS 2.0 Feed verfolgen.</p></div>"#,
+            "2011-12-03T10:15+01:00 label:veröffentlicht",
+            "-",
+        );
+    }
+
+    #[test]
     fn date_in_the_canonical_address() {
         check(
             r#"<head><link rel="canonical" href="https://news.example/2020/08/24/story.aspx"></head><main><h1>R</h1><p>16:45 Text.</p></main>"#,
@@ -1500,6 +1621,30 @@ mod tests {
         check(
             r#"<main><h1>Title</h1><p class="meta">Posted on March 5, 2024 by Sam</p></main>"#,
             "2024-03-05 label:Posted on",
+            "-",
+        );
+    }
+
+    #[test]
+    fn labels_of_other_languages_in_any_case() {
+        check(
+            r#"<main><h1>R</h1><p>SENAST ÄNDRAD: 3 mars 2025</p><p>PUBLICERAD: 1 mars 2025</p></main>"#,
+            "2025-03-01 label:PUBLICERAD",
+            "2025-03-03 label:SENAST ÄNDRAD",
+        );
+        check(
+            r#"<main><h1>R</h1><p>Опубликовано: 15 августа 2016</p><p>Обновлено: 16 августа 2016</p></main>"#,
+            "2016-08-15 label:Опубликовано",
+            "2016-08-16 label:Обновлено",
+        );
+        check(
+            r#"<main><h1>R</h1><p>Publié le 13 juin 2019</p><p>Mis à jour le 14 juin 2019</p></main>"#,
+            "2019-06-13 label:Publié le",
+            "2019-06-14 label:Mis à jour le",
+        );
+        check(
+            r#"<main><h1>R</h1><p>Publicado el 13 de junio de 2019</p></main>"#,
+            "2019-06-13 label:Publicado el",
             "-",
         );
     }

@@ -137,14 +137,30 @@ pub(super) fn find_date(text: &str, now: Option<Timestamp>) -> Option<FoundSpan>
 }
 
 /// Byte offsets where a date may begin: the text start, the start of every
-/// digit run and of every word (a weekday, a month name, "idag").
+/// digit run, and the start of every word that may begin a date: one with
+/// a digit close after it (a weekday or a month name: every written date
+/// has a day or a year in digits), or one that may be "idag"/"igår".
 pub(super) fn candidate_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    /// How far after a word's start the first digit of its date may be
+    /// ("Donnerstag, den 21." needs 20 bytes).
+    const MAX_WORD_TO_DIGIT: usize = 40;
+    let bytes = text.as_bytes();
+    let mut next_digit = 0;
     let mut previous: Option<char> = None;
     text.char_indices().filter_map(move |(index, c)| {
         let before = previous.replace(c);
         let starts_digits = c.is_ascii_digit() && !before.is_some_and(|b| b.is_ascii_digit());
         let starts_word = c.is_alphabetic() && !before.is_some_and(char::is_alphanumeric);
-        (index == 0 || starts_digits || starts_word).then_some(index)
+        let date_word = starts_word && {
+            if next_digit <= index {
+                next_digit = bytes[index..]
+                    .iter()
+                    .position(u8::is_ascii_digit)
+                    .map_or(usize::MAX, |at| index + at);
+            }
+            next_digit - index <= MAX_WORD_TO_DIGIT || c == 'i' || c == 'I'
+        };
+        (index == 0 || starts_digits || date_word).then_some(index)
     })
 }
 
@@ -154,6 +170,37 @@ pub(super) fn candidate_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
 ///
 /// The shapes, in any of the languages of [`words`](super::words):
 /// `2021-03-29`, `2021/03/29`, `2023.11.02.`, `2020年7月11日`;
+/// `26 | 01 | 2022`, `26 / 01 / 2022`: two-digit day and month and the
+/// year set apart by the same spaced separator (a designer's date line;
+/// unpadded, "2 | 3 | 2022" is as likely a pager).
+fn spaced_day_month_year(
+    cursor: &mut Cursor<'_>,
+    day: u32,
+    day_digits: usize,
+) -> Option<civil::Date> {
+    (day_digits == 2).then_some(())?;
+    let separated = |cursor: &mut Cursor<'_>, separator: Option<char>| {
+        if !cursor.spaces() {
+            return None;
+        }
+        let found = cursor
+            .peek()
+            .filter(|c| matches!(c, '|' | '/' | '.' | '-'))?;
+        if separator.is_some_and(|separator| separator != found) {
+            return None;
+        }
+        cursor.eat(found);
+        cursor.spaces().then_some(found)
+    };
+    let separator = separated(cursor, None)?;
+    let (month, month_digits) = cursor.number(2)?;
+    (month_digits == 2).then_some(())?;
+    separated(cursor, Some(separator))?;
+    let (year, digits) = cursor.number(4)?;
+    (digits == 4).then_some(())?;
+    civil_date(year, month, day)
+}
+
 /// `29 mars 2021`, `29-mars-2021`, `5. März 2024`, `1er juin 2019`,
 /// `13 de junio de 2019`, `19 december, 2025`; `March 3, 2025`;
 /// `29.3.2021`, `29/3 2021`, `12/25/2019`; Swedish relative words ("idag",
@@ -292,6 +339,10 @@ fn numeric_first(cursor: &mut Cursor<'_>) -> Option<civil::Date> {
     }
     let mark = cursor.at;
     if let Some(date) = day_month_number_year(cursor, first, digits) {
+        return Some(date);
+    }
+    cursor.at = mark;
+    if let Some(date) = spaced_day_month_year(cursor, first, digits) {
         return Some(date);
     }
     cursor.at = mark;
@@ -784,6 +835,15 @@ mod tests {
         check("31.10.235", "-");
         check("Version 10.12.13b", "-");
         check("31/10/23", "-");
+    }
+
+    #[test]
+    fn spaced_numeric_dates() {
+        check("26 | 01 | 2022", "2022-01-26");
+        check("26 / 01 / 2022", "2022-01-26");
+        check("26 / 1 / 2022", "-");
+        check("26 | 01 / 2022", "-");
+        check("Seite 2 | 3 | 2022", "-");
     }
 
     #[test]

@@ -269,7 +269,11 @@ pub(super) fn meta_dates(elements: &DatedElements<'_>) -> Vec<MetaDate> {
         let Some(name) = name else {
             continue;
         };
-        let Some(content) = attr(element, "content") else {
+        // Every date has digits; most metas (descriptions, titles,
+        // viewport) are dismissed here.
+        let Some(content) =
+            attr(element, "content").filter(|content| content.bytes().any(|b| b.is_ascii_digit()))
+        else {
             continue;
         };
         let Some((kind, strength)) = meta_kind(name) else {
@@ -322,6 +326,15 @@ pub(super) fn json_ld_dates(elements: &DatedElements<'_>) -> JsonLdDates {
         }
         let declared = attr(script.value(), "type")
             .is_some_and(|kind| kind.to_ascii_lowercase().contains("ld+json"));
+        // Code (most scripts) is dismissed by its first character before
+        // its text is copied.
+        let opens_json = script
+            .text()
+            .find_map(|text| text.trim_start().chars().next())
+            .is_some_and(|c| c == '{' || c == '[');
+        if !declared && !opens_json {
+            continue;
+        }
         let text: String = script.text().collect();
         if text.len() > MAX_JSON_LD_BYTES || !(declared || looks_like_json_ld(&text)) {
             continue;

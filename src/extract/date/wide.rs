@@ -8,7 +8,9 @@
 //! boxes. Side columns are laid out too, but only their labels count. Then, nearest to the headline (or to the main element, or to the
 //! page's start) and in this order:
 //!
-//! 1. a published label ("Publicerad", "Veröffentlicht", "Mise en ligne");
+//! 1. a published label ("Publicerad", "Veröffentlicht", "Mise en ligne"),
+//!    or a published verb after the date ("… wurde am 3. Mai 2011
+//!    veröffentlicht");
 //! 2. an element whose itemprop, property or class says published;
 //! 3. a bare date in a short line near the headline;
 //! 4. any other dated element (`<time>`, `<abbr title>`, a date box);
@@ -30,10 +32,11 @@ use regex::Regex;
 use url::Url;
 
 use super::flow::{Flow, Layout};
-use super::parse::parse_date_at_start;
+use super::parse::{find_date, parse_date_at_start};
 use super::sources::{slug_date, DatedElements};
 use super::{
-    bare_date_in_line, is_plausible, labelled_dates, mark_found, DateContext, Kind, LabelledDate,
+    bare_date_in_line, floor_char_boundary, is_plausible, labelled_dates, mark_found, DateContext,
+    Kind, LabelledDate,
 };
 use crate::model::{DateSource, FoundDate};
 
@@ -42,6 +45,13 @@ use crate::model::{DateSource, FoundDate};
 /// between the headline and its date line).
 const LINES_BEFORE: usize = 3;
 const LINES_AFTER: usize = 12;
+
+/// A post's meta sentence ("Dieser Beitrag wurde am … veröffentlicht und
+/// unter … abgelegt") is longer than a meta line, but not a paragraph.
+const MAX_META_SENTENCE_BYTES: usize = 400;
+
+/// How far after its date the published verb of a meta sentence may be.
+const MAX_VERB_DISTANCE: usize = 60;
 
 /// Keys of page-state JSON that hold the publication date.
 static STATE_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -68,6 +78,7 @@ pub(super) fn published(
     let search = Search::new(cx, &flow);
     let ranked = [
         search.label(),
+        search.published_after_date(),
         search.hinted_mark(),
         search.bare_near_anchor(),
         search.any_mark(),
@@ -129,6 +140,39 @@ impl<'f> Search<'f> {
             .filter(|label| label.kind == Kind::Published)
             .min_by_key(|label| (label.vague, self.distance(label.span.start)))
             .map(|label| label.found.clone())
+    }
+
+    /// A date followed by a past participle that says published, the
+    /// German word order of a post's meta sentence: "Dieser Beitrag wurde
+    /// am 3. Dezember 2011 um 10:15 Uhr veröffentlicht", "… wurde am 19. Mai
+    /// 2010 gepostet und unter Literatur abgelegt".
+    fn published_after_date(&self) -> Option<FoundDate> {
+        const VERBS: &[&str] = &["veröffentlicht", "gepostet", "publiziert", "erschienen"];
+        (0..self.flow.lines.len())
+            .filter(|&index| !self.is_side(self.flow.lines[index].start))
+            .filter_map(|index| {
+                let line = &self.flow.lines[index];
+                let text = self.flow.line_text(index);
+                if text.len() > MAX_META_SENTENCE_BYTES {
+                    return None;
+                }
+                let found = find_date(text, None)?;
+                if self.is_claimed(line.start + found.start) {
+                    return None;
+                }
+                let after = &text[found.end..];
+                let after = &after[..floor_char_boundary(after, MAX_VERB_DISTANCE)];
+                let lowered = after.to_lowercase();
+                VERBS
+                    .iter()
+                    .find(|verb| lowered.contains(*verb))
+                    .map(|verb| {
+                        let date = FoundDate::new(found.date, DateSource::Label, *verb);
+                        (self.distance(line.start), date)
+                    })
+            })
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, date)| date)
     }
 
     /// A "Stand" date, the page's only date.
@@ -247,7 +291,7 @@ fn state_date(dated: &DatedElements<'_>) -> Option<FoundDate> {
 }
 
 /// The date in the page's canonical address (`/2020/08/24/…`).
-fn address_date(dated: &DatedElements<'_>) -> Option<FoundDate> {
+pub(super) fn address_date(dated: &DatedElements<'_>) -> Option<FoundDate> {
     let address = Url::parse(dated.page_address()?).ok()?;
     slug_date(&address)
 }
