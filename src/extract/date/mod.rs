@@ -1483,6 +1483,101 @@ mod tests {
     }
 
     #[test]
+    fn dates_of_a_list_of_items_do_not_date_the_page() {
+        let page = |items: &str| {
+            format!(
+                r#"<main><h1>Gymnasiet</h1><p>Ditt gymnasieval</p><p>Våra program</p><p>Vår skola</p><p>Praktisk information</p>
+                <p>Matsedel</p><p>Schema</p><p>Kalendariet</p><p>Läsårstider</p><p>Aktuellt</p><p>Mattestuga</p><p>Datorservice</p><p>Studiestuga</p><h2>Nyheter</h2>{items}</main>"#
+            )
+        };
+        let item = |date: &str, title: &str| {
+            format!(
+                r#"<div class="item"><time datetime="{date}">{date}</time><h3>{title}</h3><p>Om {title}.</p></div>"#
+            )
+        };
+        let three = [
+            item("6 maj 2025", "Studenten"),
+            item("18 oktober 2024", "Öppet hus"),
+            item("22 augusti 2024", "Skolstart"),
+        ]
+        .concat();
+        check(&page(&three), "-", "-");
+        check(
+            &page(&item("6 maj 2025", "Studenten")),
+            "2025-05-06 text:headline",
+            "-",
+        );
+    }
+
+    /// The wordings of real municipal templates, each in a meta line
+    /// beside the headline.
+    #[test]
+    fn municipal_date_wording() {
+        let cases = [
+            (
+                "<p><strong>Publicerad:</strong><br>4 mars 2025</p><p><strong>Senast uppdaterad:</strong><br>4 mars 2025 10:05</p>",
+                "2025-03-04 label:Publicerad",
+                "2025-03-04T10:05+01:00 label:Senast uppdaterad",
+            ),
+            (
+                "<p>Uppdaterades: 6 november 2024<br/>Informationsägare: Kultur och fritid</p>",
+                "-",
+                "2024-11-06 label:Uppdaterades",
+            ),
+            (
+                r#"<p class="last-updated">Uppdaterad <time datetime="2019-12-20T14:06"></time></p>"#,
+                "-",
+                "2019-12-20T14:06+01:00 label:Uppdaterad",
+            ),
+            (
+                "<p>Senast ändrad: <time>19 december, 2024</time></p>",
+                "-",
+                "2024-12-19 label:Senast ändrad",
+            ),
+            (
+                r#"<p class="meta">17 okt. 2024 | Näringsliv</p>"#,
+                "2024-10-17 text:headline",
+                "-",
+            ),
+            (
+                "<p>Publicerad 2 oktober 2024, kl. 8.15</p>",
+                "2024-10-02T08:15+02:00 label:Publicerad",
+                "-",
+            ),
+            (
+                "<p>Anslaget publicerades: 3 mars 2025</p>",
+                "2025-03-03 label:Anslaget publicerades",
+                "-",
+            ),
+            (
+                r#"<div class="sol-publish-info">Senast uppdaterad: 02 januari 2024</div>"#,
+                "-",
+                "2024-01-02 label:Senast uppdaterad",
+            ),
+            (
+                "<p>Sidan senast ändrad: 13 maj 2025</p>",
+                "-",
+                "2025-05-13 label:Sidan senast ändrad",
+            ),
+            (
+                "<aside class=\"article-meta\">Publicerad 4 mars 2025 av Anna Berg</aside>",
+                "2025-03-04 label:Publicerad",
+                "-",
+            ),
+            ("<p>Senast granskad <strong>02 januari 2025</strong></p>", "-", "-"),
+            ("<p>Inlagd: 3 mars 2025</p>", "2025-03-03 text:headline", "-"),
+            ("<p>Skrivet torsdagen den 21 november 2024</p>", "2024-11-21 text:headline", "-"),
+        ];
+        for (meta, published, updated) in cases {
+            check(
+                &format!("<main><article><div class=\"head\"><h1>Rubrik</h1>{meta}</div><p>Text om kommunen.</p></article></main>"),
+                published,
+                updated,
+            );
+        }
+    }
+
+    #[test]
     fn date_in_the_canonical_address() {
         check(
             r#"<head><link rel="canonical" href="https://news.example/2020/08/24/story.aspx"></head><main><h1>R</h1><p>16:45 Text.</p></main>"#,

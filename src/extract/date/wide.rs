@@ -17,7 +17,8 @@
 //! 5. a publication date in the page's state (`"publishedDate": …` in an
 //!    inline script);
 //! 6. the date in the page's canonical address;
-//! 7. a bare date in any short line of the page;
+//! 7. a bare date in any short line of the page, unless the page shows
+//!    several such dates (a list of dated items);
 //! 8. a German "Stand" date (read as updated, and as published only here).
 //!
 //! Dates claimed by a label of another kind ("Uppdaterad", "Granskad") are
@@ -45,6 +46,9 @@ use crate::model::{DateSource, FoundDate};
 /// between the headline and its date line).
 const LINES_BEFORE: usize = 3;
 const LINES_AFTER: usize = 12;
+
+/// A page with bare dates of more than this many days lists dated items.
+const MAX_BARE_DAYS: usize = 2;
 
 /// A post's meta sentence ("Dieser Beitrag wurde am … veröffentlicht und
 /// unter … abgelegt") is longer than a meta line, but not a paragraph.
@@ -148,8 +152,9 @@ impl<'f> Search<'f> {
     /// 2010 gepostet und unter Literatur abgelegt".
     fn published_after_date(&self) -> Option<FoundDate> {
         const VERBS: &[&str] = &["veröffentlicht", "gepostet", "publiziert", "erschienen"];
+        // Like a label, the sentence may sit in a side column ("Über
+        // diesen Artikel").
         (0..self.flow.lines.len())
-            .filter(|&index| !self.is_side(self.flow.lines[index].start))
             .filter_map(|index| {
                 let line = &self.flow.lines[index];
                 let text = self.flow.line_text(index);
@@ -232,12 +237,23 @@ impl<'f> Search<'f> {
             .find_map(|index| self.bare_in_line(index))
     }
 
+    /// The bare date nearest the anchor anywhere on the page, unless the
+    /// page shows bare dates of more than [`MAX_BARE_DAYS`] days: then
+    /// they date a list of items (news teasers, a calendar), not the page.
     fn any_bare(&self) -> Option<FoundDate> {
-        (0..self.flow.lines.len())
+        let all: Vec<(usize, FoundDate)> = (0..self.flow.lines.len())
             .filter_map(|index| {
                 let found = self.bare_in_line(index)?;
                 Some((self.distance(self.flow.lines[index].start), found))
             })
+            .collect();
+        let mut days: Vec<civil::Date> = all.iter().map(|(_, found)| found.stated_day()).collect();
+        days.sort_unstable();
+        days.dedup();
+        if days.len() > MAX_BARE_DAYS {
+            return None;
+        }
+        all.into_iter()
             .min_by_key(|(distance, _)| *distance)
             .map(|(_, found)| found)
     }
