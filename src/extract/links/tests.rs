@@ -139,32 +139,43 @@ fn next_page_by_number_and_no_links_on_empty_pages() {
 }
 
 #[test]
-fn helpers() {
-    assert_eq!(
-        list_root(&Url::parse("https://k.se/nyheter/sida/2/").unwrap()),
-        "/nyheter/"
+fn an_arrow_link_to_another_page_is_no_next_page() {
+    let items: String = (1..=3)
+        .map(|n| format!(r#"<li><h3><a href="/nyheter/n{n}/">Rubrik nummer {n} om något</a></h3><time>1 jan 2024</time></li>"#))
+        .collect();
+    check(
+        LIST,
+        &page(&format!(
+            r#"<ul>{items}</ul><p>Frågor? <a href="/kontakt/">Kontakta oss</a> <a href="/kontakt/">›</a></p>"#
+        )),
+        &["/nyheter/n1/", "/nyheter/n2/", "/nyheter/n3/"],
+        None,
     );
-    assert_eq!(
-        list_root(&Url::parse("https://k.se/a/nyheter.html").unwrap()),
-        "/a/nyheter/"
+}
+
+/// A page of 20 000 dated items, about 1.7 MB: `cargo test --release --lib
+/// links_speed -- --ignored --nocapture` prints the time `links` takes.
+#[test]
+#[ignore]
+fn links_speed() {
+    let items: String = (0..20_000)
+        .map(|n| {
+            format!(
+                r#"<li><time>1 jan 2024</time> <a href="/nyheter/n{n}.html">Nyhet nummer {n} i listan</a></li>"#
+            )
+        })
+        .collect();
+    let html = page(&format!(r#"<ul class="sv-channel">{items}</ul>"#));
+    let url = Url::parse(LIST).unwrap();
+    let rounds = 5;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        let list = links_from_list(&html, &url);
+        assert_eq!(list.links.len(), 20_000);
+    }
+    eprintln!(
+        "{:.1} MB, 20 000 links: {:.3} s per page",
+        html.len() as f64 / 1e6,
+        start.elapsed().as_secs_f64() / rounds as f64
     );
-    assert_eq!(
-        list_root(&Url::parse("https://k.se/a/index2.htm").unwrap()),
-        "/a/"
-    );
-    assert_eq!(
-        page_number(&Url::parse("https://k.se/n/sida-3/").unwrap()),
-        Some(3)
-    );
-    assert_eq!(
-        page_number(&Url::parse("https://k.se/n/?paged=4").unwrap()),
-        Some(4)
-    );
-    assert_eq!(
-        page_number(&Url::parse("https://k.se/n/2024/x/").unwrap()),
-        None
-    );
-    assert!(is_next_label("Nästa sida »"));
-    assert!(is_next_label("›"));
-    assert!(!is_next_label("Nästa inlägg om något"));
 }

@@ -1,0 +1,321 @@
+//! Repeated items: which links of a page are the same kind of item of one
+//! list, found by markup alone.
+//!
+//! A list is a parent element whose children (the items) have the same
+//! markup down to one link each: `ul > li > a`, `div.grid > article.card >
+//! h3 > a`, `tbody > tr > td > a`. For each link and each level above it
+//! (the link itself, its parent, ...), the link's *key* at that level is the
+//! item's parent and the markup path from the item down to the link. Links
+//! sharing a key are items of one candidate list; a link takes the level
+//! where its list has the most items, each holding one article URL. That
+//! copes with items holding other links (category links, a "Läs mer" to the
+//! same URL, an image link) and with items whose own classes vary
+//! (`featured`, `hidden`, `post-845`), without a class vocabulary.
+
+use scraper::Node;
+
+use super::Candidate;
+use crate::extract::dom::{Dom, FastMap, NONE};
+
+/// How far above a link its item may be.
+pub(super) const MAX_LEVELS: usize = 7;
+
+/// The links of one candidate list, in page order.
+pub(super) struct Group {
+    /// The element whose children are the items.
+    pub parent: u32,
+    /// The markup from the item down to the link.
+    pub path: u64,
+    /// Levels from the link up to its item.
+    pub level: u8,
+    /// (candidate index, item element) in page order, one per item (its
+    /// main link when an item holds several URLs).
+    pub members: Vec<(usize, u32)>,
+}
+
+/// One link seen at one level: where it would sit as an item.
+#[derive(Clone, Copy)]
+pub(super) struct Placement {
+    pub parent: u32,
+    pub path: u64,
+    pub item: u32,
+}
+
+const NO_PLACEMENT: Placement = Placement {
+    parent: NONE,
+    path: 0,
+    item: NONE,
+};
+
+/// Every link's placement at every level, and the groups the links fall into.
+pub(super) struct Grouping {
+    /// `placements[k * (MAX_LEVELS + 1) + level]`.
+    placements: Vec<Placement>,
+    pub groups: Vec<Group>,
+}
+
+impl Grouping {
+    pub fn placement(&self, candidate: usize, level: u8) -> Option<Placement> {
+        let p = self.placements[candidate * (MAX_LEVELS + 1) + level as usize];
+        (p.item != NONE).then_some(p)
+    }
+}
+
+/// What a candidate list at one key looks like.
+#[derive(Clone, Copy, Default)]
+struct KeyStats {
+    items: u32,
+    /// The most distinct URLs any one item holds.
+    urls_per_item: u32,
+}
+
+/// Groups the candidate links of a page into lists (see the module docs).
+/// `weight` ranks links of one item: the item's main link is the heaviest.
+pub(super) fn group_links(
+    dom: &Dom<'_>,
+    candidates: &[Candidate],
+    weight: &dyn Fn(usize) -> f32,
+) -> Grouping {
+    let per = MAX_LEVELS + 1;
+    let mut signatures = Signatures::new(dom);
+    let mut placements = vec![NO_PLACEMENT; candidates.len() * per];
+    for (k, candidate) in candidates.iter().enumerate() {
+        let mut inner = FNV_SEED;
+        let mut node = candidate.index;
+        for level in 0..per {
+            let parent = dom.nodes[node as usize].parent;
+            if parent == NONE || matches!(dom.tag(node), "body" | "html") {
+                break;
+            }
+            placements[k * per + level] = Placement {
+                parent,
+                path: mix(inner, tag_hash(dom.tag(node))),
+                item: node,
+            };
+            inner = mix(inner, u64::from(signatures.of(node)));
+            node = parent;
+        }
+    }
+    // Key statistics: sort placements by (parent, path, item, url).
+    let mut order: Vec<u32> = (0..placements.len() as u32)
+        .filter(|&i| placements[i as usize].item != NONE)
+        .collect();
+    let sort_key = |i: u32| {
+        let p = placements[i as usize];
+        let url = candidates[i as usize / per].url_id;
+        (p.parent, p.path, p.item, url)
+    };
+    order.sort_unstable_by_key(|&i| sort_key(i));
+    let mut stats: FastMap<(u32, u64), KeyStats> = FastMap::default();
+    let mut run = 0;
+    while run < order.len() {
+        let (parent, path, _, _) = sort_key(order[run]);
+        let mut end = run;
+        let mut entry = KeyStats::default();
+        let (mut item, mut url, mut urls) = (NONE, NONE, 0);
+        while end < order.len() {
+            let (p, h, i, u) = sort_key(order[end]);
+            if (p, h) != (parent, path) {
+                break;
+            }
+            if i != item {
+                entry.items += 1;
+                item = i;
+                url = NONE;
+                urls = 0;
+            }
+            if u != url {
+                urls += 1;
+                url = u;
+                entry.urls_per_item = entry.urls_per_item.max(urls);
+            }
+            end += 1;
+        }
+        stats.insert((parent, path), entry);
+        run = end;
+    }
+    // Each link's level: the most items, each with one URL; else items with
+    // a few URLs (the main link is chosen per item below); else the highest
+    // level where the link is alone.
+    let mut chosen: FastMap<(u32, u64, u8), Vec<(usize, u32)>> = FastMap::default();
+    for k in 0..candidates.len() {
+        let mut best: Option<((u8, u32, i32), u8)> = None;
+        let mut alone = 0u8;
+        for level in 0..per {
+            let p = placements[k * per + level];
+            if p.item == NONE {
+                break;
+            }
+            let s = stats[&(p.parent, p.path)];
+            if s.urls_per_item == 1 {
+                alone = level as u8;
+            }
+            let class = match (s.items >= 2, s.urls_per_item) {
+                (true, 1) => 2,
+                (true, 2..=3) => 1,
+                _ => 0,
+            };
+            if class == 0 {
+                continue;
+            }
+            let rank = (class, s.items, -(level as i32));
+            if best.is_none_or(|(b, _)| rank > b) {
+                best = Some((rank, level as u8));
+            }
+        }
+        let level = best.map_or(alone, |(_, level)| level);
+        let p = placements[k * per + level as usize];
+        chosen
+            .entry((p.parent, p.path, level))
+            .or_default()
+            .push((k, p.item));
+    }
+    let mut groups: Vec<Group> = chosen
+        .into_iter()
+        .map(|((parent, path, level), mut members)| {
+            members.sort_unstable_by_key(|&(k, _)| k);
+            Group {
+                parent,
+                path,
+                level,
+                members: main_links(members, candidates, weight),
+            }
+        })
+        .collect();
+    groups.sort_unstable_by_key(|g| g.members[0].0);
+    Grouping { placements, groups }
+}
+
+/// One link per item: the heaviest, and among links to the same URL the
+/// first (members are in page order).
+fn main_links(
+    members: Vec<(usize, u32)>,
+    candidates: &[Candidate],
+    weight: &dyn Fn(usize) -> f32,
+) -> Vec<(usize, u32)> {
+    let mut out: Vec<(usize, u32)> = Vec::with_capacity(members.len());
+    for (k, item) in members {
+        match out.last_mut() {
+            Some(last) if last.1 == item => {
+                let same_url = candidates[last.0].url_id == candidates[k].url_id;
+                if !same_url && weight(k) > weight(last.0) {
+                    *last = (k, item);
+                }
+            }
+            _ => out.push((k, item)),
+        }
+    }
+    out
+}
+
+/// Interned markup signatures of elements, computed on demand.
+struct Signatures<'d, 'a> {
+    dom: &'d Dom<'a>,
+    ids: Vec<u32>,
+    interned: FastMap<String, u32>,
+}
+
+impl<'d, 'a> Signatures<'d, 'a> {
+    fn new(dom: &'d Dom<'a>) -> Signatures<'d, 'a> {
+        Signatures {
+            dom,
+            ids: vec![NONE; dom.len()],
+            interned: FastMap::default(),
+        }
+    }
+
+    fn of(&mut self, index: u32) -> u32 {
+        let cached = self.ids[index as usize];
+        if cached != NONE {
+            return cached;
+        }
+        let signature = signature(self.dom, index);
+        let next = self.interned.len() as u32;
+        let id = *self.interned.entry(signature).or_insert(next);
+        self.ids[index as usize] = id;
+        id
+    }
+}
+
+/// `tag.class1.class2`, with the classes that vary between items of one
+/// list left out: numbered ones (`post-845`, `c1909`), BEM modifiers
+/// (`card--featured`), taxonomy and state tokens (`category-skola`,
+/// `is-active`). A table cell also carries its column: the title cell and
+/// the "Läs mer" cell of a row are different parts of the item.
+pub(super) fn signature(dom: &Dom<'_>, index: u32) -> String {
+    let tag = dom.tag(index);
+    let mut out = tag.to_string();
+    if let Some(class) = dom.attr(index, "class") {
+        let mut classes: Vec<&str> = class
+            .split_ascii_whitespace()
+            .filter(|c| is_kind_class(c))
+            .collect();
+        classes.sort_unstable();
+        classes.dedup();
+        for c in classes {
+            out.push('.');
+            out.push_str(c);
+        }
+    }
+    if matches!(tag, "td" | "th") {
+        let column = dom
+            .children(dom.nodes[index as usize].parent)
+            .take_while(|&c| c != index)
+            .filter(|&c| matches!(dom.nodes[c as usize].node, Node::Element(_)))
+            .count();
+        out.push('#');
+        out.push_str(&column.to_string());
+    }
+    out
+}
+
+/// Whether a class token says what kind of element this is (rather than
+/// which one, or in which state).
+fn is_kind_class(class: &str) -> bool {
+    const VARYING_PREFIXES: &[&str] = &[
+        "category-",
+        "cat-",
+        "tag-",
+        "term-",
+        "has-",
+        "is-",
+        "no-",
+        "not-",
+        "type-",
+        "status-",
+        "format-",
+        "post-",
+        "page-",
+        "js-",
+    ];
+    const STATES: &[&str] = &[
+        "active", "current", "selected", "open", "first", "last", "odd", "even", "hidden",
+        "visible", "show", "featured", "sticky", "new", "read",
+    ];
+    !class.bytes().any(|b| b.is_ascii_digit())
+        && !class.contains("--")
+        && !VARYING_PREFIXES.iter().any(|p| class.starts_with(p))
+        && !STATES.contains(&class)
+}
+
+const FNV_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Order-sensitive combination of path parts (FNV-1a over the part's bytes).
+fn mix(hash: u64, part: u64) -> u64 {
+    let mut h = hash;
+    for byte in part.to_le_bytes() {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A tag name as a path part, distinct from every signature id.
+fn tag_hash(tag: &str) -> u64 {
+    let mut h = FNV_SEED;
+    for byte in tag.bytes() {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h | (1 << 63)
+}

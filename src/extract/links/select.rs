@@ -1,0 +1,535 @@
+//! Which groups of repeated links are the news list.
+//!
+//! A news item shows a headline (several words, often in a heading), a date
+//! and a teaser; a menu entry shows two or three words and nothing else; a
+//! calendar entry has a date and a title but lives under an events section.
+//! Each item gets a quality in 0..~1.1 from what it shows; a group scores
+//! its mean quality squared times its item count (with diminishing returns,
+//! so a long menu of poor items cannot outweigh a short list of good ones),
+//! times how article-like its URLs are. Class words, side columns, hidden
+//! blocks and the page header only nudge that score.
+
+use url::Url;
+
+use super::groups::{group_links, Group, Grouping};
+use super::paging::{list_root, url_likeness};
+use super::{ListAnalysis, Place};
+use crate::extract::cms::has_date;
+use crate::extract::dom::{heading_level, is_block_tag, FastSet, NONE};
+use scraper::Node;
+
+/// Below this, the best group is no list (a page of scattered links).
+const MIN_SCORE: f32 = 0.5;
+/// Items longer than this (visible characters) are containers, not news
+/// items: their facts come from the link's own region.
+const MAX_ITEM_TEXT: u32 = 1500;
+/// How many items count fully towards a group's score.
+const FULL_COUNT: f32 = 8.0;
+/// How many nodes of an item are looked through for a date (or of a
+/// paragraph for running text).
+const MAX_ITEM_NODES: u32 = 400;
+/// Running text before a link that makes it a link in prose.
+const PROSE_CHARS: u32 = 20;
+
+/// What one item shows.
+#[derive(Clone, Copy, Default)]
+struct ItemFacts {
+    /// How much the item's title reads like a headline, 0..=1.
+    headline: f32,
+    heading: bool,
+    date: bool,
+    dated_url: bool,
+    teaser: bool,
+    /// The link says "Läs mer" or "Visa alla" rather than what it links to.
+    generic: bool,
+    /// The link sits inside running text.
+    prose: bool,
+}
+
+impl ItemFacts {
+    fn quality(&self) -> f32 {
+        let mut quality = 0.35 * self.headline;
+        if self.heading {
+            quality += 0.15;
+        }
+        if self.date {
+            quality += 0.35;
+        } else if self.dated_url {
+            quality += 0.15;
+        }
+        if self.teaser {
+            quality += 0.2;
+        }
+        if self.prose {
+            quality *= 0.3;
+        }
+        quality
+    }
+}
+
+/// One group's score and what it rests on.
+struct Scored {
+    score: f32,
+    /// Mean item quality.
+    quality: f32,
+    /// Mean URL article-likeness.
+    likeness: f32,
+    /// Share of items with a date (shown or in the URL).
+    dated: f32,
+    /// Share of items whose URL sits under a news section.
+    news_urls: f32,
+    event: bool,
+    place: Place,
+}
+
+impl ListAnalysis<'_, '_> {
+    pub(super) fn article_links(&self) -> Vec<Url> {
+        if self.candidates.is_empty() {
+            return Vec::new();
+        }
+        let root = list_root(self.page);
+        let home = root == "/";
+        let weight = |k: usize| self.link_weight(k);
+        let grouping = group_links(self.dom, &self.candidates, &weight);
+        let scored: Vec<Scored> = grouping
+            .groups
+            .iter()
+            .map(|g| self.score_group(g, &root))
+            .collect();
+        // A home page's calendar or a lone promoted link is not its news.
+        let eligible =
+            |g: usize| !home || (!scored[g].event && grouping.groups[g].members.len() >= 2);
+        let Some(best) = (0..scored.len())
+            .filter(|&g| eligible(g))
+            .max_by(|&a, &b| scored[a].score.total_cmp(&scored[b].score).then(b.cmp(&a)))
+        else {
+            return Vec::new();
+        };
+        let top = &scored[best];
+        if top.score < MIN_SCORE || (home && top.dated < 0.5 && top.news_urls < 0.5) {
+            return Vec::new();
+        }
+        let mut chosen: Vec<usize> = grouping.groups[best].members.iter().map(|m| m.0).collect();
+        for (g, group) in grouping.groups.iter().enumerate() {
+            if g != best && self.joins(&scored[g], top, home) {
+                chosen.extend(group.members.iter().map(|m| m.0));
+            }
+        }
+        chosen.extend(self.same_list_elsewhere(&grouping, best));
+        chosen.extend(self.same_collection(&grouping, best, &scored));
+        chosen.sort_unstable();
+        let mut seen: FastSet<u32> = FastSet::default();
+        chosen
+            .into_iter()
+            .filter(|&k| seen.insert(self.candidates[k].url_id))
+            .map(|k| self.candidates[k].url.clone())
+            .collect()
+    }
+
+    /// Another news block as good as the best one (on a list page: one just
+    /// as much under the list's path), in the same kind of place.
+    fn joins(&self, group: &Scored, best: &Scored, home: bool) -> bool {
+        if !group.place.no_further_out_than(best.place)
+            || (group.event && !best.event)
+            || group.score < 0.5 * best.score
+        {
+            return false;
+        }
+        let as_good = group.quality >= 0.8 * best.quality && group.dated >= 0.5;
+        let as_article_like = !home && group.likeness >= best.likeness.max(0.5);
+        as_good || as_article_like
+    }
+
+    /// Links placed like the best group's items (same item markup, parents
+    /// alike up to a common ancestor): the same list split under headings
+    /// (months, letters), including a heading with a single item.
+    fn same_list_elsewhere(&self, grouping: &Grouping, best: usize) -> Vec<usize> {
+        let group = &grouping.groups[best];
+        (0..self.candidates.len())
+            .filter(|&k| {
+                grouping.placement(k, group.level).is_some_and(|p| {
+                    p.path == group.path && self.same_split_list(p.parent, group.parent)
+                })
+            })
+            .collect()
+    }
+
+    /// Headline links elsewhere in the content into the same collection of
+    /// articles as the best group (same directory, same kind of slug): a
+    /// featured first item with markup of its own, a promoted story.
+    fn same_collection(&self, grouping: &Grouping, best: usize, scored: &[Scored]) -> Vec<usize> {
+        let top = &scored[best];
+        let collections: FastSet<Collection> = grouping.groups[best]
+            .members
+            .iter()
+            .filter_map(|m| collection(&self.candidates[m.0].url))
+            .collect();
+        if collections.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (g, group) in grouping.groups.iter().enumerate() {
+            let menu_like = group.members.len() >= 3 && scored[g].quality < 0.3;
+            if g == best || menu_like || !scored[g].place.no_further_out_than(top.place) {
+                continue;
+            }
+            for &(k, item) in &group.members {
+                let facts = self.item_facts(k, item);
+                let place = self.places[self.candidates[k].index as usize];
+                let headline = facts.heading || facts.headline >= 0.6;
+                if headline
+                    && !facts.generic
+                    && !facts.prose
+                    && place.no_further_out_than(top.place)
+                    && collection(&self.candidates[k].url).is_some_and(|c| collections.contains(&c))
+                {
+                    out.push(k);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether two item parents are parts of one list: they and their
+    /// ancestors have the same markup up to a common ancestor, at most three
+    /// levels up (`section.month > ul > li` under one archive element).
+    fn same_split_list(&self, a: u32, b: u32) -> bool {
+        let dom = self.dom;
+        let (mut a, mut b) = (a, b);
+        for _ in 0..4 {
+            if a == b {
+                return true;
+            }
+            if a == NONE
+                || b == NONE
+                || super::groups::signature(dom, a) != super::groups::signature(dom, b)
+            {
+                return false;
+            }
+            a = dom.nodes[a as usize].parent;
+            b = dom.nodes[b as usize].parent;
+        }
+        false
+    }
+
+    fn score_group(&self, group: &Group, root: &str) -> Scored {
+        let mut urls: FastSet<u32> = FastSet::default();
+        let (mut quality, mut likeness, mut dated, mut news, mut events) =
+            (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(k, item) in &group.members {
+            let candidate = &self.candidates[k];
+            if !urls.insert(candidate.url_id) {
+                continue;
+            }
+            let facts = self.item_facts(k, item);
+            quality += facts.quality();
+            likeness += url_likeness(&candidate.url, root);
+            if facts.date || facts.dated_url {
+                dated += 1.0;
+            }
+            if in_section(&candidate.url, NEWS_SECTIONS) {
+                news += 1.0;
+            }
+            if in_section(&candidate.url, EVENT_SECTIONS) {
+                events += 1.0;
+            }
+        }
+        let n = urls.len().max(1) as f32;
+        let (quality, likeness, dated, news_urls) =
+            (quality / n, likeness / n, dated / n, news / n);
+        let first = self.candidates[group.members[0].0].index;
+        let place = self.places[first as usize];
+        let event = events / n > 0.5 || self.classed_as_events(group.parent);
+        let count = if n <= FULL_COUNT {
+            n
+        } else {
+            FULL_COUNT + 0.25 * (n - FULL_COUNT)
+        };
+        let mut score = quality * quality * count * (0.5 + likeness);
+        for (applies, factor) in [
+            (place.side, 0.5),
+            (place.hidden, 0.5),
+            (place.banner, 0.5),
+            (place.negative, 0.8),
+            (event, 0.7),
+            (place.content, 1.3),
+        ] {
+            if applies {
+                score *= factor;
+            }
+        }
+        Scored {
+            score,
+            quality,
+            likeness,
+            dated,
+            news_urls,
+            event,
+            place,
+        }
+    }
+
+    /// What the item of link `k` shows.
+    fn item_facts(&self, k: usize, item: u32) -> ItemFacts {
+        let dom = self.dom;
+        let link = self.candidates[k].index;
+        let region = if self.text[item as usize] > MAX_ITEM_TEXT {
+            self.own_region(k)
+        } else {
+            item
+        };
+        let link_text = dom.text(link);
+        let generic = is_generic_link_text(&link_text);
+        let heading_in_item = || {
+            let end = dom.nodes[region as usize].end;
+            (region..=end).find(|&d| heading_level(dom.tag(d)).is_some())
+        };
+        let in_heading = std::iter::once(link)
+            .chain(dom.ancestors(link).take(3))
+            .any(|a| heading_level(dom.tag(a)).is_some())
+            || (link..=dom.nodes[link as usize].end).any(|d| heading_level(dom.tag(d)).is_some());
+        let (title, heading) = if generic || link_text.chars().count() < 3 {
+            match heading_in_item() {
+                Some(h) => (dom.text(h), true),
+                None => (String::new(), false),
+            }
+        } else {
+            (link_text, in_heading)
+        };
+        let region_text = self.text[region as usize];
+        let date = self.shows_date(region);
+        let title_chars = title.chars().filter(|c| !c.is_whitespace()).count() as u32;
+        let date_chars = if date { 12 } else { 0 };
+        ItemFacts {
+            headline: headline(&title),
+            heading,
+            date,
+            dated_url: has_dated_segment(&self.candidates[k].url),
+            teaser: region_text >= title_chars + date_chars + 30,
+            generic,
+            prose: self.in_prose(link),
+        }
+    }
+
+    /// A `<time>` element, or a short line that holds a date ("22 maj
+    /// 2025", "Publicerad 2018-02-05"), in the item. A date inside the
+    /// teaser's sentences says nothing about the item.
+    fn shows_date(&self, region: u32) -> bool {
+        let dom = self.dom;
+        let end = dom.nodes[region as usize].end.min(region + MAX_ITEM_NODES);
+        (region..=end).any(|d| match dom.nodes[d as usize].node {
+            Node::Element(_) => dom.tag(d) == "time",
+            Node::Text(text) => {
+                let line = text.trim();
+                (6..=50).contains(&line.chars().count()) && has_date(line)
+            }
+            _ => false,
+        })
+    }
+
+    /// The highest ancestor of a link (a few levels at most) holding no
+    /// other candidate URL.
+    fn own_region(&self, k: usize) -> u32 {
+        let candidate = &self.candidates[k];
+        let mut region = candidate.index;
+        for ancestor in self.dom.ancestors(candidate.index).take(6) {
+            if self.url_in[ancestor as usize] != candidate.url_id
+                || self.text[ancestor as usize] > MAX_ITEM_TEXT
+            {
+                break;
+            }
+            region = ancestor;
+        }
+        region
+    }
+
+    /// How strongly a link stands for its item: headline text, in a heading.
+    fn link_weight(&self, k: usize) -> f32 {
+        let link = self.candidates[k].index;
+        let dom = self.dom;
+        let mut weight = self.text[link as usize] as f32;
+        if std::iter::once(link)
+            .chain(dom.ancestors(link).take(3))
+            .any(|a| heading_level(dom.tag(a)).is_some())
+        {
+            weight += 1000.0;
+        }
+        weight
+    }
+
+    /// A link inside running text: the text before it in its paragraph
+    /// (its nearest block, not counting text inside nested blocks or
+    /// `<time>`, so a date and a category line above a heading do not count)
+    /// is a sentence or more.
+    fn in_prose(&self, link: u32) -> bool {
+        let dom = self.dom;
+        let Some(block) = dom.ancestors(link).find(|&a| is_block_tag(dom.tag(a))) else {
+            return false;
+        };
+        let before = self.text_before[link as usize] - self.text_before[block as usize];
+        if before < PROSE_CHARS {
+            return false;
+        }
+        let (mut running, mut at, mut steps) = (0, block + 1, 0);
+        while at < link {
+            if steps == MAX_ITEM_NODES {
+                return true;
+            }
+            steps += 1;
+            let node = &dom.nodes[at as usize];
+            let skip = match node.node {
+                Node::Element(_) => is_block_tag(node.tag) || node.tag == "time",
+                Node::Text(_) => {
+                    running += self.text[at as usize];
+                    false
+                }
+                _ => false,
+            };
+            at = if skip { node.end + 1 } else { at + 1 };
+        }
+        running >= PROSE_CHARS
+    }
+
+    /// Whether the list element or its near ancestors are classed as a
+    /// calendar (`event-list`, `sv-eventcalendar`, `kalender`).
+    fn classed_as_events(&self, parent: u32) -> bool {
+        let dom = self.dom;
+        std::iter::once(parent)
+            .chain(dom.ancestors(parent))
+            .take(3)
+            .filter_map(|a| dom.attr(a, "class"))
+            .any(|class| {
+                let class = class.to_ascii_lowercase();
+                EVENT_SECTIONS.iter().any(|w| class.contains(w))
+            })
+    }
+}
+
+/// Directory words of news sections.
+const NEWS_SECTIONS: &[&str] = &["nyhet", "news", "aktuellt", "press", "nytt"];
+/// Directory and class words of calendars.
+const EVENT_SECTIONS: &[&str] = &["evenemang", "event", "kalender", "calendar"];
+
+/// Whether a directory of the URL's path (not its last segment) holds one
+/// of `words`.
+fn in_section(url: &Url, words: &[&str]) -> bool {
+    let path = url.path().to_ascii_lowercase();
+    let dirs = path.trim_end_matches('/');
+    let dirs = dirs.rsplit_once('/').map_or("", |(d, _)| d);
+    words.iter().any(|w| dirs.contains(w))
+}
+
+/// 0..=1: several words or a long line reads as a headline; one or two
+/// short words as a menu entry.
+fn headline(title: &str) -> f32 {
+    let words = title.split_whitespace().count();
+    let chars = title.chars().filter(|c| !c.is_whitespace()).count();
+    if words >= 4 || chars >= 25 {
+        1.0
+    } else if words >= 2 && chars >= 12 {
+        0.6
+    } else if chars >= 6 {
+        0.3
+    } else {
+        0.1
+    }
+}
+
+/// "Läs mer", "Visa alla", "Fler nyheter", "Read more": what a link does,
+/// not what it links to.
+fn is_generic_link_text(text: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "läs mer",
+        "läs hela",
+        "läs artikeln",
+        "läs nyheten",
+        "visa alla",
+        "visa fler",
+        "visa mer",
+        "se alla",
+        "se fler",
+        "alla nyheter",
+        "fler nyheter",
+        "till nyhetsarkivet",
+        "nyhetsarkiv",
+        "mer",
+        "more",
+        "read more",
+        "more news",
+        "all news",
+        "view all",
+        "weiterlesen",
+    ];
+    let lower = text.trim().to_lowercase();
+    let words = lower.split_whitespace().count();
+    words <= 8
+        && GENERIC.iter().any(|g| {
+            lower
+                .strip_prefix(g)
+                .is_some_and(|rest| rest.is_empty() || !rest.starts_with(char::is_alphanumeric))
+        })
+}
+
+/// A path segment that starts with a year (`2024`, `2024-05-21-slug`).
+fn has_dated_segment(url: &Url) -> bool {
+    url.path().split('/').any(|s| {
+        s.len() >= 4
+            && s.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && (s.starts_with("19") || s.starts_with("20"))
+    })
+}
+
+/// Where an article lives: its directory (years and months as `#`), the
+/// kind of its last segment and its extension; or its path and query keys.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Collection {
+    directory: String,
+    kind: SlugKind,
+    extension: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum SlugKind {
+    Dated,
+    Plain,
+    Numbered,
+    Query,
+}
+
+fn collection(url: &Url) -> Option<Collection> {
+    if let Some(query) = url.query().filter(|q| !q.is_empty()) {
+        let mut keys: Vec<&str> = query
+            .split('&')
+            .map(|pair| pair.split('=').next().unwrap_or(""))
+            .collect();
+        keys.sort_unstable();
+        return Some(Collection {
+            directory: format!("{}?{}", url.path(), keys.join("&")),
+            kind: SlugKind::Query,
+            extension: String::new(),
+        });
+    }
+    let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+    let (slug, dirs) = segments.split_last()?;
+    let is_number = |s: &str| s.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    if is_number(slug) {
+        return None;
+    }
+    let directory: Vec<&str> = dirs
+        .iter()
+        .map(|&d| if is_number(d) { "#" } else { d })
+        .collect();
+    let kind = if slug.len() >= 5 && is_number(&slug[..4]) {
+        SlugKind::Dated
+    } else if slug.bytes().any(|b| b.is_ascii_digit()) {
+        SlugKind::Numbered
+    } else {
+        SlugKind::Plain
+    };
+    let extension = slug.rsplit_once('.').map_or("", |(_, e)| e);
+    Some(Collection {
+        directory: directory.join("/"),
+        kind,
+        extension: extension.to_ascii_lowercase(),
+    })
+}
