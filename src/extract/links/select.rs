@@ -176,8 +176,10 @@ impl ListAnalysis<'_, '_> {
             for &(k, item) in &group.members {
                 let facts = self.item_facts(k, item);
                 let place = self.places[self.candidates[k].index as usize];
-                let headline = facts.heading || facts.headline >= 0.6;
-                if headline
+                // A promoted story shows a heading or a date; a section
+                // menu's entry into the same directory shows neither.
+                let story = (facts.heading || facts.date) && facts.headline >= 0.3;
+                if story
                     && !facts.generic
                     && !facts.prose
                     && place.no_further_out_than(top.place)
