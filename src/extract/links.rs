@@ -98,6 +98,8 @@ struct Place {
     hidden: bool,
     /// Inside `main`, `article` or the main landmark.
     content: bool,
+    /// Inside an `article`.
+    in_article: bool,
     /// Inside the page header (a `header` or banner outside the content).
     banner: bool,
     /// Some class or id word above (or on) it reads as boilerplate.
@@ -234,7 +236,8 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
     fn may_be_article(&self, url: &Url) -> bool {
         let path = url.path();
         let page_path = self.page.path();
-        if path == page_path || path == "/" {
+        let same_page = url.path() == self.page.path() && url.query() == self.page.query();
+        if path == "/" || same_page || (path == page_path && !names_an_item(url)) {
             return false;
         }
         // A parent section ("/naringsliv/" above "/naringsliv/nyheter/").
@@ -273,8 +276,11 @@ fn place_of(dom: &Dom<'_>, index: u32, hint: &Hint, parent: Place) -> Place {
     let role = dom.attr(index, "role").unwrap_or("");
     let mut place = parent;
     place.unrendered |= is_invisible_tag(tag);
+    // An article's own footer holds its "Läs mer" link; the page's holds
+    // contact and site links.
     place.chrome |= place.unrendered
-        || matches!(tag, "nav" | "footer")
+        || tag == "nav"
+        || (tag == "footer" && !parent.in_article)
         || matches!(
             role,
             "navigation" | "contentinfo" | "search" | "menubar" | "menu" | "dialog"
@@ -286,8 +292,25 @@ fn place_of(dom: &Dom<'_>, index: u32, hint: &Hint, parent: Place) -> Place {
     let content = matches!(tag, "main" | "article") || role == "main";
     place.banner |= !parent.content && (tag == "header" || role == "banner");
     place.content |= content;
+    place.in_article |= tag == "article";
     place.negative |= hint.negative && !hint.header_only;
     place
+}
+
+/// Whether a URL's query picks one item (`nyheter.asp?id=1187`,
+/// `?NewsId=12`, `?artikel=...`) rather than a page, order or filter of a
+/// list: an old site's articles can share the list's path.
+fn names_an_item(url: &Url) -> bool {
+    url.query_pairs().any(|(key, value)| {
+        let key = key.to_ascii_lowercase();
+        !value.is_empty()
+            && (key == "id"
+                || key.ends_with("id")
+                || matches!(
+                    key.as_str(),
+                    "artikel" | "article" | "nyhet" | "news" | "item" | "post"
+                ))
+    })
 }
 
 /// Whether an inline style hides the element.

@@ -66,6 +66,23 @@ impl ListAnalysis<'_, '_> {
     }
 }
 
+/// A site's start page (`/`, `/index.html`, `/startsida.html`, `/sv/`):
+/// its news block shares the page with menus, puffs and calendars.
+pub(super) fn is_start_page(url: &Url) -> bool {
+    let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [] => true,
+        [only] => {
+            let stem = only.split('.').next().unwrap_or("").to_ascii_lowercase();
+            matches!(
+                stem.as_str(),
+                "index" | "default" | "start" | "startsida" | "home" | "hem" | "sv" | "en"
+            )
+        }
+        _ => false,
+    }
+}
+
 /// The path that a list's articles usually live under: the list path without
 /// its page suffix and file extension (`/nyheter/sida/2/` -> `/nyheter/`,
 /// `/nyheter-for-foretagare.html` -> `/nyheter-for-foretagare/`).

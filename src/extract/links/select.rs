@@ -12,14 +12,15 @@
 use url::Url;
 
 use super::groups::{group_links, Group, Grouping};
-use super::paging::{list_root, url_likeness};
+use super::paging::{is_start_page, list_root, url_likeness};
 use super::{ListAnalysis, Place};
 use crate::extract::cms::has_date;
 use crate::extract::dom::{heading_level, is_block_tag, FastSet, NONE};
 use scraper::Node;
 
-/// Below this, the best group is no list (a page of scattered links).
-const MIN_SCORE: f32 = 0.5;
+/// Below this, the best group is no list (a page of scattered links): two
+/// headlines under the list's path pass, one bare headline does not.
+const MIN_SCORE: f32 = 0.2;
 /// Items longer than this (visible characters) are containers, not news
 /// items: their facts come from the link's own region.
 const MAX_ITEM_TEXT: u32 = 1500;
@@ -88,7 +89,7 @@ impl ListAnalysis<'_, '_> {
             return Vec::new();
         }
         let root = list_root(self.page);
-        let home = root == "/";
+        let home = is_start_page(self.page);
         let weight = |k: usize| self.link_weight(k);
         let grouping = group_links(self.dom, &self.candidates, &weight);
         let scored: Vec<Scored> = grouping

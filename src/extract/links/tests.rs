@@ -179,3 +179,62 @@ fn links_speed() {
         start.elapsed().as_secs_f64() / rounds as f64
     );
 }
+
+#[test]
+fn articles_on_the_list_path_by_id_and_read_more_in_an_article_footer() {
+    // An old site: the list and its articles share one script.
+    let rows: String = [
+        ("12", "Ny busslinje till industriområdet"),
+        ("11", "Stängt för inventering på biblioteket"),
+    ]
+    .iter()
+    .map(|(id, title)| {
+        format!(
+            r#"<tr><td>2009-10-{id}</td><td><a href="nyheter.asp?id={id}">{title}</a></td></tr>"#,
+            id = id,
+            title = title
+        )
+    })
+    .collect();
+    check(
+        "https://www.kommun.se/nyheter.asp",
+        &page(&format!(
+            r#"<table>{rows}</table><p><a href="nyheter.asp?sida=2">Nästa sida</a> <a href="nyheter.asp?sort=titel">Sortera på rubrik</a></p>"#
+        )),
+        &["/nyheter.asp?id=12", "/nyheter.asp?id=11"],
+        Some("/nyheter.asp"),
+    );
+    // Items whose only article link is the "Läs mer" in their own footer.
+    let item = |s: &str| {
+        format!(
+            r#"<article class="teaser"><h2>Rubrik för nyhet {s} i listan</h2><p>12 maj 2025</p><p>En ingress som berättar vad nyheten handlar om.</p>
+            <footer><a href="/nyheter/{s}/">Läs mer</a></footer></article>"#
+        )
+    };
+    check(
+        LIST,
+        &page(&format!("{}{}{}", item("a"), item("b"), item("c"))),
+        &["/nyheter/a/", "/nyheter/b/", "/nyheter/c/"],
+        None,
+    );
+}
+
+#[test]
+fn a_start_page_without_a_dated_news_block_gives_no_links() {
+    let card = |s: &str, t: &str| {
+        format!(
+            r#"<div class="card"><h2><a href="/{s}/">{t}</a></h2><p>Allt du behöver veta om {t} i kommunen, samlat på ett ställe.</p></div>"#
+        )
+    };
+    let cards = ["Förskola och skola", "Bygga och bo", "Omsorg och stöd"]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| card(&format!("omrade-{i}"), t))
+        .collect::<String>();
+    for start in [
+        "https://www.kommun.se/",
+        "https://www.kommun.se/startsida.html",
+    ] {
+        check(start, &page(&cards), &[], None);
+    }
+}
