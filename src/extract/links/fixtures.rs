@@ -111,3 +111,91 @@ fn list_fixtures_give_every_article_link_and_nothing_else() {
         .collect();
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
+
+/// Navigation as many sites write it: no `nav` element, no menu class, long
+/// labels, nested lists (a mega menu), and link columns at the bottom.
+fn unmarked_menus() -> (String, String) {
+    let areas = [
+        ("omsorg-och-stod", "Omsorg och stöd"),
+        ("skola-och-forskola", "Skola och förskola"),
+        ("bygga-bo-och-miljo", "Bygga, bo och miljö"),
+        ("kultur-och-fritid", "Kultur och fritid"),
+    ];
+    let topics = [
+        "Ansök om plats och se köer",
+        "Avgifter, taxor och regler för dig",
+        "Kontakta handläggare och mottagning",
+        "Blanketter och e-tjänster inom området",
+        "Öppettider under sommaren och helger",
+        "Lediga tjänster och praktikplatser",
+        "Planer, mål och uppföljning av kvalitet",
+        "Så överklagar du ett beslut",
+    ];
+    let mut top = String::from(r#"<div class="site-top"><ul class="level-1">"#);
+    for (slug, name) in areas {
+        top.push_str(&format!(
+            r#"<li><a href="/{slug}/">{name}</a><ul class="level-2">"#
+        ));
+        for (i, topic) in topics.iter().enumerate() {
+            top.push_str(&format!(
+                r#"<li><a href="/{slug}/amne-{i}/">{topic}</a></li>"#
+            ));
+        }
+        top.push_str("</ul></li>");
+    }
+    top.push_str("</ul></div>");
+    let mut bottom = String::from(r#"<div class="site-bottom">"#);
+    for (slug, name) in areas {
+        bottom.push_str(&format!(r#"<div class="col"><h2>{name}</h2><ul>"#));
+        for (i, topic) in topics.iter().take(4).enumerate() {
+            bottom.push_str(&format!(
+                r#"<li><a href="/{slug}/genvag-{i}/">{topic}</a></li>"#
+            ));
+        }
+        bottom.push_str("</ul></div>");
+    }
+    bottom.push_str("</div>");
+    (top, bottom)
+}
+
+/// `html` with `before` right after `<body ...>` and `after` right before
+/// `</body>`.
+fn wrap_body(html: &str, before: &str, after: &str) -> String {
+    let open = html.find("<body").expect("a body");
+    let open_end = open + html[open..].find('>').expect("body tag end") + 1;
+    let close = html.rfind("</body>").expect("body end");
+    format!(
+        "{}{before}{}{after}{}",
+        &html[..open_end],
+        &html[open_end..close],
+        &html[close..]
+    )
+}
+
+#[test]
+fn list_fixtures_hold_with_unmarked_menus_and_boilerplate_wrappers() {
+    let (top, bottom) = unmarked_menus();
+    let variants = [
+        ("unmarked menus", top.clone(), bottom.clone()),
+        (
+            "boilerplate-classed wrapper",
+            r#"<div class="sv-skip-spacer page-wrapper has-sidebar"><div id="nav-target" class="more-content date-sorted">"#.to_string(),
+            "</div></div>".to_string(),
+        ),
+        (
+            "one form around it all",
+            format!(r#"<form id="aspnetForm" class="search-form" method="post">{top}"#),
+            format!("{bottom}</form>"),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, html, spec) in list_pages("tests/fixtures/lists") {
+        for (variant, before, after) in &variants {
+            let changed = wrap_body(&html, before, after);
+            for problem in score_page(&name, &changed, &spec).problems {
+                failures.push(format!("{name} ({variant}): {problem}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
