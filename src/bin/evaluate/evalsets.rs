@@ -120,7 +120,7 @@ fn print_comparison(dir: &Path, measured: &[Measured]) {
     ]];
     for (label, with_url) in [
         ("muniflux now, with URLs", true),
-        ("the same, without URLs", false),
+        ("muniflux now, without URLs", false),
     ] {
         let mut row = vec![label.to_string()];
         row.extend(kinds.iter().map(|&kind| cell(kind, with_url)));
@@ -200,10 +200,8 @@ fn print_details(measured: &[Measured]) {
             format!("{:.0}", m.pages_per_second),
         ]);
     }
-    println!(
-        "in detail (empty: pages without a body, or without a date; wrong: another day; \
-         errors: pages answered with an error; pages/s: read + decode + parse + extract, one thread):"
-    );
+    println!("in detail (empty: pages without a body, or without a date; wrong: another day;");
+    println!("errors: pages answered with an error; pages/s: read + decode + parse + extract):");
     print_table(&rows, false);
 }
 

@@ -98,14 +98,23 @@ fn main() -> ExitCode {
 }
 
 fn run(plan: &Plan) -> Result<()> {
+    // A heading for each part, when there are several.
+    let parts = [
+        plan.corpus.is_some(),
+        plan.evalsets.is_some(),
+        plan.realpages.is_some(),
+    ];
+    let headed = parts.iter().filter(|&&p| p).count() > 1;
     let mut first = true;
     let mut section = |title: String| {
         if !first {
             println!();
         }
         first = false;
-        println!("== {title}");
-        println!();
+        if headed {
+            println!("== {title}");
+            println!();
+        }
     };
     if let Some(dir) = &plan.corpus {
         section(format!("development corpus: {}", dir.display()));
