@@ -30,7 +30,8 @@ impl ListAnalysis<'_, '_> {
             }
         }
         let current = page_number(self.page).unwrap_or(1);
-        let mut by_number = None;
+        let wanted = (current + 1).to_string();
+        let (mut by_number, mut by_url) = (None, None);
         for i in dom.elements_named("a") {
             let Some(url) = dom.attr(i, "href").and_then(|h| self.resolve(h)) else {
                 continue;
@@ -54,15 +55,20 @@ impl ListAnalysis<'_, '_> {
                 return Some(url);
             }
             if by_number.is_none()
-                && label
-                    .last()
-                    .is_some_and(|t| t.trim() == (current + 1).to_string())
+                && label.last().is_some_and(|t| names_page(t, &wanted))
                 && (is_pagination_url(&url) || self.hints[i as usize].negative)
             {
-                by_number = Some(url);
+                by_number = Some(url.clone());
+            }
+            // "Fler nyheter" to page current+1 of this very list.
+            if by_url.is_none()
+                && page_number(&url) == Some(current + 1)
+                && same_list(&url, self.page)
+            {
+                by_url = Some(url);
             }
         }
-        by_number
+        by_number.or(by_url)
     }
 }
 
@@ -204,6 +210,16 @@ pub(super) fn url_likeness(url: &Url, list_root: &str) -> f32 {
         score += 0.3;
     }
     score.min(1.0)
+}
+
+/// A pager label for page `wanted`: "2", "Sida 2", "Page 2".
+fn names_page(label: &str, wanted: &str) -> bool {
+    let label = label.trim();
+    let number = ["sida ", "page ", "Sida ", "Page "]
+        .iter()
+        .find_map(|p| label.strip_prefix(p))
+        .unwrap_or(label);
+    number.trim() == wanted
 }
 
 /// A label of arrows alone ("»", "› ›").

@@ -238,3 +238,29 @@ fn a_start_page_without_a_dated_news_block_gives_no_links() {
         check(start, &page(&cards), &[], None);
     }
 }
+
+#[test]
+fn next_page_by_a_pager_label_or_by_the_next_page_number_of_this_list() {
+    let items: String = (1..=3)
+        .map(|n| format!(r#"<li><h3><a href="/nyheter/n{n}/">Rubrik nummer {n} om något</a></h3><time>1 jan 2024</time></li>"#))
+        .collect();
+    let next = |url: &str, html: &str| {
+        let list = links_from_list(html, &Url::parse(url).unwrap());
+        assert_eq!(list.links.len(), 3);
+        list.next_page.map(String::from)
+    };
+    let pager = format!(
+        r#"<ul>{items}</ul><div class="pager"><a href="/nyheter/?sida=3">Sida 3</a> <a href="/nyheter/?sida=2">Sida 2</a></div>"#
+    );
+    assert_eq!(
+        next(LIST, &page(&pager)).as_deref(),
+        Some("https://www.kommun.se/nyheter/?sida=2")
+    );
+    let more = format!(
+        r#"<ul>{items}</ul><p><a href="/nyheter/?sida=1">Nyare</a> <a href="/evenemang/?sida=3">Fler evenemang</a> <a href="/nyheter/?sida=3">Fler nyheter</a></p>"#
+    );
+    assert_eq!(
+        next("https://www.kommun.se/nyheter/?sida=2", &page(&more)).as_deref(),
+        Some("https://www.kommun.se/nyheter/?sida=3")
+    );
+}
