@@ -7,10 +7,12 @@
 //! (the link itself, its parent, ...), the link's *key* at that level is the
 //! item's parent and the markup path from the item down to the link. Links
 //! sharing a key are items of one candidate list; a link takes the level
-//! where its list has the most items, each holding one article URL. That
-//! copes with items holding other links (category links, a "Läs mer" to the
-//! same URL, an image link) and with items whose own classes vary
-//! (`featured`, `hidden`, `post-845`), without a class vocabulary.
+//! where its list has the most items, each item having one main link (a
+//! category or author link beside the headline weighs less than half of
+//! it; two headlines make the "item" a block of items). That copes with
+//! items holding other links (category links, a "Läs mer" to the same URL,
+//! an image link) and with items whose own classes vary (`featured`,
+//! `hidden`, `post-845`), without a class vocabulary.
 
 use scraper::Node;
 
@@ -67,6 +69,9 @@ struct KeyStats {
     items: u32,
     /// The most distinct URLs any one item holds.
     urls_per_item: u32,
+    /// The most URLs of one item whose links weigh at least half of the
+    /// item's heaviest: more than one means the "item" holds several items.
+    comparable_per_item: u32,
 }
 
 /// Groups the candidate links of a page into lists (see the module docs).
@@ -96,50 +101,41 @@ pub(super) fn group_links(
             node = parent;
         }
     }
-    // Key statistics: sort placements by (parent, path, item, url).
-    let mut order: Vec<u32> = (0..placements.len() as u32)
-        .filter(|&i| placements[i as usize].item != NONE)
+    // Key statistics from the placements sorted by (parent, path, item, url).
+    let mut sorted: Vec<(u32, u64, u32, u32, usize)> = placements
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.item != NONE)
+        .map(|(i, p)| {
+            let k = i / per;
+            (p.parent, p.path, p.item, candidates[k].url_id, k)
+        })
         .collect();
-    let sort_key = |i: u32| {
-        let p = placements[i as usize];
-        let url = candidates[i as usize / per].url_id;
-        (p.parent, p.path, p.item, url)
-    };
-    order.sort_unstable_by_key(|&i| sort_key(i));
+    sorted.sort_unstable();
     let mut stats: FastMap<(u32, u64), KeyStats> = FastMap::default();
-    let mut run = 0;
-    while run < order.len() {
-        let (parent, path, _, _) = sort_key(order[run]);
-        let mut end = run;
+    for list in sorted.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         let mut entry = KeyStats::default();
-        let (mut item, mut url, mut urls) = (NONE, NONE, 0);
-        while end < order.len() {
-            let (p, h, i, u) = sort_key(order[end]);
-            if (p, h) != (parent, path) {
-                break;
-            }
-            if i != item {
-                entry.items += 1;
-                item = i;
-                url = NONE;
-                urls = 0;
-            }
-            if u != url {
-                urls += 1;
-                url = u;
-                entry.urls_per_item = entry.urls_per_item.max(urls);
-            }
-            end += 1;
+        for item in list.chunk_by(|a, b| a.2 == b.2) {
+            // The item's URLs, each with its heaviest link.
+            let weights: Vec<f32> = item
+                .chunk_by(|a, b| a.3 == b.3)
+                .map(|links| links.iter().map(|l| weight(l.4)).fold(0.0, f32::max))
+                .collect();
+            let heaviest = weights.iter().copied().fold(0.0, f32::max);
+            let comparable = weights.iter().filter(|&&w| w >= 0.5 * heaviest).count() as u32;
+            entry.items += 1;
+            entry.urls_per_item = entry.urls_per_item.max(weights.len() as u32);
+            entry.comparable_per_item = entry.comparable_per_item.max(comparable);
         }
-        stats.insert((parent, path), entry);
-        run = end;
+        stats.insert((list[0].0, list[0].1), entry);
     }
-    // Each link's level: the most items, each with one URL; else items with
-    // a few URLs (the main link is chosen per item below); else the highest
-    // level where the link is alone.
+    // Each link's level: the most items, each with one main link (other
+    // URLs in an item, such as category links, weigh less than half of it);
+    // on a tie the higher level, whose items hold more of themselves; else
+    // the highest level where the link is alone.
     let mut chosen: FastMap<(u32, u64, u8), Vec<(usize, u32)>> = FastMap::default();
     for k in 0..candidates.len() {
-        let mut best: Option<((u8, u32, i32), u8)> = None;
+        let mut best: Option<(u32, u8)> = None;
         let mut alone = 0u8;
         for level in 0..per {
             let p = placements[k * per + level];
@@ -150,17 +146,9 @@ pub(super) fn group_links(
             if s.urls_per_item == 1 {
                 alone = level as u8;
             }
-            let class = match (s.items >= 2, s.urls_per_item) {
-                (true, 1) => 2,
-                (true, 2..=3) => 1,
-                _ => 0,
-            };
-            if class == 0 {
-                continue;
-            }
-            let rank = (class, s.items, -(level as i32));
-            if best.is_none_or(|(b, _)| rank > b) {
-                best = Some((rank, level as u8));
+            if s.items >= 2 && s.comparable_per_item == 1 && best.is_none_or(|(n, _)| s.items >= n)
+            {
+                best = Some((s.items, level as u8));
             }
         }
         let level = best.map_or(alone, |(_, level)| level);

@@ -84,6 +84,8 @@ struct Scored {
 }
 
 impl ListAnalysis<'_, '_> {
+    /// The links of the page's news list in page order, without repeats;
+    /// none when no group of links looks like one.
     pub(super) fn article_links(&self) -> Vec<Url> {
         if self.candidates.is_empty() {
             return Vec::new();
@@ -146,7 +148,11 @@ impl ListAnalysis<'_, '_> {
     /// (months, letters), including a heading with a single item.
     fn same_list_elsewhere(&self, grouping: &Grouping, best: usize) -> Vec<usize> {
         let group = &grouping.groups[best];
-        (0..self.candidates.len())
+        // Only the main link of each item (not its category links).
+        grouping
+            .groups
+            .iter()
+            .flat_map(|g| g.members.iter().map(|m| m.0))
             .filter(|&k| {
                 grouping.placement(k, group.level).is_some_and(|p| {
                     p.path == group.path && self.same_split_list(p.parent, group.parent)
@@ -175,17 +181,16 @@ impl ListAnalysis<'_, '_> {
                 continue;
             }
             for &(k, item) in &group.members {
+                let candidate = &self.candidates[k];
+                if !collection(&candidate.url).is_some_and(|c| collections.contains(&c)) {
+                    continue;
+                }
                 let facts = self.item_facts(k, item);
-                let place = self.places[self.candidates[k].index as usize];
+                let place = self.places[candidate.index as usize];
                 // A promoted story shows a heading or a date; a section
                 // menu's entry into the same directory shows neither.
                 let story = (facts.heading || facts.date) && facts.headline >= 0.3;
-                if story
-                    && !facts.generic
-                    && !facts.prose
-                    && place.no_further_out_than(top.place)
-                    && collection(&self.candidates[k].url).is_some_and(|c| collections.contains(&c))
-                {
+                if story && !facts.generic && !facts.prose && place.no_further_out_than(top.place) {
                     out.push(k);
                 }
             }

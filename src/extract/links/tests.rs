@@ -264,3 +264,24 @@ fn next_page_by_a_pager_label_or_by_the_next_page_number_of_this_list() {
         Some("https://www.kommun.se/nyheter/?sida=3")
     );
 }
+
+#[test]
+fn items_whose_title_and_category_links_share_markup_give_their_titles() {
+    let card = |s: &str, category: &str| {
+        format!(
+            r#"<div class="teaser"><p class="small">3 mars 2025</p><p><a href="/nyheter/{s}/">Rubriken för nyheten {s} är lång</a></p>
+            <p><a href="/kategori/{category}/">{category}</a></p></div>"#
+        )
+    };
+    check(
+        LIST,
+        &page(&format!(
+            r#"<div class="teasers">{}{}{}</div>"#,
+            card("a", "skola"),
+            card("b", "trafik"),
+            card("c", "skola")
+        )),
+        &["/nyheter/a/", "/nyheter/b/", "/nyheter/c/"],
+        None,
+    );
+}
