@@ -109,7 +109,7 @@ impl ListAnalysis<'_, '_> {
             return Vec::new();
         };
         let top = &scored[best];
-        if top.score < MIN_SCORE || (home && top.dated < 0.5 && top.news_urls < 0.5) {
+        if home && top.dated < 0.5 && top.news_urls < 0.5 {
             return Vec::new();
         }
         let mut chosen: Vec<usize> = grouping.groups[best].members.iter().map(|m| m.0).collect();
@@ -121,6 +121,13 @@ impl ListAnalysis<'_, '_> {
         chosen.extend(self.same_list_elsewhere(&grouping, best));
         chosen.extend(self.same_collection(&grouping, best, &scored));
         chosen.sort_unstable();
+        chosen.dedup();
+        // The threshold holds for the whole list (a list split under month
+        // headings is several small groups), scaled from the best group.
+        let best_items = grouping.groups[best].members.len() as f32;
+        if top.score * chosen.len() as f32 / best_items < MIN_SCORE {
+            return Vec::new();
+        }
         let mut seen: FastSet<u32> = FastSet::default();
         chosen
             .into_iter()

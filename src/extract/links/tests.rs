@@ -285,3 +285,34 @@ fn items_whose_title_and_category_links_share_markup_give_their_titles() {
         None,
     );
 }
+
+#[test]
+fn a_list_split_under_month_headings_with_one_or_two_items_each() {
+    let month = |name: &str, slugs: &[&str]| {
+        let items: String = slugs
+            .iter()
+            .map(|s| format!(r#"<li><a href="/aktuellt/{s}/">Nyheten som heter {s} här</a></li>"#))
+            .collect();
+        format!(r#"<section class="month"><h2>{name}</h2><ul>{items}</ul></section>"#)
+    };
+    check(
+        "https://www.kommun.se/aktuellt/",
+        &page(&format!(
+            r#"<div class="archive">{}{}{}{}</div>"#,
+            month("Maj 2025", &["a", "b"]),
+            month("April 2025", &["c", "d"]),
+            month("Mars 2025", &["e"]),
+            month("Februari 2025", &["f", "g"])
+        )),
+        &[
+            "/aktuellt/a/",
+            "/aktuellt/b/",
+            "/aktuellt/c/",
+            "/aktuellt/d/",
+            "/aktuellt/e/",
+            "/aktuellt/f/",
+            "/aktuellt/g/",
+        ],
+        None,
+    );
+}
