@@ -273,7 +273,18 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
 /// and class words.
 fn place_of(dom: &Dom<'_>, index: u32, hint: &Hint, parent: Place) -> Place {
     let tag = dom.tag(index);
-    let role = dom.attr(index, "role").unwrap_or("");
+    let (mut role, mut hidden) = ("", false);
+    if let Some(element) = dom.nodes[index as usize].element {
+        for (name, value) in element.value().attrs() {
+            match name {
+                "role" => role = value,
+                "hidden" => hidden = true,
+                "aria-hidden" => hidden |= value == "true",
+                "style" => hidden |= hides(value),
+                _ => {}
+            }
+        }
+    }
     let mut place = parent;
     place.unrendered |= is_invisible_tag(tag);
     // An article's own footer holds its "Läs mer" link; the page's holds
@@ -286,9 +297,7 @@ fn place_of(dom: &Dom<'_>, index: u32, hint: &Hint, parent: Place) -> Place {
             "navigation" | "contentinfo" | "search" | "menubar" | "menu" | "dialog"
         );
     place.side |= tag == "aside" || role == "complementary" || hint.column;
-    place.hidden |= dom.attr(index, "hidden").is_some()
-        || dom.attr(index, "aria-hidden") == Some("true")
-        || dom.attr(index, "style").is_some_and(hides);
+    place.hidden |= hidden;
     let content = matches!(tag, "main" | "article") || role == "main";
     place.banner |= !parent.content && (tag == "header" || role == "banner");
     place.content |= content;

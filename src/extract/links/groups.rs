@@ -101,33 +101,40 @@ pub(super) fn group_links(
             node = parent;
         }
     }
-    // Key statistics from the placements sorted by (parent, path, item, url).
-    let mut sorted: Vec<(u32, u64, u32, u32, usize)> = placements
+    // Key statistics from the placements sorted by (parent, path, item,
+    // url), written back to each placement.
+    let mut sorted: Vec<(u32, u64, u32, u32, u32)> = placements
         .iter()
         .enumerate()
         .filter(|(_, p)| p.item != NONE)
         .map(|(i, p)| {
-            let k = i / per;
-            (p.parent, p.path, p.item, candidates[k].url_id, k)
+            let url = candidates[i / per].url_id;
+            (p.parent, p.path, p.item, url, i as u32)
         })
         .collect();
     sorted.sort_unstable();
-    let mut stats: FastMap<(u32, u64), KeyStats> = FastMap::default();
+    let mut stats = vec![KeyStats::default(); placements.len()];
+    let mut weights: Vec<f32> = Vec::new();
     for list in sorted.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
         let mut entry = KeyStats::default();
         for item in list.chunk_by(|a, b| a.2 == b.2) {
             // The item's URLs, each with its heaviest link.
-            let weights: Vec<f32> = item
-                .chunk_by(|a, b| a.3 == b.3)
-                .map(|links| links.iter().map(|l| weight(l.4)).fold(0.0, f32::max))
-                .collect();
+            weights.clear();
+            weights.extend(item.chunk_by(|a, b| a.3 == b.3).map(|links| {
+                links
+                    .iter()
+                    .map(|l| weight(l.4 as usize / per))
+                    .fold(0.0, f32::max)
+            }));
             let heaviest = weights.iter().copied().fold(0.0, f32::max);
             let comparable = weights.iter().filter(|&&w| w >= 0.5 * heaviest).count() as u32;
             entry.items += 1;
             entry.urls_per_item = entry.urls_per_item.max(weights.len() as u32);
             entry.comparable_per_item = entry.comparable_per_item.max(comparable);
         }
-        stats.insert((list[0].0, list[0].1), entry);
+        for placement in list {
+            stats[placement.4 as usize] = entry;
+        }
     }
     // Each link's level: the most items, each with one main link (other
     // URLs in an item, such as category links, weigh less than half of it);
@@ -138,11 +145,10 @@ pub(super) fn group_links(
         let mut best: Option<(u32, u8)> = None;
         let mut alone = 0u8;
         for level in 0..per {
-            let p = placements[k * per + level];
-            if p.item == NONE {
+            if placements[k * per + level].item == NONE {
                 break;
             }
-            let s = stats[&(p.parent, p.path)];
+            let s = stats[k * per + level];
             if s.urls_per_item == 1 {
                 alone = level as u8;
             }

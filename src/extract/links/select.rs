@@ -92,7 +92,10 @@ impl ListAnalysis<'_, '_> {
         }
         let root = list_root(self.page);
         let home = is_start_page(self.page);
-        let weight = |k: usize| self.link_weight(k);
+        let weights: Vec<f32> = (0..self.candidates.len())
+            .map(|k| self.link_weight(k))
+            .collect();
+        let weight = |k: usize| weights[k];
         let grouping = group_links(self.dom, &self.candidates, &weight);
         let scored: Vec<Scored> = grouping
             .groups
@@ -295,14 +298,11 @@ impl ListAnalysis<'_, '_> {
         };
         let link_text = dom.text(link);
         let generic = is_generic_link_text(&link_text);
-        let heading_in_item = || {
-            let end = dom.nodes[region as usize].end;
-            (region..=end).find(|&d| heading_level(dom.tag(d)).is_some())
-        };
+        let heading_in_item = || self.first_heading(region);
         let in_heading = std::iter::once(link)
             .chain(dom.ancestors(link).take(3))
             .any(|a| heading_level(dom.tag(a)).is_some())
-            || (link..=dom.nodes[link as usize].end).any(|d| heading_level(dom.tag(d)).is_some());
+            || self.first_heading(link).is_some();
         let (title, heading) = if generic || link_text.chars().count() < 3 {
             match heading_in_item() {
                 Some(h) => (dom.text(h), true),
@@ -324,6 +324,13 @@ impl ListAnalysis<'_, '_> {
             generic,
             prose: self.in_prose(link),
         }
+    }
+
+    /// The first heading element in a subtree (within its first nodes).
+    fn first_heading(&self, root: u32) -> Option<u32> {
+        let dom = self.dom;
+        let end = dom.nodes[root as usize].end.min(root + MAX_ITEM_NODES);
+        (root..=end).find(|&d| heading_level(dom.tag(d)).is_some())
     }
 
     /// A `<time>` element, or a short line that holds a date ("22 maj
@@ -385,24 +392,26 @@ impl ListAnalysis<'_, '_> {
         if before < PROSE_CHARS {
             return false;
         }
-        let (mut running, mut at, mut steps) = (0, block + 1, 0);
-        while at < link {
-            if steps == MAX_ITEM_NODES {
-                return true;
+        // Walk back from the link: a text node counts when no block or
+        // `<time>` lies between it and the paragraph.
+        let mut running = 0;
+        for at in (block + 1..link).rev().take(MAX_ITEM_NODES as usize) {
+            if !matches!(dom.nodes[at as usize].node, Node::Text(_)) || self.text[at as usize] == 0
+            {
+                continue;
             }
-            steps += 1;
-            let node = &dom.nodes[at as usize];
-            let skip = match node.node {
-                Node::Element(_) => is_block_tag(node.tag) || node.tag == "time",
-                Node::Text(_) => {
-                    running += self.text[at as usize];
-                    false
+            let inline = dom
+                .ancestors(at)
+                .take_while(|&a| a != block)
+                .all(|a| !is_block_tag(dom.tag(a)) && dom.tag(a) != "time");
+            if inline {
+                running += self.text[at as usize];
+                if running >= PROSE_CHARS {
+                    return true;
                 }
-                _ => false,
-            };
-            at = if skip { node.end + 1 } else { at + 1 };
+            }
         }
-        running >= PROSE_CHARS
+        false
     }
 
     /// Whether the list element or its near ancestors are classed as a

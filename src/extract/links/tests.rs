@@ -153,31 +153,53 @@ fn an_arrow_link_to_another_page_is_no_next_page() {
     );
 }
 
-/// A page of 20 000 dated items, about 1.7 MB: `cargo test --release --lib
-/// links_speed -- --ignored --nocapture` prints the time `links` takes.
+/// Pages of 20 000 links, about 1.7 MB each: a list of dated items, one
+/// paragraph of links in running text, and items each in a structure of
+/// its own. `cargo test --release --lib links_speed -- --ignored
+/// --nocapture` prints the time `links` takes per page.
 #[test]
 #[ignore]
 fn links_speed() {
-    let items: String = (0..20_000)
-        .map(|n| {
-            format!(
-                r#"<li><time>1 jan 2024</time> <a href="/nyheter/n{n}.html">Nyhet nummer {n} i listan</a></li>"#
-            )
-        })
+    let n = 20_000;
+    let list: String = (0..n)
+        .map(|i| format!(r#"<li><time>1 jan 2024</time> <a href="/nyheter/n{i}.html">Nyhet nummer {i} i listan</a></li>"#))
         .collect();
-    let html = page(&format!(r#"<ul class="sv-channel">{items}</ul>"#));
+    let prose: String = (0..n)
+        .map(|i| format!(r#"Se också sidan om ämne {i} här: <a href="/amne/{i}/">ämne {i}</a>. "#))
+        .collect();
+    let distinct: String = (0..n)
+        .map(|i| format!(r#"<div class="k{}"><span class="s{}"><a href="/sida/{i}/">Sida {i}</a></span></div>"#, i % 997, i % 13))
+        .collect();
     let url = Url::parse(LIST).unwrap();
-    let rounds = 5;
-    let start = std::time::Instant::now();
-    for _ in 0..rounds {
-        let list = links_from_list(&html, &url);
-        assert_eq!(list.links.len(), 20_000);
+    for (name, body, links) in [
+        (
+            "dated list",
+            format!(r#"<ul class="sv-channel">{list}</ul>"#),
+            Some(n),
+        ),
+        ("running text", format!("<p>{prose}</p>"), None),
+        ("distinct items", distinct, None),
+    ] {
+        let html = page(&body);
+        let rounds = 5;
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            std::hint::black_box(scraper::Html::parse_document(&html));
+        }
+        let parse = start.elapsed().as_secs_f64() / rounds as f64;
+        let start = std::time::Instant::now();
+        for _ in 0..rounds {
+            let list = links_from_list(&html, &url);
+            if let Some(links) = links {
+                assert_eq!(list.links.len(), links);
+            }
+        }
+        let total = start.elapsed().as_secs_f64() / rounds as f64;
+        eprintln!(
+            "{name}: {:.1} MB, {n} links: {total:.3} s per page (parsing alone {parse:.3} s)",
+            html.len() as f64 / 1e6,
+        );
     }
-    eprintln!(
-        "{:.1} MB, 20 000 links: {:.3} s per page",
-        html.len() as f64 / 1e6,
-        start.elapsed().as_secs_f64() / rounds as f64
-    );
 }
 
 #[test]
