@@ -306,7 +306,8 @@ impl ListAnalysis<'_, '_> {
         let (title, heading) = if generic || link_text.chars().count() < 3 {
             match heading_in_item() {
                 Some(h) => (dom.text(h), true),
-                None => (String::new(), false),
+                None if generic => (String::new(), false),
+                None => (self.link_label(link), false),
             }
         } else {
             (link_text, in_heading)
@@ -324,6 +325,25 @@ impl ListAnalysis<'_, '_> {
             generic,
             prose: self.in_prose(link),
         }
+    }
+
+    /// What a link without text says: its `aria-label` or `title`, or the
+    /// `alt` of its image.
+    fn link_label(&self, link: u32) -> String {
+        let dom = self.dom;
+        let end = dom.nodes[link as usize].end.min(link + MAX_ITEM_NODES);
+        [dom.attr(link, "aria-label"), dom.attr(link, "title")]
+            .into_iter()
+            .chain(
+                (link..=end)
+                    .filter(|&d| dom.tag(d) == "img")
+                    .map(|d| dom.attr(d, "alt")),
+            )
+            .flatten()
+            .map(str::trim)
+            .find(|label| !label.is_empty())
+            .unwrap_or("")
+            .to_string()
     }
 
     /// The first heading element in a subtree (within its first nodes).

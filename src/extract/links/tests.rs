@@ -338,3 +338,27 @@ fn a_list_split_under_month_headings_with_one_or_two_items_each() {
         None,
     );
 }
+
+#[test]
+fn image_links_read_by_their_alt_text() {
+    let item = |s: &str, title: &str| {
+        format!(
+            r#"<div class="puff"><a href="/nyheter/{s}/"><img src="/bild/{s}.jpg" alt="{title}"></a></div>"#
+        )
+    };
+    check(
+        LIST,
+        &page(&format!(
+            r#"<div class="puffar">{}{}{}</div><div class="logos"><a href="/partner/a/"><img src="/a.png" alt=""></a><a href="/partner/b/"><img src="/b.png" alt=""></a></div>"#,
+            item("forskola-bergby", "Ny förskola öppnar i Bergby i höst"),
+            item("vagarbete-storgatan", "Vägarbete på Storgatan i två veckor"),
+            item("kulturskolan-soker-elever", "Kulturskolan söker nya elever")
+        )),
+        &[
+            "/nyheter/forskola-bergby/",
+            "/nyheter/vagarbete-storgatan/",
+            "/nyheter/kulturskolan-soker-elever/",
+        ],
+        None,
+    );
+}
