@@ -323,7 +323,9 @@ impl ListAnalysis<'_, '_> {
             dated_url: has_dated_segment(&self.candidates[k].url),
             teaser: region_text >= title_chars + date_chars + 30,
             generic,
-            prose: self.in_prose(link),
+            // "Läs mer" at the end of a teaser is the item's link, not a
+            // link in running text.
+            prose: !generic && self.in_prose(link),
         }
     }
 

@@ -362,3 +362,27 @@ fn image_links_read_by_their_alt_text() {
         None,
     );
 }
+
+#[test]
+fn read_more_links_at_the_end_of_teasers_under_plain_headings() {
+    let item = |s: &str, title: &str| {
+        format!(
+            r#"<div class="nyhet"><h3>{title}</h3><p>Kommunen informerar om det som händer i veckan och framåt. <a href="/nyheter/{s}.htm">Läs mer &raquo;</a></p></div>"#
+        )
+    };
+    check(
+        LIST,
+        &page(&format!(
+            "{}{}{}",
+            item("busslinje-sommar", "Ny busslinje i sommar"),
+            item("biblioteket-stanger", "Biblioteket stänger för renovering"),
+            item("valborg-2025", "Valborgsfirande vid sjön")
+        )),
+        &[
+            "/nyheter/busslinje-sommar.htm",
+            "/nyheter/biblioteket-stanger.htm",
+            "/nyheter/valborg-2025.htm",
+        ],
+        None,
+    );
+}
