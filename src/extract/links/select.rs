@@ -248,7 +248,9 @@ impl ListAnalysis<'_, '_> {
             if in_section(&candidate.url, NEWS_SECTIONS) {
                 news += 1.0;
             }
-            if in_section(&candidate.url, EVENT_SECTIONS) {
+            if in_section(&candidate.url, EVENT_SECTIONS)
+                && !in_section(&candidate.url, NEWS_SECTIONS)
+            {
                 events += 1.0;
             }
         }
@@ -436,17 +438,21 @@ impl ListAnalysis<'_, '_> {
         false
     }
 
-    /// Whether the list element or its near ancestors are classed as a
-    /// calendar (`event-list`, `sv-eventcalendar`, `kalender`).
+    /// Whether the list element or its parent is classed as a calendar
+    /// (`event-list`, `sv-eventcalendar-portlet`, `kalender`), and not as
+    /// news and events together.
     fn classed_as_events(&self, parent: u32) -> bool {
         let dom = self.dom;
+        let starts = |word: &str, stems: &[&str]| stems.iter().any(|s| word.starts_with(s));
         std::iter::once(parent)
             .chain(dom.ancestors(parent))
-            .take(3)
+            .take(2)
             .filter_map(|a| dom.attr(a, "class"))
             .any(|class| {
                 let class = class.to_ascii_lowercase();
-                EVENT_SECTIONS.iter().any(|w| class.contains(w))
+                let words = || class.split(|c: char| !c.is_ascii_alphanumeric());
+                words().any(|w| starts(w, EVENT_SECTIONS))
+                    && !words().any(|w| starts(w, NEWS_SECTIONS))
             })
     }
 }

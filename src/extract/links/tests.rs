@@ -386,3 +386,29 @@ fn read_more_links_at_the_end_of_teasers_under_plain_headings() {
         None,
     );
 }
+
+#[test]
+fn a_start_page_block_of_news_and_events_is_news() {
+    let items: String = [
+        ("2025-05-20-nya-cykelvagar", "Nya cykelvägar byggs i sommar"),
+        ("2025-05-18-oppet-hus-pa-kulturskolan", "Öppet hus på kulturskolan"),
+        ("2025-05-12-budget-klar", "Budgeten för nästa år är klar"),
+    ]
+    .iter()
+    .map(|(slug, title)| {
+        format!(r#"<li><span>20 maj 2025</span> <a href="/nyheter-och-evenemang/{slug}.html">{title}</a></li>"#)
+    })
+    .collect();
+    check(
+        "https://www.kommun.se/",
+        &page(&format!(
+            r#"<div class="news-events"><h2>Nyheter och evenemang</h2><ul class="list">{items}</ul></div>"#
+        )),
+        &[
+            "/nyheter-och-evenemang/2025-05-20-nya-cykelvagar.html",
+            "/nyheter-och-evenemang/2025-05-18-oppet-hus-pa-kulturskolan.html",
+            "/nyheter-och-evenemang/2025-05-12-budget-klar.html",
+        ],
+        None,
+    );
+}
