@@ -121,7 +121,7 @@ impl ListAnalysis<'_, '_> {
                 chosen.extend(group.members.iter().map(|m| m.0));
             }
         }
-        chosen.extend(self.same_list_elsewhere(&grouping, best));
+        chosen.extend(self.same_list_elsewhere(&grouping, best, &scored));
         chosen.extend(self.same_collection(&grouping, best, &scored));
         chosen.sort_unstable();
         chosen.dedup();
@@ -155,20 +155,29 @@ impl ListAnalysis<'_, '_> {
 
     /// Links placed like the best group's items (same item markup, parents
     /// alike up to a common ancestor): the same list split under headings
-    /// (months, letters), including a heading with a single item.
-    fn same_list_elsewhere(&self, grouping: &Grouping, best: usize) -> Vec<usize> {
+    /// (months, letters), including a heading with a single item. Not a
+    /// calendar of the same markup in the next column.
+    fn same_list_elsewhere(
+        &self,
+        grouping: &Grouping,
+        best: usize,
+        scored: &[Scored],
+    ) -> Vec<usize> {
         let group = &grouping.groups[best];
-        // Only the main link of each item (not its category links).
-        grouping
-            .groups
-            .iter()
-            .flat_map(|g| g.members.iter().map(|m| m.0))
-            .filter(|&k| {
+        let top = &scored[best];
+        let mut out = Vec::new();
+        for (g, other) in grouping.groups.iter().enumerate() {
+            if (scored[g].event && !top.event) || !scored[g].place.no_further_out_than(top.place) {
+                continue;
+            }
+            // Only the main link of each item (not its category links).
+            out.extend(other.members.iter().map(|m| m.0).filter(|&k| {
                 grouping.placement(k, group.level).is_some_and(|p| {
                     p.path == group.path && self.same_split_list(p.parent, group.parent)
                 })
-            })
-            .collect()
+            }));
+        }
+        out
     }
 
     /// Headline links elsewhere in the content into the same collection of

@@ -412,3 +412,45 @@ fn a_start_page_block_of_news_and_events_is_news() {
         None,
     );
 }
+
+#[test]
+fn a_calendar_of_the_same_markup_in_the_next_column_stays_out() {
+    let column = |width: u8, heading: &str, section: &str, slugs: &[&str]| {
+        let items: String = slugs
+            .iter()
+            .map(|s| {
+                format!(
+                    r#"<li class="sv-channel-item"><time datetime="2025-05-20">20 maj 2025</time> <a href="/{section}/2025-05-20-{s}.html">Rubriken {s} med flera ord</a></li>"#
+                )
+            })
+            .collect();
+        format!(
+            r#"<div class="sv-layout sv-column-{width}"><h2>{heading}</h2><div class="sv-archive-portlet sv-portlet"><ul class="sv-channel sv-defaultlist">{items}</ul></div></div>"#
+        )
+    };
+    check(
+        "https://www.kommun.se/",
+        &page(&format!(
+            r#"<div class="sv-row sv-layout">{}{}</div>"#,
+            column(
+                8,
+                "Nyheter",
+                "nyheter",
+                &["asfalt", "skolval", "budget", "valborg"]
+            ),
+            column(
+                4,
+                "Evenemang",
+                "evenemang",
+                &["loppis", "konsert", "midsommar"]
+            )
+        )),
+        &[
+            "/nyheter/2025-05-20-asfalt.html",
+            "/nyheter/2025-05-20-skolval.html",
+            "/nyheter/2025-05-20-budget.html",
+            "/nyheter/2025-05-20-valborg.html",
+        ],
+        None,
+    );
+}
