@@ -498,6 +498,11 @@ fn headline(title: &str) -> f32 {
 
 /// "Läs mer", "Visa alla", "Fler nyheter", "Read more": what a link does,
 /// not what it links to.
+///
+/// ```text
+/// "Läs mer »", "Läs mer om budgeten", "Mer", "Nyhetsarkiv 2023"  generic
+/// "Mer pengar till skolan", "Merparten av eleverna"             headlines
+/// ```
 fn is_generic_link_text(text: &str) -> bool {
     const GENERIC: &[&str] = &[
         "läs mer",
@@ -525,9 +530,13 @@ fn is_generic_link_text(text: &str) -> bool {
     let words = lower.split_whitespace().count();
     words <= 8
         && GENERIC.iter().any(|g| {
-            lower
-                .strip_prefix(g)
-                .is_some_and(|rest| rest.is_empty() || !rest.starts_with(char::is_alphanumeric))
+            // A phrase may go on ("Läs mer om budgeten"); a single word
+            // may only be followed by arrows or numbers ("Mer »", not "Mer
+            // pengar till skolan").
+            lower.strip_prefix(g).is_some_and(|rest| {
+                !rest.starts_with(char::is_alphanumeric)
+                    && (g.contains(' ') || !rest.chars().any(char::is_alphabetic))
+            })
         })
 }
 
@@ -593,4 +602,48 @@ fn collection(url: &Url) -> Option<Collection> {
         kind,
         extension: extension.to_ascii_lowercase(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generic_link_texts_and_headlines() {
+        for text in [
+            "Läs mer »",
+            "Läs mer om budgeten",
+            "Mer",
+            "Nyhetsarkiv 2023",
+            "Visa alla nyheter",
+            "Read more",
+        ] {
+            assert!(is_generic_link_text(text), "{text}");
+        }
+        for text in [
+            "Mer pengar till skolan",
+            "Merparten av eleverna klarade provet",
+            "Morerna i parken",
+            "Budget",
+        ] {
+            assert!(!is_generic_link_text(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn headline_and_collection_helpers() {
+        assert_eq!(headline("Budget"), 0.3);
+        assert_eq!(headline("Nya taxor för vatten och avlopp"), 1.0);
+        assert_eq!(headline("Lediga tjänster"), 0.6);
+        let url = |u: &str| Url::parse(u).unwrap();
+        let a = collection(&url("https://k.se/nyheter/2025/05/ny-skola/")).unwrap();
+        let b = collection(&url("https://k.se/nyheter/2024/11/val/")).unwrap();
+        let menu = collection(&url("https://k.se/nyheter/pressrum/")).unwrap();
+        assert!(a == b && a != menu);
+        assert!(collection(&url("https://k.se/nyheter/2024/")).is_none());
+        assert!(has_dated_segment(&url(
+            "https://k.se/n/2025-05-21-slug.html"
+        )));
+        assert!(!has_dated_segment(&url("https://k.se/n/1234-slug.html")));
+    }
 }
