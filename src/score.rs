@@ -1,9 +1,40 @@
-//! Pure: how close extracted text is to a gold text. Used by the corpus
-//! tests and by evaluation tooling, so every score means the same thing.
+//! How close extraction is to gold. Used by the corpus tests, the quality
+//! test and the `evaluate` binary, so every score means the same thing.
+//!
+//! The functions here are pure; `batch` answers a page file as
+//! `extract --batch` does, `evalsets` loads and scores the public
+//! benchmarks exactly as their Python scorers do, and `realpages` checks
+//! real municipal pages that have no gold text.
+
+pub mod batch;
+pub mod evalsets;
+pub mod realpages;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use crate::model::{FoundDate, PageDate, STOCKHOLM};
+
+/// Why a benchmark or page folder could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("reading {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("parsing {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{dir}: not a benchmark folder (no ground-truth.json, evaldata.json or eval_default.json)"
+    )]
+    Unknown { dir: PathBuf },
+    #[error("{dir}: page {file} is missing")]
+    MissingPage { dir: PathBuf, file: String },
+}
 
 /// Token precision, recall and F1 of an extracted text against gold.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -30,3 +30,6 @@ mod service;
 
 /// Per-source CSS selectors in a poll and in `extract`/`links`.
 mod overrides;
+
+/// Quality floors on the public benchmarks and the real municipal pages.
+mod extraction_quality;

@@ -1,10 +1,4 @@
-//! Scores extraction on the development corpus and measures its speed.
-//!
-//! ```sh
-//! cargo run --release --bin evaluate [CORPUS_DIR] [--rounds N]
-//! ```
-//!
-//! `CORPUS_DIR` defaults to `../shared/corpus` (see its README for
+//! The development corpus (`../shared/corpus`, see its README for
 //! `gold.json`). Every gold article URL is read from disk, decoded, parsed
 //! and extracted exactly as `refresh` does with a fetched page (no server, no
 //! network); every HTML list source (and its gold next page) goes through
@@ -21,10 +15,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use jiff::Timestamp;
 use scraper::Html;
 use serde_json::Value;
@@ -36,65 +29,27 @@ use muniflux::score::{date_matches_gold, leaks, token_scores};
 /// The corpus pages are served from here in gold; links resolve against it.
 const HOST: &str = "http://127.0.0.1:8765";
 
-fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("evaluate: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-struct Args {
-    corpus: PathBuf,
-    rounds: usize,
-}
-
-fn parse_args() -> Result<Args> {
-    let mut args = Args {
-        corpus: PathBuf::from("../shared/corpus"),
-        rounds: 20,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        match arg.as_str() {
-            "--rounds" => {
-                let value = it.next().context("--rounds needs a number")?;
-                args.rounds = value.parse().context("--rounds needs a number")?;
-            }
-            "-h" | "--help" => {
-                println!("usage: evaluate [CORPUS_DIR] [--rounds N]");
-                std::process::exit(0);
-            }
-            other if other.starts_with('-') => bail!("unknown option {other}"),
-            other => args.corpus = PathBuf::from(other),
-        }
-    }
-    Ok(args)
-}
-
-fn run() -> Result<()> {
-    let args = parse_args()?;
-    let gold_path = args.corpus.join("gold.json");
+/// Scores the corpus in `dir` and times `rounds` passes over its pages.
+pub fn evaluate(dir: &Path, rounds: usize) -> Result<()> {
+    let gold_path = dir.join("gold.json");
     let gold: Value = serde_json::from_str(
         &std::fs::read_to_string(&gold_path)
             .with_context(|| format!("reading {}", gold_path.display()))?,
     )
     .with_context(|| format!("parsing {}", gold_path.display()))?;
     let corpus = Corpus {
-        dir: args.corpus.clone(),
+        dir: dir.to_path_buf(),
         gold,
     };
     let mut sites: BTreeMap<String, SiteScore> = BTreeMap::new();
     score_articles(&corpus, &mut sites)?;
     score_lists(&corpus, &mut sites)?;
     print_scores(&sites);
-    let speed = measure_speed(&corpus, args.rounds)?;
+    let speed = measure_speed(&corpus, rounds)?;
     println!();
     println!(
         "speed, {} pages x {} rounds, one core:",
-        speed.pages, args.rounds
+        speed.pages, rounds
     );
     println!(
         "  with file read + decode: parse {:.0} pages/s, parse+extract {:.0} pages/s, ratio {:.2}",
