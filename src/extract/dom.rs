@@ -268,18 +268,45 @@ pub fn is_invisible_tag(tag: &str) -> bool {
     )
 }
 
+/// An element the page hides from every reader: the `hidden` attribute or an
+/// inline `display:none` / `visibility:hidden` (collapsed share menus,
+/// duplicate mobile headlines, tracking pixels). Stylesheets are not read.
+pub fn is_hidden_element(element: &Element) -> bool {
+    element.attrs().any(|(name, value)| match name {
+        "hidden" => true,
+        "style" => is_hiding_style(value),
+        _ => false,
+    })
+}
+
+/// Whether an inline style hides its element.
+fn is_hiding_style(style: &str) -> bool {
+    style.split(';').any(|declaration| {
+        let Some((property, value)) = declaration.split_once(':') else {
+            return false;
+        };
+        let property = property.trim();
+        let value = value.trim().trim_end_matches("!important").trim();
+        (property.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
+            || (property.eq_ignore_ascii_case("visibility")
+                && value.eq_ignore_ascii_case("hidden"))
+    })
+}
+
 /// Interactive elements: never body text.
+///
+/// Not `form` or `fieldset`: ASP.NET (Episerver, old SiteVision) wraps the
+/// whole page in one `<form>`, and a form's own controls are caught one by
+/// one.
 pub fn is_control_tag(tag: &str) -> bool {
     matches!(
         tag,
-        "form"
-            | "button"
+        "button"
             | "input"
             | "select"
             | "textarea"
             | "label"
             | "option"
-            | "fieldset"
             | "legend"
             | "dialog"
             | "menu"

@@ -22,7 +22,9 @@
 use scraper::{Html, Node};
 use url::Url;
 
-use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, Dom, NONE};
+use super::dom::{
+    heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag, Dom, NONE,
+};
 use super::guard::bounded_nesting;
 
 /// A cleaned HTML fragment: sanitised HTML with absolute URLs, and its text.
@@ -100,7 +102,9 @@ pub fn render_blocks(
             Node::Text(text) => renderer.text(text),
             Node::Element(_) => {
                 let tag = node.tag;
-                let hidden = is_invisible_tag(tag) || is_control_tag(tag);
+                let hidden = is_invisible_tag(tag)
+                    || is_control_tag(tag)
+                    || node.element.is_some_and(|e| is_hidden_element(e.value()));
                 if at != root && (hidden || skip(at)) {
                     at = node.end + 1;
                     continue;
