@@ -24,7 +24,7 @@ use super::cms::{is_cookie_text, is_meta_line, is_widget_text, page_hints, Hint}
 use super::date::{find_dates, parse_date, parse_machine_date, DateContext};
 use super::dom::{
     attr, base_url, heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag,
-    normalize_space,
+    is_small_form, normalize_space,
     Dom, NONE,
 };
 use super::guard::bounded_nesting;
@@ -48,6 +48,12 @@ const MAX_READINGS: usize = 3;
 /// article even when it also holds teasers to other pages: a news list's
 /// own text is its teasers, an article's is its paragraphs.
 const MIN_ARTICLE_PROSE_CHARS: u32 = 400;
+/// Prose under a linked heading that makes it a post of a blog's index
+/// rather than a teaser.
+const MIN_POST_PROSE_CHARS: u32 = 80;
+/// What may stand beside a post's linked heading in its header: a date, an
+/// author, a category.
+const MAX_POST_META_CHARS: u32 = 40;
 /// A teaser's block is short: a longer block with a link at its start is a
 /// paragraph or an article, not a teaser.
 const MAX_TEASER_BLOCK_CHARS: u32 = 600;
@@ -245,6 +251,15 @@ impl PageCx<'_, '_, '_> {
                 Refusal::Final(err)
             }
         };
+        if std::env::var_os("MF_DEBUG").is_some() {
+            let d = self.dom;
+            eprintln!("reading {} main {} {:?} text {} link {} good {} prose {}", excluded.len(), d.tag(main), d.attr(main, "class"), page.text[main as usize], page.link[main as usize], page.good[main as usize], page.prose[main as usize]);
+        }
+        // A later reading stands only on prose of an article's length: what
+        // is left of a list page once its list is ruled out is chrome.
+        if !excluded.is_empty() && page.prose[main as usize] < MIN_ARTICLE_PROSE_CHARS {
+            return Err(Refusal::Final(self.no_article("no block of text")));
+        }
         if let Some(widget) = page.more_news_widget(main, url, self.canonical.as_ref()) {
             side.push(widget);
         }
@@ -361,6 +376,8 @@ struct Page<'d, 'a> {
     good: Vec<u32>,
     /// Characters of prose blocks in the subtree, boilerplate or not.
     prose: Vec<u32>,
+    /// Characters of prose blocks before each node (pre-order).
+    prose_before: Vec<u32>,
     /// Readability-style candidate score.
     score: Vec<f32>,
     /// Whether the node sits in (or is) a boilerplate subtree.
@@ -404,6 +421,7 @@ impl<'d, 'a> Page<'d, 'a> {
                     hidden[i] = parent_hidden
                         || is_invisible_tag(tag)
                         || is_control_tag(tag)
+                        || is_small_form(dom, i as u32)
                         || node.element.is_some_and(|e| is_hidden_element(e.value()));
                     block_of[i] = if is_block_tag(tag) {
                         i as u32
@@ -446,7 +464,7 @@ impl<'d, 'a> Page<'d, 'a> {
                 headings[parent as usize] += headings[i];
             }
         }
-        let prose = prose_chars(dom, &own, &own_link, &hidden);
+        let (prose, prose_before) = prose_chars(dom, &own, &own_link, &hidden);
         let boiler = boilerplate(dom, &hints, &prose, &text, &link, body);
         // Good blocks and candidate scores.
         let mut good = vec![0u32; n];
@@ -490,6 +508,7 @@ impl<'d, 'a> Page<'d, 'a> {
             text_before,
             good,
             prose,
+            prose_before,
             score,
             boiler,
             body,
@@ -647,11 +666,13 @@ impl<'d, 'a> Page<'d, 'a> {
             .saturating_sub(side_prose)
             .saturating_sub(teaser_prose);
         if own_prose >= MIN_ARTICLE_PROSE_CHARS && own_prose >= teaser_prose {
-            return if teasers.is_empty() {
-                ListVerdict::Article
-            } else {
-                ListVerdict::ArticleWithTeasers(teasers)
-            };
+            if teasers.is_empty() {
+                return ListVerdict::Article;
+            }
+            let rails = self.teaser_rails(main, &teasers);
+            if !self.is_index_of_posts(main, &rails) {
+                return ListVerdict::ArticleWithTeasers(rails);
+            }
         }
         if main_text > 0 && main_link as f32 > 0.5 * main_text as f32 {
             return ListVerdict::List;
@@ -675,6 +696,88 @@ impl<'d, 'a> Page<'d, 'a> {
         } else {
             ListVerdict::ArticleWithTeasers(teasers)
         }
+    }
+
+    /// The rails around teaser blocks inside an article: each teaser block
+    /// widened to the largest element below `main` that holds no prose
+    /// besides its teasers, so a rail's own heading ("Schon gelesen?",
+    /// "Related stories") and its "all news" link go with it.
+    fn teaser_rails(&self, main: u32, teasers: &[u32]) -> Vec<u32> {
+        let dom = self.dom;
+        let mut rails: Vec<u32> = Vec::new();
+        for &block in teasers {
+            if rails.iter().any(|&r| dom.contains(r, block)) {
+                continue;
+            }
+            let mut rail = block;
+            for ancestor in dom.ancestors(block) {
+                if ancestor == main || dom.contains(ancestor, main) {
+                    break;
+                }
+                let teaser_prose: u32 = teasers
+                    .iter()
+                    .filter(|&&t| dom.contains(ancestor, t))
+                    .map(|&t| self.prose[t as usize])
+                    .sum();
+                if self.prose[ancestor as usize].saturating_sub(teaser_prose) >= MIN_BLOCK_CHARS {
+                    break;
+                }
+                rail = ancestor;
+            }
+            rails.retain(|&r| !dom.contains(rail, r));
+            rails.push(rail);
+        }
+        rails
+    }
+
+    /// Whether `main` is a blog's index of whole posts: two or more teaser
+    /// rails open a post (a headed link to another page followed by prose
+    /// of its own before the next rail or the end of `main`), and the
+    /// posts hold more prose than `main` has before its first rail, and no
+    /// one of them holds two thirds of it. An
+    /// article's "related" rail follows the article's own prose, or is
+    /// followed by the rest of one article.
+    fn is_index_of_posts(&self, main: u32, rails: &[u32]) -> bool {
+        let dom = self.dom;
+        let mut starts: Vec<u32> = rails.to_vec();
+        starts.sort_unstable();
+        let Some(&first) = starts.first() else {
+            return false;
+        };
+        let main_end = dom.nodes[main as usize].end;
+        let prose_at = |i: u32| {
+            if i > main_end {
+                self.prose_before[main as usize] + self.prose[main as usize]
+            } else {
+                self.prose_before[i as usize]
+            }
+        };
+        let lead = prose_at(first) - prose_at(main);
+        let (mut posts, mut post_prose, mut largest) = (0, 0, 0);
+        for (k, &rail) in starts.iter().enumerate() {
+            // A post opens with its linked heading and little else (a date);
+            // a teaser box holds its own teaser text.
+            let rail_text = self.text[rail as usize];
+            let headed = (rail..=dom.nodes[rail as usize].end).any(|d| {
+                matches!(heading_level(dom.tag(d)), Some(2..=6))
+                    && rail_text <= self.text[d as usize] + MAX_POST_META_CHARS
+                    && (d..=dom.nodes[d as usize].end).any(|l| dom.tag(l) == "a")
+            }) || (rail..=dom.nodes[rail as usize].end).any(|d| {
+                dom.tag(d) == "a"
+                    && self.is_headed_link(d)
+                    && rail_text <= self.text[d as usize] + MAX_POST_META_CHARS
+            });
+            let next = starts.get(k + 1).copied().unwrap_or(main_end + 1);
+            let after = prose_at(next) - prose_at(dom.nodes[rail as usize].end + 1);
+            if headed && after >= MIN_POST_PROSE_CHARS {
+                posts += 1;
+                post_prose += after;
+                largest = largest.max(after);
+            }
+        }
+        // One post holding most of the prose is an article under a kicker
+        // link, not one post among several.
+        posts >= 2 && post_prose > lead && 3 * largest < 2 * (lead + post_prose)
     }
 
     /// Teaser blocks under `root` (outside `except`): the blocks of title
@@ -928,13 +1031,25 @@ fn keep_block(block: &Block) -> bool {
 /// Characters of prose in each subtree: the own text of blocks with enough
 /// text that is mostly not link text, boilerplate or not. What a page's
 /// prose is does not depend on what its class words say.
-fn prose_chars(dom: &Dom<'_>, own: &[u32], own_link: &[u32], hidden: &[bool]) -> Vec<u32> {
+///
+/// Also returns, per node, the prose of the blocks before it in document
+/// order, so the prose between two nodes is one subtraction.
+fn prose_chars(
+    dom: &Dom<'_>,
+    own: &[u32],
+    own_link: &[u32],
+    hidden: &[bool],
+) -> (Vec<u32>, Vec<u32>) {
     let n = dom.len();
     let mut prose = vec![0u32; n];
+    let mut prose_before = vec![0u32; n];
+    let mut sum = 0u32;
     for i in 0..n {
+        prose_before[i] = sum;
         let chars = own[i];
         if chars >= MIN_BLOCK_CHARS && !hidden[i] && own_link[i] as f32 <= 0.5 * chars as f32 {
             prose[i] = chars;
+            sum += chars;
         }
     }
     for i in (1..n).rev() {
@@ -943,7 +1058,7 @@ fn prose_chars(dom: &Dom<'_>, own: &[u32], own_link: &[u32], hidden: &[bool]) ->
             prose[parent as usize] += prose[i];
         }
     }
-    prose
+    (prose, prose_before)
 }
 
 /// Which subtrees are boilerplate, top-down.

@@ -293,11 +293,24 @@ fn is_hiding_style(style: &str) -> bool {
     })
 }
 
+/// A form or fieldset with little text: a search box, a feedback or
+/// newsletter form. A form that wraps the page (ASP.NET: Episerver, old
+/// SiteVision) is layout, and its content is read.
+pub fn is_small_form(dom: &Dom<'_>, index: u32) -> bool {
+    /// More visible characters than a form's own labels and help text.
+    const MAX_FORM_CHARS: usize = 200;
+    matches!(dom.tag(index), "form" | "fieldset")
+        && dom
+            .text(index)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .nth(MAX_FORM_CHARS)
+            .is_none()
+}
+
 /// Interactive elements: never body text.
 ///
-/// Not `form` or `fieldset`: ASP.NET (Episerver, old SiteVision) wraps the
-/// whole page in one `<form>`, and a form's own controls are caught one by
-/// one.
+/// Not `form` or `fieldset`: see [`is_small_form`].
 pub fn is_control_tag(tag: &str) -> bool {
     matches!(
         tag,

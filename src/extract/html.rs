@@ -23,7 +23,8 @@ use scraper::{Html, Node};
 use url::Url;
 
 use super::dom::{
-    heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag, Dom, NONE,
+    heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag, is_small_form,
+    Dom, NONE,
 };
 use super::guard::bounded_nesting;
 
@@ -104,6 +105,7 @@ pub fn render_blocks(
                 let tag = node.tag;
                 let hidden = is_invisible_tag(tag)
                     || is_control_tag(tag)
+                    || is_small_form(dom, at)
                     || node.element.is_some_and(|e| is_hidden_element(e.value()));
                 if at != root && (hidden || skip(at)) {
                     at = node.end + 1;
@@ -592,6 +594,11 @@ mod tests {
         check_text(
             "<p>A<script>x()</script></p><form><p>Skicka</p></form><style>p{}</style><button>Ok</button>",
             "A",
+        );
+        // A form around the whole page (ASP.NET) is layout.
+        check_text(
+            "<form id='aspnetForm'><input type='hidden'><p>Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.</p></form>",
+            "Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.",
         );
     }
 
