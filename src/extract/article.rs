@@ -376,8 +376,6 @@ struct Page<'d, 'a> {
     good: Vec<u32>,
     /// Characters of prose blocks in the subtree, boilerplate or not.
     prose: Vec<u32>,
-    /// Characters of prose blocks before each node (pre-order).
-    prose_before: Vec<u32>,
     /// Readability-style candidate score.
     score: Vec<f32>,
     /// Whether the node sits in (or is) a boilerplate subtree.
@@ -464,7 +462,7 @@ impl<'d, 'a> Page<'d, 'a> {
                 headings[parent as usize] += headings[i];
             }
         }
-        let (prose, prose_before) = prose_chars(dom, &own, &own_link, &hidden);
+        let prose = prose_chars(dom, &own, &own_link, &hidden);
         let boiler = boilerplate(dom, &hints, &prose, &text, &link, body);
         // Good blocks and candidate scores.
         let mut good = vec![0u32; n];
@@ -508,7 +506,6 @@ impl<'d, 'a> Page<'d, 'a> {
             text_before,
             good,
             prose,
-            prose_before,
             score,
             boiler,
             body,
@@ -665,6 +662,9 @@ impl<'d, 'a> Page<'d, 'a> {
         let own_prose = self.prose[main as usize]
             .saturating_sub(side_prose)
             .saturating_sub(teaser_prose);
+        if std::env::var_os("MF_DEBUG").is_some() {
+            eprintln!("own_prose {own_prose} teaser_prose {teaser_prose} side_prose {side_prose}");
+        }
         if own_prose >= MIN_ARTICLE_PROSE_CHARS && own_prose >= teaser_prose {
             if teasers.is_empty() {
                 return ListVerdict::Article;
@@ -730,54 +730,50 @@ impl<'d, 'a> Page<'d, 'a> {
         rails
     }
 
-    /// Whether `main` is a blog's index of whole posts: two or more teaser
-    /// rails open a post (a headed link to another page followed by prose
-    /// of its own before the next rail or the end of `main`), and the
-    /// posts hold more prose than `main` has before its first rail, and no
-    /// one of them holds two thirds of it. An
-    /// article's "related" rail follows the article's own prose, or is
-    /// followed by the rest of one article.
+    /// Whether `main` is a blog's index of whole posts: two or more posts,
+    /// each an element of its own (an `article`, a `div.post`) that opens
+    /// with one teaser rail, a linked heading with little else (a date),
+    /// and holds prose after it; together the posts hold more prose than
+    /// the rest of `main`, and no one of them two thirds of it. An
+    /// article's "related" rails sit beside its paragraphs in one
+    /// container, not one rail per element with its own prose.
     fn is_index_of_posts(&self, main: u32, rails: &[u32]) -> bool {
         let dom = self.dom;
-        let mut starts: Vec<u32> = rails.to_vec();
-        starts.sort_unstable();
-        let Some(&first) = starts.first() else {
-            return false;
-        };
-        let main_end = dom.nodes[main as usize].end;
-        let prose_at = |i: u32| {
-            if i > main_end {
-                self.prose_before[main as usize] + self.prose[main as usize]
-            } else {
-                self.prose_before[i as usize]
+        let mut items: Vec<u32> = Vec::new();
+        let (mut post_prose, mut largest) = (0, 0);
+        for &rail in rails {
+            if !self.opens_post(rail) {
+                continue;
             }
-        };
-        let lead = prose_at(first) - prose_at(main);
-        let (mut posts, mut post_prose, mut largest) = (0, 0, 0);
-        for (k, &rail) in starts.iter().enumerate() {
-            // A post opens with its linked heading and little else (a date);
-            // a teaser box holds its own teaser text.
-            let rail_text = self.text[rail as usize];
-            let headed = (rail..=dom.nodes[rail as usize].end).any(|d| {
-                matches!(heading_level(dom.tag(d)), Some(2..=6))
-                    && rail_text <= self.text[d as usize] + MAX_POST_META_CHARS
-                    && (d..=dom.nodes[d as usize].end).any(|l| dom.tag(l) == "a")
-            }) || (rail..=dom.nodes[rail as usize].end).any(|d| {
-                dom.tag(d) == "a"
-                    && self.is_headed_link(d)
-                    && rail_text <= self.text[d as usize] + MAX_POST_META_CHARS
-            });
-            let next = starts.get(k + 1).copied().unwrap_or(main_end + 1);
-            let after = prose_at(next) - prose_at(dom.nodes[rail as usize].end + 1);
-            if headed && after >= MIN_POST_PROSE_CHARS {
-                posts += 1;
-                post_prose += after;
-                largest = largest.max(after);
+            let Some(item) = dom.ancestors(rail).next().filter(|&p| p != main) else {
+                continue;
+            };
+            let alone = rails
+                .iter()
+                .all(|&other| other == rail || !dom.contains(item, other));
+            let prose = self.prose[item as usize].saturating_sub(self.prose[rail as usize]);
+            if alone && prose >= MIN_POST_PROSE_CHARS && !items.contains(&item) {
+                items.push(item);
+                post_prose += prose;
+                largest = largest.max(prose);
             }
         }
-        // One post holding most of the prose is an article under a kicker
-        // link, not one post among several.
-        posts >= 2 && post_prose > lead && 3 * largest < 2 * (lead + post_prose)
+        let rest = self.prose[main as usize].saturating_sub(post_prose);
+        items.len() >= 2 && post_prose > rest && 3 * largest < 2 * (rest + post_prose)
+    }
+
+    /// A rail that is a post's header: a linked heading and at most a short
+    /// meta line; a teaser box holds its own teaser text.
+    fn opens_post(&self, rail: u32) -> bool {
+        let dom = self.dom;
+        let rail_text = self.text[rail as usize];
+        let end = dom.nodes[rail as usize].end;
+        (rail..=end).any(|d| {
+            let heading = matches!(heading_level(dom.tag(d)), Some(2..=6))
+                && (d..=dom.nodes[d as usize].end).any(|l| dom.tag(l) == "a");
+            let link = dom.tag(d) == "a" && self.is_headed_link(d);
+            (heading || link) && rail_text <= self.text[d as usize] + MAX_POST_META_CHARS
+        })
     }
 
     /// Teaser blocks under `root` (outside `except`): the blocks of title
@@ -1031,25 +1027,13 @@ fn keep_block(block: &Block) -> bool {
 /// Characters of prose in each subtree: the own text of blocks with enough
 /// text that is mostly not link text, boilerplate or not. What a page's
 /// prose is does not depend on what its class words say.
-///
-/// Also returns, per node, the prose of the blocks before it in document
-/// order, so the prose between two nodes is one subtraction.
-fn prose_chars(
-    dom: &Dom<'_>,
-    own: &[u32],
-    own_link: &[u32],
-    hidden: &[bool],
-) -> (Vec<u32>, Vec<u32>) {
+fn prose_chars(dom: &Dom<'_>, own: &[u32], own_link: &[u32], hidden: &[bool]) -> Vec<u32> {
     let n = dom.len();
     let mut prose = vec![0u32; n];
-    let mut prose_before = vec![0u32; n];
-    let mut sum = 0u32;
     for i in 0..n {
-        prose_before[i] = sum;
         let chars = own[i];
         if chars >= MIN_BLOCK_CHARS && !hidden[i] && own_link[i] as f32 <= 0.5 * chars as f32 {
             prose[i] = chars;
-            sum += chars;
         }
     }
     for i in (1..n).rev() {
@@ -1058,7 +1042,7 @@ fn prose_chars(
             prose[parent as usize] += prose[i];
         }
     }
-    (prose, prose_before)
+    prose
 }
 
 /// Which subtrees are boilerplate, top-down.

@@ -597,8 +597,8 @@ mod tests {
         );
         // A form around the whole page (ASP.NET) is layout.
         check_text(
-            "<form id='aspnetForm'><input type='hidden'><p>Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.</p></form>",
-            "Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.",
+            "<form id='aspnetForm'><input type='hidden'><p>Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.</p><p>Näringslivschefen räknar med att trenden håller i sig under nästa år, när den nya industrizonen vid hamnen står klar för de första etableringarna.</p></form>",
+            "Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.\n\nNäringslivschefen räknar med att trenden håller i sig under nästa år, när den nya industrizonen vid hamnen står klar för de första etableringarna.",
         );
     }
 
