@@ -23,9 +23,8 @@ use url::Url;
 use super::cms::{is_cookie_text, is_meta_line, is_widget_text, page_hints, Hint};
 use super::date::{find_dates, parse_date, parse_machine_date, DateContext};
 use super::dom::{
-    attr, base_url, heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag,
-    is_small_form, normalize_space,
-    Dom, NONE,
+    attr, base_url, heading_level, is_block_tag, is_control_tag, is_hidden_element,
+    is_invisible_tag, is_small_form, normalize_space, Dom, NONE,
 };
 use super::guard::bounded_nesting;
 use super::html::{blocks_html, blocks_text, render_blocks, Block};
@@ -251,10 +250,6 @@ impl PageCx<'_, '_, '_> {
                 Refusal::Final(err)
             }
         };
-        if std::env::var_os("MF_DEBUG").is_some() {
-            let d = self.dom;
-            eprintln!("reading {} main {} {:?} text {} link {} good {} prose {}", excluded.len(), d.tag(main), d.attr(main, "class"), page.text[main as usize], page.link[main as usize], page.good[main as usize], page.prose[main as usize]);
-        }
         // A later reading stands only on prose of an article's length: what
         // is left of a list page once its list is ruled out is chrome.
         if !excluded.is_empty() && page.prose[main as usize] < MIN_ARTICLE_PROSE_CHARS {
@@ -284,7 +279,8 @@ impl PageCx<'_, '_, '_> {
             let reason = format!("too little text ({body_chars} characters)");
             return Err(refuse(self.no_article(reason)));
         }
-        if body_chars < MAX_NAVIGATION_BODY_CHARS && page.is_navigation(main, &side, url, body_chars)
+        if body_chars < MAX_NAVIGATION_BODY_CHARS
+            && page.is_navigation(main, &side, url, body_chars)
         {
             return Err(Refusal::Final(
                 self.no_article("a navigation page (links to other pages)"),
@@ -593,8 +589,7 @@ impl<'d, 'a> Page<'d, 'a> {
             {
                 break;
             }
-            if self.boiler[ancestor as usize]
-                || excluded.iter().any(|&e| dom.contains(ancestor, e))
+            if self.boiler[ancestor as usize] || excluded.iter().any(|&e| dom.contains(ancestor, e))
             {
                 break;
             }
@@ -654,17 +649,11 @@ impl<'d, 'a> Page<'d, 'a> {
         let main_text = self.text[main as usize].saturating_sub(side_text);
         let main_link = self.link[main as usize].saturating_sub(side_link);
         let teasers = self.teasers(main, side, page_url);
-        if std::env::var_os("MF_DEBUG").is_some() {
-            eprintln!("teasers {:?}", teasers.iter().map(|&b| (dom.tag(b), self.text[b as usize])).collect::<Vec<_>>());
-        }
         let teaser_text: u32 = teasers.iter().map(|&b| self.text[b as usize]).sum();
         let teaser_prose: u32 = teasers.iter().map(|&b| self.prose[b as usize]).sum();
         let own_prose = self.prose[main as usize]
             .saturating_sub(side_prose)
             .saturating_sub(teaser_prose);
-        if std::env::var_os("MF_DEBUG").is_some() {
-            eprintln!("own_prose {own_prose} teaser_prose {teaser_prose} side_prose {side_prose}");
-        }
         if own_prose >= MIN_ARTICLE_PROSE_CHARS && own_prose >= teaser_prose {
             if teasers.is_empty() {
                 return ListVerdict::Article;

@@ -263,7 +263,9 @@ fn sorted(words: &[&'static str]) -> Vec<&'static str> {
 fn is_weak_negative(word: &str) -> bool {
     WEAK_NEGATIVE_WORDS.iter().any(|weak| {
         word.starts_with(weak)
-            && (word.len() == weak.len() || weak.len() >= 5 || word[weak.len()..].bytes().all(|b| b.is_ascii_digit()))
+            && (word.len() == weak.len()
+                || weak.len() >= 5
+                || word[weak.len()..].bytes().all(|b| b.is_ascii_digit()))
     })
 }
 
@@ -549,10 +551,9 @@ fn hint_with<'e>(
     hint.negative = strong_negative || header;
     hint.header_only = header && !strong_negative;
     hint.structural = role_negative || tag_negative;
-    hint.strong = hint.structural
-        || aria_hidden
-        || words.strong
-        || (words.search && !hint.results);
+    // `aria-hidden` is weak: collapsed accordion panels and tabs carry it
+    // over real content, decorative icons have no text anyway.
+    hint.strong = hint.structural || words.strong || (words.search && !hint.results);
     // Pagination sits beside a list's items, not beside the page's content.
     if matches!(tag, "aside" | "nav") || matches!(role, "complementary" | "navigation") {
         hint.column |= !words.paging;

@@ -288,8 +288,7 @@ fn is_hiding_style(style: &str) -> bool {
         let property = property.trim();
         let value = value.trim().trim_end_matches("!important").trim();
         (property.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
-            || (property.eq_ignore_ascii_case("visibility")
-                && value.eq_ignore_ascii_case("hidden"))
+            || (property.eq_ignore_ascii_case("visibility") && value.eq_ignore_ascii_case("hidden"))
     })
 }
 

@@ -23,8 +23,8 @@ use scraper::{Html, Node};
 use url::Url;
 
 use super::dom::{
-    heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag, is_small_form,
-    Dom, NONE,
+    heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag,
+    is_small_form, Dom, NONE,
 };
 use super::guard::bounded_nesting;
 

@@ -505,7 +505,10 @@ fn an_article_split_by_an_inline_aside_is_joined() {
         ),
     );
     let body = body_of(&html);
-    assert!(body.contains("Första delen.") && body.contains("Andra delen."), "{body}");
+    assert!(
+        body.contains("Första delen.") && body.contains("Andra delen."),
+        "{body}"
+    );
     assert!(!body.contains("Ett citat"), "{body}");
 }
 
