@@ -194,7 +194,7 @@ async fn cmd_poll(path: &Path) -> Result<(), Failure> {
 async fn cmd_export(path: &Path, output: Option<&Path>) -> Result<(), Failure> {
     let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
     let app = App::open(config)?;
-    let feed = app.render_feed().await?;
+    let feed = app.render_feed().await?.atom;
     match output {
         Some(out) => daemon::write_atomically(out, &feed.body)
             .await

@@ -4,7 +4,7 @@
 //! # Layout
 //! The modules are listed in the order data flows through them:
 //! `config` (what to watch) -> `fetch` (the network) -> `extract` (pure
-//! parsing) -> `store` (SQLite, dedup) -> `export` (Atom) -> `serve` (HTTP);
+//! parsing) -> `store` (SQLite, dedup) -> `export` (Atom, JSON Feed) -> `serve` (HTTP);
 //! `refresh` runs one source through that chain and `daemon` runs it on the
 //! `schedule` (pure: when each source is due). For operators: `status`
 //! (pure: source health and warnings, as a page and a table), `metrics`
