@@ -4,7 +4,7 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// Sources with their poll state, per-URL validators, articles, and the URLs
@@ -134,6 +134,13 @@ CREATE TABLE feed_identity (
     distrusted_at  INTEGER NOT NULL,
     reason         TEXT NOT NULL
 );
+";
+
+/// What a source's URL served the last time it was read (`feed` or
+/// `list`), so the OPML export can give feeds an `xmlUrl` and list pages
+/// a plain link without fetching anything.
+const V4: &str = "
+ALTER TABLE sources ADD COLUMN kind TEXT;
 ";
 
 #[cfg(test)]
