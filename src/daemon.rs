@@ -96,14 +96,12 @@ impl App {
             .await?;
         *self.active.write().unwrap_or_else(|p| p.into_inner()) =
             list.sources.iter().map(|s| s.url.to_string()).collect();
+        let by_url: HashMap<&str, &Source> =
+            list.sources.iter().map(|s| (s.url.as_str(), s)).collect();
         Ok(rows
             .into_iter()
             .filter_map(|row| {
-                let source = list
-                    .sources
-                    .iter()
-                    .find(|s| s.url.as_str() == row.url)?
-                    .clone();
+                let source = (*by_url.get(row.url.as_str())?).clone();
                 Some((row, source))
             })
             .collect())
@@ -552,13 +550,11 @@ pub async fn run(
 async fn refresh_rows(app: &App, sources: &mut Vec<(SourceRow, Source)>) {
     match app.store.call(|s| s.sources()).await {
         Ok(rows) => {
+            let mut by_url: HashMap<String, SourceRow> =
+                rows.into_iter().map(|r| (r.url.clone(), r)).collect();
             *sources = std::mem::take(sources)
                 .into_iter()
-                .filter_map(|(_, src)| {
-                    rows.iter()
-                        .find(|r| r.url == src.url.as_str())
-                        .map(|r| (r.clone(), src))
-                })
+                .filter_map(|(_, src)| Some((by_url.remove(src.url.as_str())?, src)))
                 .collect();
         }
         Err(err) => {
