@@ -400,7 +400,7 @@ pub async fn write_atomically(path: &Path, body: &[u8]) -> std::io::Result<()> {
         .map_err(std::io::Error::other)?
 }
 
-fn write_atomically_sync(path: &Path, body: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically_sync(path: &Path, body: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),

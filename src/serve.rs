@@ -1,6 +1,7 @@
 //! HTTP for `muniflux run`: the merged feed and one feed per source tag,
 //! each as Atom and as JSON Feed (ETag / Last-Modified / 304, gzip, HEAD), a
-//! health check, Prometheus metrics, and an HTML status page for operators.
+//! health check, Prometheus metrics, an HTML status page for operators, and
+//! the source list as OPML (`/sources.opml`).
 //!
 //! The merged feed is rendered once per poll round, in both formats from
 //! the same articles, and served from memory,
@@ -27,6 +28,7 @@ use jiff::Timestamp;
 
 use crate::fetch::{self, parse_http_date};
 use crate::metrics::Metrics;
+use crate::opml;
 use crate::status::{self, Thresholds};
 use crate::store;
 
@@ -190,6 +192,7 @@ pub fn router(state: ServeState) -> Router {
         .route("/feeds/{file}", get(tag_feed))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .route("/sources.opml", get(sources_opml))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
@@ -325,6 +328,26 @@ async fn metrics(State(state): State<ServeState>) -> Response {
             "text/plain; version=0.0.4; charset=utf-8",
         )],
         text,
+    )
+        .into_response()
+}
+
+/// The active sources as OPML 2.0, for feed readers and other muniflux
+/// instances (`muniflux import`).
+async fn sources_opml(State(state): State<ServeState>) -> Response {
+    let observed = &state.observed;
+    let sources = match observed.sources().await {
+        Ok(sources) => sources,
+        Err(response) => return response,
+    };
+    let outlines: Vec<opml::Outline> = sources
+        .iter()
+        .filter(|s| s.active)
+        .map(|s| opml::Outline::new(&s.name, &s.url, &s.tags, s.kind))
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "text/x-opml; charset=utf-8")],
+        opml::render_opml(&observed.title, &outlines),
     )
         .into_response()
 }

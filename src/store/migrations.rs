@@ -191,6 +191,13 @@ fn give_every_article_its_bands(tx: &Transaction<'_>) -> HookResult {
     Ok(())
 }
 
+/// What a source's URL served the last time it was read (`feed` or
+/// `list`), so the OPML export can give feeds an `xmlUrl` and list pages
+/// a plain link without fetching anything.
+const V5: &str = "
+ALTER TABLE sources ADD COLUMN kind TEXT;
+";
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -206,6 +206,7 @@ fn poll_state_and_validators_round_trip() {
             warning: None,
             n_new: 0,
             empty: Some(false),
+            kind: Some(crate::model::PageKind::Feed),
         },
     };
     store.record_poll(src[0].id, &success).unwrap();

@@ -221,6 +221,19 @@ fn run_serves_endpoints_reloads_sources_and_stops_cleanly() {
     assert_eq!(ids(&tagged_json.body), ids(&tagged.body));
     assert_eq!(daemon.get("/feeds/okand.json").status, 404);
 
+    // The source list as OPML, for feed readers.
+    let opml = daemon.get("/sources.opml");
+    assert_eq!(opml.status, 200);
+    assert_eq!(opml.headers["content-type"], "text/x-opml; charset=utf-8");
+    assert!(
+        opml.text().contains(&format!(
+            "text=\"Exempelby RSS\" title=\"Exempelby RSS\" type=\"rss\" xmlUrl=\"{}/feed.xml\"",
+            server.base
+        )),
+        "{}",
+        opml.text()
+    );
+
     // The status page and the metrics.
     let page = daemon.get("/");
     assert_eq!(page.status, 200);
