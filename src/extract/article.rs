@@ -27,7 +27,7 @@ use super::dom::{
     is_invisible_tag, is_small_form, normalize_space, Dom, NONE,
 };
 use super::guard::bounded_nesting;
-use super::html::{blocks_html, blocks_text, render_blocks, Block};
+use super::html::{blocks_html, blocks_text, render_blocks, Block, BlockKind};
 use super::links::text_before;
 use super::overrides::{outermost, Overrides};
 use super::Error;
@@ -967,7 +967,38 @@ impl<'d, 'a> Page<'d, 'a> {
             self.is_link_box(i) || headline.is_some_and(|h| i < h && self.is_kicker(i))
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
-        blocks.into_iter().filter(keep_block).collect()
+        let mut blocks: Vec<Block> = blocks.into_iter().filter(keep_block).collect();
+        trim_tail(&mut blocks);
+        blocks
+    }
+}
+
+/// Text of a paragraph that ends an article's running text.
+const MIN_CLOSING_PARAGRAPH_CHARS: usize = 100;
+
+/// Drops the short lines after the article's last real paragraph that are
+/// not sentences: what follows the running text without being running text
+/// is the page's tail ("Schon gelesen?" is a heading, "Kommentare
+/// schreiben", "Zurück zur Übersicht", a rail's heading, a share button),
+/// not the story. A short closing sentence ("Bis morgen.") stays.
+fn trim_tail(blocks: &mut Vec<Block>) {
+    let last_paragraph = blocks.iter().rposition(|block| {
+        !matches!(block.kind, BlockKind::Heading(_))
+            && block.text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_some()
+    });
+    let Some(last) = last_paragraph else {
+        return;
+    };
+    let mut at = last + 1;
+    while at < blocks.len() {
+        let text = blocks[at].text.trim_end();
+        let sentence = !matches!(blocks[at].kind, BlockKind::Heading(_))
+            && text.ends_with(['.', '!', '?', '…', '"', '”', ')']);
+        if !sentence && text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_none() {
+            blocks.remove(at);
+        } else {
+            at += 1;
+        }
     }
 }
 
