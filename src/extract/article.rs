@@ -94,7 +94,7 @@ pub struct PageReading {
 pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -> PageReading {
     let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
-    let page = Page::analyse(&dom);
+    let page = Page::analyse(&dom, false);
     let cx = PageCx {
         dom: &dom,
         page: &page,
@@ -113,7 +113,19 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
         .filter(|bodies| !bodies.is_empty());
     let body = match chosen_bodies {
         Some(bodies) => cx.chosen_body(&bodies),
-        None => cx.found_body(),
+        None => match cx.found_body() {
+            Ok(body) => Ok(body),
+            Err(Refusal::Page(err)) => Err(err),
+            Err(Refusal::Final(err) | Refusal::Region(_, err)) => {
+                // The page read again as its markup alone describes it.
+                let plain = Page::analyse(&dom, true);
+                let plain_cx = PageCx {
+                    page: &plain,
+                    ..cx.clone()
+                };
+                plain_cx.found_body().map_err(|_| err)
+            }
+        },
     };
     // Where the dates are looked for: the body's element and headline, else
     // the page's first usable headline.
@@ -164,6 +176,7 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
 }
 
 /// What one page's body extraction works with.
+#[derive(Clone)]
 struct PageCx<'p, 'd, 'a> {
     dom: &'p Dom<'a>,
     page: &'p Page<'d, 'a>,
@@ -220,20 +233,22 @@ impl PageCx<'_, '_, '_> {
     /// without that region, so a news rail that outscores a short article
     /// does not lose the article. A page is reported as having no article
     /// only when no reading finds one, with the first reading's reason.
-    fn found_body(&self) -> Result<Body, Error> {
+    fn found_body(&self) -> Result<Body, Refusal> {
         let mut excluded: Vec<u32> = Vec::new();
         let mut first_error = None;
         for _ in 0..MAX_READINGS {
             match self.reading(&excluded) {
                 Ok(body) => return Ok(body),
-                Err(Refusal::Final(err)) => return Err(first_error.unwrap_or(err)),
+                Err(Refusal::Page(err)) => return Err(Refusal::Page(err)),
+                Err(Refusal::Final(err)) => return Err(Refusal::Final(first_error.unwrap_or(err))),
                 Err(Refusal::Region(main, err)) => {
                     first_error.get_or_insert(err);
                     excluded.push(main);
                 }
             }
         }
-        Err(first_error.unwrap_or_else(|| self.no_article("no block of text")))
+        let err = first_error.unwrap_or_else(|| self.no_article("no block of text"));
+        Err(Refusal::Final(err))
     }
 
     /// One reading of the page, with some regions already ruled out.
@@ -250,6 +265,10 @@ impl PageCx<'_, '_, '_> {
                 Refusal::Final(err)
             }
         };
+        if std::env::var_os("MF_DEBUG").is_some() {
+            let d = self.dom;
+            eprintln!("reading {} main {} {:?} text {} link {} good {} prose {}", excluded.len(), d.tag(main), d.attr(main, "class"), page.text[main as usize], page.link[main as usize], page.good[main as usize], page.prose[main as usize]);
+        }
         // A later reading stands only on prose of an article's length: what
         // is left of a list page once its list is ruled out is chrome.
         if !excluded.is_empty() && page.prose[main as usize] < MIN_ARTICLE_PROSE_CHARS {
@@ -273,7 +292,7 @@ impl PageCx<'_, '_, '_> {
         let blocks = page.body_blocks(main, &side, headline, &title, &self.base);
         let body_chars = blocks_text(&blocks).chars().count();
         if looks_like_error_page(&title) && body_chars < MAX_ERROR_PAGE_CHARS {
-            return Err(Refusal::Final(self.no_article("an error page")));
+            return Err(Refusal::Page(self.no_article("an error page")));
         }
         if body_chars < MIN_BODY_CHARS {
             let reason = format!("too little text ({body_chars} characters)");
@@ -282,7 +301,7 @@ impl PageCx<'_, '_, '_> {
         if body_chars < MAX_NAVIGATION_BODY_CHARS
             && page.is_navigation(main, &side, url, body_chars)
         {
-            return Err(Refusal::Final(
+            return Err(Refusal::Page(
                 self.no_article("a navigation page (links to other pages)"),
             ));
         }
@@ -297,7 +316,10 @@ impl PageCx<'_, '_, '_> {
 
 /// Why one reading of a page found no article.
 enum Refusal {
-    /// The page as a whole has none (an error or navigation page).
+    /// What the page is (an error or navigation page): no way of reading
+    /// it finds an article.
+    Page(Error),
+    /// This way of reading the page finds none.
     Final(Error),
     /// The region read has none; another region may.
     Region(u32, Error),
@@ -380,9 +402,14 @@ struct Page<'d, 'a> {
 }
 
 impl<'d, 'a> Page<'d, 'a> {
-    fn analyse(dom: &'d Dom<'a>) -> Page<'d, 'a> {
+    /// `markup_only`: read the page as its markup alone describes it (see
+    /// [`Hint::markup_only`]).
+    fn analyse(dom: &'d Dom<'a>, markup_only: bool) -> Page<'d, 'a> {
         let n = dom.len();
-        let hints = page_hints(dom);
+        let mut hints = page_hints(dom);
+        if markup_only {
+            hints.iter_mut().for_each(|hint| *hint = hint.markup_only());
+        }
         let mut text = vec![0u32; n];
         let mut link = vec![0u32; n];
         let mut anchors = vec![0u32; n];
