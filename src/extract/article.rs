@@ -53,6 +53,13 @@ const MIN_POST_PROSE_CHARS: u32 = 80;
 /// What may stand beside a post's linked heading in its header: a date, an
 /// author, a category.
 const MAX_POST_META_CHARS: u32 = 40;
+/// Prose outside teasers that makes an article whatever the teasers below
+/// it hold: a long "more from us" grid under a story does not make it a
+/// list, and a news list's own text is an intro of a few lines.
+const MIN_LONG_ARTICLE_PROSE_CHARS: u32 = 1500;
+/// Text of a paragraph that is running text of the article (see
+/// `trim_tail`).
+const MIN_CLOSING_PARAGRAPH_CHARS: usize = 100;
 /// A teaser's block is short: a longer block with a link at its start is a
 /// paragraph or an article, not a teaser.
 const MAX_TEASER_BLOCK_CHARS: u32 = 600;
@@ -681,7 +688,12 @@ impl<'d, 'a> Page<'d, 'a> {
         let own_prose = self.prose[main as usize]
             .saturating_sub(side_prose)
             .saturating_sub(teaser_prose);
-        if own_prose >= MIN_ARTICLE_PROSE_CHARS && own_prose >= teaser_prose {
+        if std::env::var_os("MF_DEBUG").is_some() {
+            eprintln!("own_prose {own_prose} teaser_prose {teaser_prose} side_prose {side_prose} teasers {:?} index {}", teasers.iter().map(|&b| (dom.tag(b), self.text[b as usize], self.prose[b as usize])).collect::<Vec<_>>(), self.is_index_of_posts(main, &self.teaser_rails(main, &teasers)));
+        }
+        if own_prose >= MIN_ARTICLE_PROSE_CHARS
+            && (own_prose >= teaser_prose || own_prose >= MIN_LONG_ARTICLE_PROSE_CHARS)
+        {
             if teasers.is_empty() {
                 return ListVerdict::Article;
             }
@@ -995,37 +1007,62 @@ impl<'d, 'a> Page<'d, 'a> {
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
         let mut blocks: Vec<Block> = blocks.into_iter().filter(keep_block).collect();
-        trim_tail(&mut blocks);
+        self.trim_tail(&mut blocks);
         blocks
     }
-}
 
-/// Text of a paragraph that ends an article's running text.
-const MIN_CLOSING_PARAGRAPH_CHARS: usize = 100;
-
-/// Drops the short lines after the article's last real paragraph that are
-/// not sentences: what follows the running text without being running text
-/// is the page's tail ("Schon gelesen?" is a heading, "Kommentare
-/// schreiben", "Zurück zur Übersicht", a rail's heading, a share button),
-/// not the story. A short closing sentence ("Bis morgen.") stays.
-fn trim_tail(blocks: &mut Vec<Block>) {
-    let last_paragraph = blocks.iter().rposition(|block| {
-        !matches!(block.kind, BlockKind::Heading(_))
-            && block.text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_some()
-    });
-    let Some(last) = last_paragraph else {
-        return;
-    };
-    let mut at = last + 1;
-    while at < blocks.len() {
-        let text = blocks[at].text.trim_end();
-        let sentence = !matches!(blocks[at].kind, BlockKind::Heading(_))
-            && text.ends_with(['.', '!', '?', '…', '"', '”', ')']);
-        if !sentence && text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_none() {
-            blocks.remove(at);
-        } else {
-            at += 1;
+    /// Drops the page's tail: short lines after the article's last real
+    /// paragraph, outside the element that holds it, that are links
+    /// ("Kommentare schreiben", "Zurück zur Übersicht"), neither sentences
+    /// nor facts ("Schon gelesen?", "Kontakt:", "Be Sociable, Share") or
+    /// headings over nothing that stays. Inside that element a closing list
+    /// or link belongs to the text; a short closing sentence ("Bis
+    /// morgen.") and a facts box ("Fakta", "Namn: ...") stay.
+    fn trim_tail(&self, blocks: &mut Vec<Block>) {
+        let dom = self.dom;
+        let last_paragraph = blocks.iter().rposition(|block| {
+            !matches!(block.kind, BlockKind::Heading(_))
+                && block.text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_some()
+        });
+        let Some(last) = last_paragraph else {
+            return;
+        };
+        let origin = blocks[last].origin;
+        let Some(text_element) = dom
+            .ancestors(origin)
+            .find(|&a| a != origin && is_block_tag(dom.tag(a)))
+        else {
+            return;
+        };
+        // Outside the text's element: links, prompts ("Kontakt:", "Schon
+        // gelesen?") and headings over nothing that stays are the tail.
+        let mut keep = vec![true; blocks.len()];
+        let mut kept_after = false;
+        for at in (last + 1..blocks.len()).rev() {
+            let block = &blocks[at];
+            let text = block.text.trim_end();
+            let origin = block.origin as usize;
+            let heading = matches!(block.kind, BlockKind::Heading(_));
+            let sentence = text.ends_with(['.', '!', '…', '"', '”', ')']);
+            let fact = text
+                .split_once(':')
+                .is_some_and(|(label, value)| !label.is_empty() && !value.trim().is_empty());
+            let link_line = 2 * self.link[origin] >= self.text[origin].max(1);
+            let tail = !dom.contains(text_element, block.origin)
+                && text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_none()
+                && if heading {
+                    !kept_after
+                } else {
+                    link_line || !(sentence || fact)
+                };
+            keep[at] = !tail;
+            kept_after |= !tail && !heading;
         }
+        let mut index = 0;
+        blocks.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
     }
 }
 
