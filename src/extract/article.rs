@@ -272,10 +272,6 @@ impl PageCx<'_, '_, '_> {
                 Refusal::Final(err)
             }
         };
-        if std::env::var_os("MF_DEBUG").is_some() {
-            let d = self.dom;
-            eprintln!("reading {} main {} {:?} text {} link {} good {} prose {}", excluded.len(), d.tag(main), d.attr(main, "class"), page.text[main as usize], page.link[main as usize], page.good[main as usize], page.prose[main as usize]);
-        }
         // A later reading stands only on prose of an article's length: what
         // is left of a list page once its list is ruled out is chrome.
         if !excluded.is_empty() && page.prose[main as usize] < MIN_ARTICLE_PROSE_CHARS {
@@ -688,9 +684,6 @@ impl<'d, 'a> Page<'d, 'a> {
         let own_prose = self.prose[main as usize]
             .saturating_sub(side_prose)
             .saturating_sub(teaser_prose);
-        if std::env::var_os("MF_DEBUG").is_some() {
-            eprintln!("own_prose {own_prose} teaser_prose {teaser_prose} side_prose {side_prose} teasers {:?} index {}", teasers.iter().map(|&b| (dom.tag(b), self.text[b as usize], self.prose[b as usize])).collect::<Vec<_>>(), self.is_index_of_posts(main, &self.teaser_rails(main, &teasers)));
-        }
         if own_prose >= MIN_ARTICLE_PROSE_CHARS
             && (own_prose >= teaser_prose || own_prose >= MIN_LONG_ARTICLE_PROSE_CHARS)
         {
@@ -1022,7 +1015,11 @@ impl<'d, 'a> Page<'d, 'a> {
         let dom = self.dom;
         let last_paragraph = blocks.iter().rposition(|block| {
             !matches!(block.kind, BlockKind::Heading(_))
-                && block.text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_some()
+                && block
+                    .text
+                    .chars()
+                    .nth(MIN_CLOSING_PARAGRAPH_CHARS)
+                    .is_some()
         });
         let Some(last) = last_paragraph else {
             return;
