@@ -126,6 +126,13 @@ impl Failure {
     }
 }
 
+/// An error and its causes as one line, each cause once (see
+/// [`crate::fetch::error_chain`]); anyhow's `{:#}` prints a cause twice when
+/// the error's own message names it.
+pub fn error_chain(error: &anyhow::Error) -> String {
+    crate::fetch::error_chain(error.as_ref())
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Failure {
         Failure::Runtime(e)
@@ -513,7 +520,7 @@ async fn cmd_extract(
     let input = input.ok_or_else(|| anyhow!("extract needs a FILE or URL (or --batch)"))?;
     let output = match load_page(&input, url.as_ref()).await {
         Ok((html, base)) => extract_guarded(&html, &base, selection),
-        Err(err) => ExtractOutput::failed(url.as_ref(), format!("{err:#}")),
+        Err(err) => ExtractOutput::failed(url.as_ref(), error_chain(&err)),
     };
     print_json(&output)?;
     match &output.error {
@@ -557,7 +564,7 @@ async fn batch_line(line: &str, selection: &Selection) -> ExtractOutput {
     };
     match load_page(file, base.as_ref()).await {
         Ok((html, base)) => extract_guarded(&html, &base, selection),
-        Err(err) => ExtractOutput::failed(base.as_ref(), format!("{err:#}")),
+        Err(err) => ExtractOutput::failed(base.as_ref(), error_chain(&err)),
     }
 }
 
@@ -588,6 +595,30 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_errors_cause_is_printed_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        // The store's error names its cause and returns it as `source()`.
+        let store = crate::store::Error::Open {
+            path: "/var/lib/m.db".into(),
+            source: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(14),
+                Some("unable to open database file".into()),
+            ),
+        };
+        let error = anyhow::Error::from(store).context("reading the sources");
+        assert_eq!(
+            error_chain(&error),
+            "reading the sources: opening database /var/lib/m.db: unable to open database file"
+        );
+        // A cause that the message does not name is still printed.
+        let error = anyhow::Error::from(io).context("writing /tmp/feed.atom");
+        assert_eq!(
+            error_chain(&error),
+            "writing /tmp/feed.atom: permission denied"
+        );
+    }
 
     #[test]
     fn extract_json_says_when_there_is_no_date() {
