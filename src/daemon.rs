@@ -182,7 +182,7 @@ impl App {
             title: self.config.feed.title.clone(),
             self_url: self.config.feed_self_url(),
         };
-        Ok(render(&meta, &articles))
+        render_off_executor(meta, articles).await
     }
 
     /// Renders the feed of the articles from sources with `tag`; `None`
@@ -206,7 +206,7 @@ impl App {
             title: format!("{} – {tag}", self.config.feed.title),
             self_url: tag_feed_url(&self.config.feed_self_url(), tag),
         };
-        Ok(Some(render(&meta, &articles)))
+        Ok(Some(render_off_executor(meta, articles).await?))
     }
 
     /// Renders the merged feed, writes `[feed] output` when configured (and
@@ -255,7 +255,7 @@ impl App {
             }
             Err(err) => {
                 self.metrics.record_reload(false);
-                tracing::error!(why, error = %format!("{err:#}"), "storing the reloaded source list failed");
+                tracing::error!(why, error = %crate::cli::error_chain(&err), "storing the reloaded source list failed");
                 None
             }
         }
@@ -274,6 +274,17 @@ fn tag_feed_url(merged: &str, tag: &str) -> String {
         Ok(url) => url.to_string(),
         Err(_) => format!("{merged}#{tag}"),
     }
+}
+
+/// [`render`] on the blocking pool: writing and compressing a large feed
+/// takes milliseconds that the server's requests should not wait behind.
+async fn render_off_executor(
+    meta: FeedMeta,
+    articles: Vec<StoredArticle>,
+) -> anyhow::Result<RenderedFeed> {
+    tokio::task::spawn_blocking(move || render(&meta, &articles))
+        .await
+        .map_err(|err| anyhow::anyhow!("rendering the feed failed: {err}"))
 }
 
 fn render(meta: &FeedMeta, articles: &[StoredArticle]) -> RenderedFeed {
@@ -475,7 +486,7 @@ pub async fn run(
                     in_flight.remove(url);
                 }
                 if let Err(err) = app.publish(Some(&slot)).await {
-                    tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
+                    tracing::error!(error = %crate::cli::error_chain(&err), "publishing the feed failed");
                 }
                 // Logged once the round's articles are served.
                 tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
@@ -490,7 +501,7 @@ pub async fn run(
                     sources = reloaded;
                     // Removed sources' tag feeds go at once.
                     if let Err(err) = app.publish(Some(&slot)).await {
-                        tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
+                        tracing::error!(error = %crate::cli::error_chain(&err), "publishing the feed failed");
                     }
                 }
             }

@@ -4,7 +4,7 @@
 use rusqlite_migration::{Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// Sources with their poll state, per-URL validators, articles, and the URLs
@@ -133,6 +133,18 @@ CREATE TABLE feed_identity (
     source_id      INTEGER PRIMARY KEY REFERENCES sources (id),
     distrusted_at  INTEGER NOT NULL,
     reason         TEXT NOT NULL
+);
+";
+
+/// Links that led to no article, with the reason and when to try again
+/// (`store::skipped`).
+const V4: &str = "
+CREATE TABLE skipped_links (
+    url        TEXT PRIMARY KEY, -- canonical
+    reason     TEXT NOT NULL,
+    attempts   INTEGER NOT NULL,
+    skipped_at INTEGER NOT NULL,
+    retry_at   INTEGER NOT NULL
 );
 ";
 

@@ -10,9 +10,11 @@ mod health;
 mod migrations;
 mod retention;
 mod revalidate;
+mod skipped;
 
 pub use retention::KnownUrl;
 pub use revalidate::{FeedItemVersion, PageCheck};
+pub use skipped::SkippedLink;
 
 pub use health::{PollRecord, PollResult, SourceHealth};
 
