@@ -54,8 +54,8 @@ pub struct RoundSummary {
 impl App {
     /// Opens the store and builds the shared HTTP client.
     pub fn open(config: Config) -> anyhow::Result<App> {
-        let store = store::Store::open(&config.database)
-            .with_context(|| format!("opening the database {}", config.database.display()))?;
+        // The store's error names the file and the cause.
+        let store = store::Store::open(&config.database)?;
         let client =
             fetch::Client::new(config.poll.fetch_settings()).context("building the HTTP client")?;
         let store = store::Handle::new(store);

@@ -604,9 +604,13 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut source = err.source();
     while let Some(cause) = source {
         let message = cause.to_string();
-        // Already said, or the previous cause again in more words (SQLite's
-        // "Error code 14: unable to open database file").
-        let repeated = text.contains(message.as_str()) || message.contains(previous.as_str());
+        // Already said, or said but for a prefix (SQLite's "Error code 14:
+        // unable to open database file"), or the previous cause again in
+        // more words.
+        let core = message.split_once(": ").map_or(message.as_str(), |(_, rest)| rest);
+        let repeated = text.contains(message.as_str())
+            || text.contains(core)
+            || message.contains(previous.as_str());
         if !repeated {
             text.push_str(": ");
             text.push_str(&message);
