@@ -596,6 +596,54 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 mod tests {
     use super::*;
 
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn hostile_text() -> impl Strategy<Value = Option<String>> {
+            proptest::option::of(prop_oneof![
+                any::<String>(),
+                "[\\x00-\\x1f\"\\\\/<>&\u{2028}\u{2029}]{0,20}",
+                Just("\\ud800 \u{fffd} ]]> </script>".to_string()),
+                "[a-z]{1,4}".prop_map(|s| s.repeat(50_000)),
+            ])
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// The `extract` JSON is one line of valid JSON that gives back
+            /// every field exactly, whatever the page held.
+            #[test]
+            fn extract_json_reads_back(
+                title in hostile_text(),
+                body in hostile_text(),
+                body_html in hostile_text(),
+                author in hostile_text(),
+                error in hostile_text(),
+            ) {
+                let output = ExtractOutput {
+                    title: title.clone(),
+                    body: body.clone(),
+                    body_html: body_html.clone(),
+                    author: author.clone(),
+                    error: error.clone(),
+                    ..ExtractOutput::default()
+                };
+                let line = serde_json::to_string(&output).unwrap();
+                prop_assert!(!line.contains('\n'));
+                let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+                let field = |name: &str| value[name].as_str().map(str::to_string);
+                prop_assert_eq!(field("title"), title);
+                prop_assert_eq!(field("body"), body);
+                prop_assert_eq!(field("body_html"), body_html);
+                prop_assert_eq!(field("author"), author);
+                prop_assert_eq!(field("error"), error);
+            }
+        }
+    }
+
     #[test]
     fn an_errors_cause_is_printed_once() {
         let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");

@@ -607,7 +607,9 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
         // Already said, or said but for a prefix (SQLite's "Error code 14:
         // unable to open database file"), or the previous cause again in
         // more words.
-        let core = message.split_once(": ").map_or(message.as_str(), |(_, rest)| rest);
+        let core = message
+            .split_once(": ")
+            .map_or(message.as_str(), |(_, rest)| rest);
         let repeated = text.contains(message.as_str())
             || text.contains(core)
             || message.contains(previous.as_str());
