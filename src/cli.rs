@@ -57,7 +57,17 @@ pub enum Command {
     Check,
     /// Show every source's health: last poll, last success, errors,
     /// articles, next check and warnings (as on the status page).
-    Sources,
+    Sources {
+        /// Print the source list as OPML 2.0 instead (for feed readers).
+        #[arg(long)]
+        opml: bool,
+    },
+    /// Add the feeds of an OPML file to the source list (duplicates are
+    /// skipped and reported; the file's comments and layout are kept).
+    Import {
+        /// An OPML file, as feed readers export it.
+        file: PathBuf,
+    },
     /// Print what one article page yields, as JSON.
     Extract {
         /// The page's URL, the base for its links (when reading a FILE).
@@ -145,7 +155,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Poll => cmd_poll(&cli.config).await,
         Command::Export { output } => cmd_export(&cli.config, output.as_deref()).await,
         Command::Check => cmd_check(&cli.config),
-        Command::Sources => cmd_sources(&cli.config).await,
+        Command::Sources { opml: false } => cmd_sources(&cli.config).await,
+        Command::Sources { opml: true } => cmd_sources_opml(&cli.config),
+        Command::Import { file } => cmd_import(&cli.config, &file),
         Command::Extract {
             url,
             batch,
@@ -201,7 +213,7 @@ async fn cmd_poll(path: &Path) -> Result<(), Failure> {
 async fn cmd_export(path: &Path, output: Option<&Path>) -> Result<(), Failure> {
     let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
     let app = App::open(config)?;
-    let feed = app.render_feed().await?;
+    let feed = app.render_feed().await?.atom;
     match output {
         Some(out) => daemon::write_atomically(out, &feed.body)
             .await
@@ -272,6 +284,129 @@ async fn cmd_sources(path: &Path) -> Result<(), Failure> {
         Some(err) => Err(Failure::Config(err.into())),
         None => Ok(()),
     }
+}
+
+/// The source list as OPML. Feeds get `xmlUrl`: what a source's URL served
+/// when it was last polled is read from the database when there is one,
+/// and a source never polled is judged by its URL.
+fn cmd_sources_opml(path: &Path) -> Result<(), Failure> {
+    let (config, list) = load(path)?;
+    let stored = if config.database.exists() {
+        let store =
+            crate::store::Store::open_read_only(&config.database).map_err(anyhow::Error::from)?;
+        store.source_health().map_err(anyhow::Error::from)?
+    } else {
+        Vec::new()
+    };
+    let outlines: Vec<crate::opml::Outline> = list
+        .sources
+        .iter()
+        .map(|s| {
+            let kind = stored
+                .iter()
+                .find(|h| h.url == s.url.as_str())
+                .and_then(|h| h.kind);
+            crate::opml::Outline::new(&s.name, s.url.as_str(), &s.tags, kind)
+        })
+        .collect();
+    let xml = crate::opml::render_opml(&config.feed.title, &outlines);
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(xml.as_bytes())
+        .context("writing to stdout")?;
+    Ok(())
+}
+
+/// `muniflux import FILE.opml`: every feed of the file becomes a commented
+/// `[[source]]` block at the end of the source list. A file that is not
+/// OPML, or holds no feed, writes nothing.
+fn cmd_import(path: &Path, file: &Path) -> Result<(), Failure> {
+    let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
+    let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = charset::decode(&text, None);
+    let subscriptions = crate::opml::subscriptions(&text)
+        .with_context(|| format!("{}: nothing imported", file.display()))?;
+    if subscriptions.is_empty() {
+        return Err(Failure::Runtime(anyhow!(
+            "{}: no feeds in it (no outline has an xmlUrl); nothing imported",
+            file.display()
+        )));
+    }
+    let origin = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let today = jiff::Zoned::now().date();
+    let mut invalid = Vec::new();
+    let mut new = Vec::new();
+    for s in subscriptions {
+        match Url::parse(&s.url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
+                let name = if s.name.is_empty() {
+                    url.host_str().unwrap_or_default().to_string()
+                } else {
+                    s.name
+                };
+                new.push(crate::source_file::NewSource {
+                    name,
+                    url,
+                    tags: s.tags,
+                    comment: vec![format!("Imported from {origin} on {today}")],
+                });
+            }
+            _ => invalid.push(crate::source_file::Skipped {
+                url: s.url,
+                reason: "not an http(s) URL".into(),
+            }),
+        }
+    }
+    let mut edit = append_to_list(&config, &new)?;
+    edit.skipped.extend(invalid);
+    print_edit(&config.sources, &edit)?;
+    Ok(())
+}
+
+/// Appends to the configured source list; a list that cannot be read is a
+/// config problem (exit 2), anything else a failure. Nothing is written in
+/// either case.
+fn append_to_list(
+    config: &Config,
+    new: &[crate::source_file::NewSource],
+) -> Result<crate::source_file::Edit, Failure> {
+    use crate::source_file::{append_sources, Error};
+    append_sources(&config.sources, new).map_err(|err| match err {
+        Error::Unreadable(_) | Error::Shape { .. } => Failure::Config(err.into()),
+        Error::WouldBreak { .. } | Error::Write { .. } => Failure::Runtime(err.into()),
+    })
+}
+
+/// What an edit of the source list added and skipped, for the operator.
+fn print_edit(list: &Path, edit: &crate::source_file::Edit) -> anyhow::Result<()> {
+    let mut out = String::new();
+    if edit.added.is_empty() {
+        out.push_str(&format!("nothing added to {}\n", list.display()));
+    } else {
+        out.push_str(&format!(
+            "added {} source{} to {} (a running daemon reloads it within seconds):\n",
+            edit.added.len(),
+            if edit.added.len() == 1 { "" } else { "s" },
+            list.display()
+        ));
+        for s in &edit.added {
+            out.push_str(&format!("  + {}  {}\n", s.name, s.url));
+        }
+    }
+    if !edit.skipped.is_empty() {
+        out.push_str(&format!("skipped {}:\n", edit.skipped.len()));
+        for s in &edit.skipped {
+            out.push_str(&format!("  - {}  {}\n", s.url, s.reason));
+        }
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(out.as_bytes())
+        .context("writing to stdout")?;
+    Ok(())
 }
 
 /// One message per SIGHUP (the unit's ExecReload), for the daemon to reload
@@ -793,5 +928,9 @@ mod tests {
         for cmd in ["run", "poll", "check", "sources"] {
             Cli::try_parse_from(["muniflux", "--config", "c.toml", cmd]).unwrap();
         }
+        let cli = Cli::try_parse_from(["muniflux", "sources", "--opml"]).unwrap();
+        assert!(matches!(cli.command, Command::Sources { opml: true }));
+        let cli = Cli::try_parse_from(["muniflux", "import", "feeds.opml"]).unwrap();
+        assert!(matches!(cli.command, Command::Import { .. }));
     }
 }

@@ -18,7 +18,9 @@ use crate::fetch;
 use crate::metrics::Metrics;
 use crate::notify;
 use crate::refresh::{self, Refresher};
-use crate::serve::{self, BoxFuture, FeedSlot, Observed, RenderedFeed, ServeState, TagFeeds};
+use crate::serve::{
+    self, BoxFuture, FeedSlot, Feeds, Format, Observed, RenderedFeed, ServeState, TagFeeds,
+};
 use crate::store::{self, SourceRow, StoredArticle};
 
 /// How often the source list file is checked for changes.
@@ -56,9 +58,10 @@ impl App {
     pub fn open(config: Config) -> anyhow::Result<App> {
         // The store's error names the file and the cause.
         let store = store::Store::open(&config.database)?;
-        let client =
-            fetch::Client::new(config.poll.fetch_settings()).context("building the HTTP client")?;
         let store = store::Handle::new(store);
+        let client = fetch::Client::new(config.poll.fetch_settings())
+            .context("building the HTTP client")?
+            .remembering_robots(Arc::new(store.clone()));
         let metrics = Arc::new(Metrics::default());
         let refresher = Refresher {
             client: Arc::new(client),
@@ -94,14 +97,12 @@ impl App {
             .await?;
         *self.active.write().unwrap_or_else(|p| p.into_inner()) =
             list.sources.iter().map(|s| s.url.to_string()).collect();
+        let by_url: HashMap<&str, &Source> =
+            list.sources.iter().map(|s| (s.url.as_str(), s)).collect();
         Ok(rows
             .into_iter()
             .filter_map(|row| {
-                let source = list
-                    .sources
-                    .iter()
-                    .find(|s| s.url.as_str() == row.url)?
-                    .clone();
+                let source = (*by_url.get(row.url.as_str())?).clone();
                 Some((row, source))
             })
             .collect())
@@ -173,8 +174,8 @@ impl App {
             .contains(source.url.as_str())
     }
 
-    /// Renders the merged feed from the store.
-    pub async fn render_feed(&self) -> anyhow::Result<RenderedFeed> {
+    /// Renders the merged feed from the store, as Atom and as JSON Feed.
+    pub async fn render_feed(&self) -> anyhow::Result<Feeds> {
         let limit = self.config.feed.max_entries;
         let articles = self.store.call(move |s| s.newest_articles(limit)).await?;
         let meta = FeedMeta {
@@ -187,7 +188,7 @@ impl App {
 
     /// Renders the feed of the articles from sources with `tag`; `None`
     /// when no source in the list has that tag.
-    pub async fn render_tag_feed(&self, tag: &str) -> anyhow::Result<Option<RenderedFeed>> {
+    pub async fn render_tag_feed(&self, tag: &str) -> anyhow::Result<Option<Feeds>> {
         let rows = self.store.call(|s| s.sources()).await?;
         if !rows
             .iter()
@@ -204,7 +205,7 @@ impl App {
         let meta = FeedMeta {
             id: format!("{}/{tag}", self.config.feed.id),
             title: format!("{} – {tag}", self.config.feed.title),
-            self_url: tag_feed_url(&self.config.feed_self_url(), tag),
+            self_url: tag_feed_url(&self.config.feed_self_url(), tag, Format::Atom),
         };
         Ok(Some(render_off_executor(meta, articles).await?))
     }
@@ -215,10 +216,10 @@ impl App {
         let feed = self.render_feed().await?;
         let unchanged = slot
             .and_then(FeedSlot::get)
-            .is_some_and(|served| served.etag == feed.etag);
+            .is_some_and(|served| served.atom.etag == feed.atom.etag);
         if let Some(path) = &self.config.feed.output {
             if !unchanged || !path.exists() {
-                write_atomically(path, &feed.body)
+                write_atomically(path, &feed.atom.body)
                     .await
                     .with_context(|| format!("writing the feed to {}", path.display()))?;
             }
@@ -263,16 +264,38 @@ impl App {
 }
 
 impl TagFeeds for App {
-    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<RenderedFeed>>> {
+    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Feeds>>> {
         Box::pin(self.render_tag_feed(tag))
     }
 }
 
-/// The feed of one tag lives beside the merged one: `.../feeds/<tag>.atom`.
-fn tag_feed_url(merged: &str, tag: &str) -> String {
-    match url::Url::parse(merged).and_then(|u| u.join(&format!("feeds/{tag}.atom"))) {
+/// The feed of one tag lives beside the merged one: `.../feeds/<tag>.atom`
+/// (or `.json`).
+fn tag_feed_url(merged: &str, tag: &str, format: Format) -> String {
+    let extension = extension(format);
+    match url::Url::parse(merged).and_then(|u| u.join(&format!("feeds/{tag}.{extension}"))) {
         Ok(url) => url.to_string(),
-        Err(_) => format!("{merged}#{tag}"),
+        Err(_) => format!("{merged}#{tag}.{extension}"),
+    }
+}
+
+/// The JSON feed lives beside the Atom feed of the same URL: `feed.atom`
+/// becomes `feed.json`; a URL without the extension gets `feed.json` in
+/// its folder.
+fn json_feed_url(atom: &str) -> String {
+    if let Some(stem) = atom.strip_suffix(".atom") {
+        return format!("{stem}.json");
+    }
+    match url::Url::parse(atom).and_then(|u| u.join("feed.json")) {
+        Ok(url) => url.to_string(),
+        Err(_) => format!("{atom}.json"),
+    }
+}
+
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Atom => "atom",
+        Format::Json => "json",
     }
 }
 
@@ -281,17 +304,26 @@ fn tag_feed_url(merged: &str, tag: &str) -> String {
 async fn render_off_executor(
     meta: FeedMeta,
     articles: Vec<StoredArticle>,
-) -> anyhow::Result<RenderedFeed> {
+) -> anyhow::Result<Feeds> {
     tokio::task::spawn_blocking(move || render(&meta, &articles))
         .await
         .map_err(|err| anyhow::anyhow!("rendering the feed failed: {err}"))
 }
 
-fn render(meta: &FeedMeta, articles: &[StoredArticle]) -> RenderedFeed {
+/// Both formats from one list of articles (so they hold the same entries),
+/// with the same Last-Modified.
+fn render(meta: &FeedMeta, articles: &[StoredArticle]) -> Feeds {
     let entries: Vec<Entry> = articles.iter().map(entry_of).collect();
     let now = Timestamp::now();
-    let body = export::render_atom(meta, &entries, now);
-    RenderedFeed::new(body, last_change(articles).unwrap_or(now))
+    let changed = last_change(articles).unwrap_or(now);
+    let json_meta = FeedMeta {
+        self_url: json_feed_url(&meta.self_url),
+        ..meta.clone()
+    };
+    Feeds {
+        atom: RenderedFeed::new(export::render_atom(meta, &entries, now), changed),
+        json: RenderedFeed::new(export::render_json_feed(&json_meta, &entries), changed),
+    }
 }
 
 /// When the feed's content last changed: the latest time an article in it
@@ -379,7 +411,7 @@ pub async fn write_atomically(path: &Path, body: &[u8]) -> std::io::Result<()> {
         .map_err(std::io::Error::other)?
 }
 
-fn write_atomically_sync(path: &Path, body: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically_sync(path: &Path, body: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -530,13 +562,11 @@ pub async fn run(
 async fn refresh_rows(app: &App, sources: &mut Vec<(SourceRow, Source)>) {
     match app.store.call(|s| s.sources()).await {
         Ok(rows) => {
+            let mut by_url: HashMap<String, SourceRow> =
+                rows.into_iter().map(|r| (r.url.clone(), r)).collect();
             *sources = std::mem::take(sources)
                 .into_iter()
-                .filter_map(|(_, src)| {
-                    rows.iter()
-                        .find(|r| r.url == src.url.as_str())
-                        .map(|r| (r.clone(), src))
-                })
+                .filter_map(|(_, src)| Some((by_url.remove(src.url.as_str())?, src)))
                 .collect();
         }
         Err(err) => {
@@ -632,12 +662,28 @@ mod tests {
     #[test]
     fn tag_feeds_live_beside_the_merged_feed() {
         assert_eq!(
-            tag_feed_url("https://news.example.org/feed.atom", "näringsliv"),
+            tag_feed_url(
+                "https://news.example.org/feed.atom",
+                "näringsliv",
+                Format::Atom
+            ),
             "https://news.example.org/feeds/n%C3%A4ringsliv.atom"
         );
         assert_eq!(
-            tag_feed_url("http://127.0.0.1:8080/feed.atom", "ale"),
+            tag_feed_url("http://127.0.0.1:8080/feed.atom", "ale", Format::Atom),
             "http://127.0.0.1:8080/feeds/ale.atom"
+        );
+        assert_eq!(
+            json_feed_url(&tag_feed_url(
+                "http://127.0.0.1:8080/feed.atom",
+                "ale",
+                Format::Atom
+            )),
+            tag_feed_url("http://127.0.0.1:8080/feed.atom", "ale", Format::Json)
+        );
+        assert_eq!(
+            json_feed_url("https://news.example.org/kommuner/"),
+            "https://news.example.org/kommuner/feed.json"
         );
     }
 

@@ -4,11 +4,13 @@
 //! # Layout
 //! The modules are listed in the order data flows through them:
 //! `config` (what to watch) -> `fetch` (the network) -> `extract` (pure
-//! parsing) -> `store` (SQLite, dedup) -> `export` (Atom) -> `serve` (HTTP);
+//! parsing) -> `store` (SQLite, dedup) -> `export` (Atom, JSON Feed) -> `serve` (HTTP);
 //! `refresh` runs one source through that chain and `daemon` runs it on the
 //! `schedule` (pure: when each source is due). For operators: `status`
 //! (pure: source health and warnings, as a page and a table), `metrics`
-//! (Prometheus text) and `notify` (systemd's sd_notify). See
+//! (Prometheus text) and `notify` (systemd's sd_notify). For growing the
+//! source list: `opml` (pure: the list as OPML and back) and `source_file`
+//! (appending `[[source]]` blocks to `sources.toml`, layout kept). See
 //! ARCHITECTURE.md for the invariants.
 
 pub mod canonical;
@@ -22,9 +24,11 @@ pub mod fetch;
 pub mod metrics;
 pub mod model;
 pub mod notify;
+pub mod opml;
 pub mod refresh;
 pub mod schedule;
 pub mod score;
 pub mod serve;
+pub mod source_file;
 pub mod status;
 pub mod store;

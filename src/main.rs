@@ -40,7 +40,8 @@ fn default_level(command: &cli::Command) -> &'static str {
         cli::Command::Extract { .. }
         | cli::Command::Links { .. }
         | cli::Command::Check
-        | cli::Command::Sources => "warn",
+        | cli::Command::Sources { .. }
+        | cli::Command::Import { .. } => "warn",
         _ => "info",
     }
 }

@@ -806,6 +806,7 @@ fn poll_record(
                 warning: summarize_errors(&report.errors),
                 n_new: report.n_new,
                 empty: (!report.not_modified).then_some(report.n_new + report.n_seen == 0),
+                kind: report.kind,
             },
         },
         Err(err) => PollRecord {

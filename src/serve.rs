@@ -1,8 +1,10 @@
-//! HTTP for `muniflux run`: the merged feed and one feed per source tag
-//! (ETag / Last-Modified / 304, gzip, HEAD), a health check, Prometheus
-//! metrics, and an HTML status page for operators.
+//! HTTP for `muniflux run`: the merged feed and one feed per source tag,
+//! each as Atom and as JSON Feed (ETag / Last-Modified / 304, gzip, HEAD), a
+//! health check, Prometheus metrics, an HTML status page for operators, and
+//! the source list as OPML (`/sources.opml`).
 //!
-//! The merged feed is rendered once per poll round and served from memory,
+//! The merged feed is rendered once per poll round, in both formats from
+//! the same articles, and served from memory,
 //! so subscribers never wait on the database and keep getting the last good
 //! feed while sources fail. A tag's feed is rendered on its first request
 //! after a round and kept until the next one (most of ~300 tags are never
@@ -26,6 +28,7 @@ use jiff::Timestamp;
 
 use crate::fetch::{self, parse_http_date};
 use crate::metrics::Metrics;
+use crate::opml;
 use crate::status::{self, Thresholds};
 use crate::store;
 
@@ -165,6 +168,49 @@ impl Coding {
     }
 }
 
+/// The formats every feed is served in, told by the file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `.atom`: Atom 1.0.
+    Atom,
+    /// `.json`: JSON Feed 1.1.
+    Json,
+}
+
+impl Format {
+    /// The format of a file name, and the name without its extension.
+    fn of_file(file: &str) -> Option<(&str, Format)> {
+        if let Some(stem) = file.strip_suffix(".atom") {
+            return Some((stem, Format::Atom));
+        }
+        file.strip_suffix(".json").map(|stem| (stem, Format::Json))
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Format::Atom => "application/atom+xml; charset=utf-8",
+            Format::Json => "application/feed+json; charset=utf-8",
+        }
+    }
+}
+
+/// One feed in both formats, rendered together from the same articles, so
+/// the two always hold the same entries; both have the same Last-Modified.
+#[derive(Debug, Clone)]
+pub struct Feeds {
+    pub atom: RenderedFeed,
+    pub json: RenderedFeed,
+}
+
+impl Feeds {
+    fn get(&self, format: Format) -> &RenderedFeed {
+        match format {
+            Format::Atom => &self.atom,
+            Format::Json => &self.json,
+        }
+    }
+}
+
 /// Formats an HTTP-date (RFC 9110 IMF-fixdate).
 pub fn http_date(t: Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
@@ -183,22 +229,22 @@ pub struct FeedSlot {
 
 #[derive(Default)]
 struct Slot {
-    merged: Option<RenderedFeed>,
+    merged: Option<Feeds>,
     /// Counts rounds, so a tag feed rendered during one is not kept after it.
     generation: u64,
-    by_tag: HashMap<String, RenderedFeed>,
+    by_tag: HashMap<String, Feeds>,
 }
 
 impl FeedSlot {
     /// A new round's merged feed; the tag feeds rendered so far are stale.
-    pub fn set(&self, merged: RenderedFeed) {
+    pub fn set(&self, merged: Feeds) {
         let mut slot = self.inner.write().unwrap_or_else(|p| p.into_inner());
         slot.merged = Some(merged);
         slot.generation += 1;
         slot.by_tag.clear();
     }
 
-    pub fn get(&self) -> Option<RenderedFeed> {
+    pub fn get(&self) -> Option<Feeds> {
         self.read().merged.clone()
     }
 
@@ -208,7 +254,7 @@ impl FeedSlot {
 
     /// Keeps a tag feed rendered during `generation`, unless a round ended
     /// since or [`MAX_CACHED_TAG_FEEDS`] are kept already.
-    fn keep(&self, generation: u64, tag: &str, feed: RenderedFeed) {
+    fn keep(&self, generation: u64, tag: &str, feed: Feeds) {
         let mut slot = self.inner.write().unwrap_or_else(|p| p.into_inner());
         if slot.generation == generation && slot.by_tag.len() < MAX_CACHED_TAG_FEEDS {
             slot.by_tag.insert(tag.to_string(), feed);
@@ -222,7 +268,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Renders the feed of one tag from the store (the daemon's `App`).
 pub trait TagFeeds: Send + Sync {
     /// The feed of the sources with `tag`; `None` when no active source has it.
-    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<RenderedFeed>>>;
+    fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Feeds>>>;
 }
 
 /// What the status page and `/metrics` read.
@@ -252,9 +298,11 @@ pub fn router(state: ServeState) -> Router {
     let pages = Router::new()
         .route("/", get(status_page))
         .route("/metrics", get(metrics))
+        .route("/sources.opml", get(sources_opml))
         .layer(tower_http::compression::CompressionLayer::new());
     Router::new()
         .route("/feed.atom", get(feed_atom))
+        .route("/feed.json", get(feed_json))
         .route("/feeds/{file}", get(tag_feed))
         .route("/healthz", get(healthz))
         .merge(pages)
@@ -285,13 +333,22 @@ async fn healthz() -> &'static str {
 }
 
 async fn feed_atom(State(state): State<ServeState>, headers: HeaderMap) -> Response {
-    let Some(feed) = state.feeds.get() else {
-        return not_rendered();
-    };
-    feed_response(&feed, &headers)
+    merged_feed(&state, &headers, Format::Atom)
 }
 
-/// `/feeds/<tag>.atom`: the articles of the sources with that tag.
+async fn feed_json(State(state): State<ServeState>, headers: HeaderMap) -> Response {
+    merged_feed(&state, &headers, Format::Json)
+}
+
+fn merged_feed(state: &ServeState, headers: &HeaderMap, format: Format) -> Response {
+    let Some(feeds) = state.feeds.get() else {
+        return not_rendered();
+    };
+    feed_response(feeds.get(format), headers, format)
+}
+
+/// `/feeds/<tag>.atom` and `/feeds/<tag>.json`: the articles of the sources
+/// with that tag.
 async fn tag_feed(
     State(state): State<ServeState>,
     Path(file): Path<String>,
@@ -304,7 +361,7 @@ async fn tag_feed(
         )
             .into_response()
     };
-    let Some(tag) = file.strip_suffix(".atom") else {
+    let Some((tag, format)) = Format::of_file(&file) else {
         return not_found();
     };
     let generation = {
@@ -312,15 +369,15 @@ async fn tag_feed(
         if slot.merged.is_none() {
             return not_rendered();
         }
-        if let Some(feed) = slot.by_tag.get(tag) {
-            return feed_response(feed, &headers);
+        if let Some(feeds) = slot.by_tag.get(tag) {
+            return feed_response(feeds.get(format), &headers, format);
         }
         slot.generation
     };
     match state.tags.tag_feed(tag).await {
-        Ok(Some(feed)) => {
-            let response = feed_response(&feed, &headers);
-            state.feeds.keep(generation, tag, feed);
+        Ok(Some(feeds)) => {
+            let response = feed_response(feeds.get(format), &headers, format);
+            state.feeds.keep(generation, tag, feeds);
             response
         }
         Ok(None) => not_found(),
@@ -387,6 +444,26 @@ async fn metrics(State(state): State<ServeState>) -> Response {
         .into_response()
 }
 
+/// The active sources as OPML 2.0, for feed readers and other muniflux
+/// instances (`muniflux import`).
+async fn sources_opml(State(state): State<ServeState>) -> Response {
+    let observed = &state.observed;
+    let sources = match observed.sources().await {
+        Ok(sources) => sources,
+        Err(response) => return response,
+    };
+    let outlines: Vec<opml::Outline> = sources
+        .iter()
+        .filter(|s| s.active)
+        .map(|s| opml::Outline::new(&s.name, &s.url, &s.tags, s.kind))
+        .collect();
+    (
+        [(header::CONTENT_TYPE, "text/x-opml; charset=utf-8")],
+        opml::render_opml(&observed.title, &outlines),
+    )
+        .into_response()
+}
+
 impl Observed {
     /// Every source's health from the store, or a 500 naming the failure.
     async fn sources(&self) -> Result<Vec<store::SourceHealth>, Response> {
@@ -404,7 +481,7 @@ fn internal_error(err: &store::Error) -> Response {
 
 /// A feed in the coding the client prefers, with its validators and
 /// length, or 304 when the client has it.
-fn feed_response(feed: &RenderedFeed, headers: &HeaderMap) -> Response {
+fn feed_response(feed: &RenderedFeed, headers: &HeaderMap, format: Format) -> Response {
     let coding = Coding::preferred(
         headers
             .get(header::ACCEPT_ENCODING)
@@ -425,7 +502,7 @@ fn feed_response(feed: &RenderedFeed, headers: &HeaderMap) -> Response {
     let response_headers = response.headers_mut();
     response_headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+        HeaderValue::from_static(format.content_type()),
     );
     response_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     if let Some(encoding) = coding.content_encoding() {
@@ -466,26 +543,25 @@ mod tests {
         assert_eq!(parse_http_date("yesterday"), None);
     }
 
+    fn feeds(text: &str, t: Timestamp) -> Feeds {
+        Feeds {
+            atom: RenderedFeed::new(format!("<feed>{text}</feed>"), t),
+            json: RenderedFeed::new(format!("{{\"title\": \"{text}\"}}"), t),
+        }
+    }
+
     #[test]
     fn a_tag_feed_rendered_before_a_new_round_is_not_kept() {
         let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
         let slot = FeedSlot::default();
-        slot.set(RenderedFeed::new("<feed>1</feed>".into(), t));
+        slot.set(feeds("1", t));
         let generation = slot.read().generation;
-        slot.keep(
-            generation,
-            "ale",
-            RenderedFeed::new("<feed>ale</feed>".into(), t),
-        );
+        slot.keep(generation, "ale", feeds("ale", t));
         assert!(slot.read().by_tag.contains_key("ale"));
         // A round ends while another tag is being rendered.
         let generation = slot.read().generation;
-        slot.set(RenderedFeed::new("<feed>2</feed>".into(), t));
-        slot.keep(
-            generation,
-            "bjuv",
-            RenderedFeed::new("<feed>bjuv</feed>".into(), t),
-        );
+        slot.set(feeds("2", t));
+        slot.keep(generation, "bjuv", feeds("bjuv", t));
         let kept = slot.read();
         assert!(kept.by_tag.is_empty(), "stale tag feeds were kept");
     }
@@ -542,6 +618,27 @@ mod tests {
             h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(tag).unwrap());
             assert!(not_modified(&h, &feed), "{tag}");
         }
+    }
+
+    #[test]
+    fn file_names_choose_the_format() {
+        assert_eq!(Format::of_file("ale.atom"), Some(("ale", Format::Atom)));
+        assert_eq!(Format::of_file("ale.json"), Some(("ale", Format::Json)));
+        assert_eq!(Format::of_file("ale.xml"), None);
+        assert_eq!(Format::of_file("ale"), None);
+        let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
+        let both = feeds("x", t);
+        let json = feed_response(both.get(Format::Json), &HeaderMap::new(), Format::Json);
+        assert_eq!(
+            json.headers()[header::CONTENT_TYPE],
+            "application/feed+json; charset=utf-8"
+        );
+        assert_eq!(json.headers()[header::ETAG], both.json.etag.as_str());
+        assert_ne!(
+            both.json.etag, both.atom.etag,
+            "one ETag per representation"
+        );
+        assert_eq!(both.json.last_modified, both.atom.last_modified);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Pure: articles -> one Atom 1.0 document (RFC 4287).
+//! Pure: articles -> one Atom 1.0 document (RFC 4287), and the same
+//! entries as a JSON Feed 1.1 document (`json_feed`).
 //!
 //! The output must pass the W3C Feed Validator with neither errors nor
 //! warnings, whatever the scraped pages contained: every text is cleaned of
@@ -8,6 +9,7 @@
 //! the same data, because the HTTP layer derives the ETag from it.
 
 mod iri;
+mod json_feed;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -23,6 +25,7 @@ use quick_xml::Writer;
 use crate::model::{rfc3339_stockholm, PageDate};
 
 pub use iri::entry_id;
+pub use json_feed::{render_json_feed, MEDIA_TYPE as JSON_FEED_MEDIA_TYPE};
 
 const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 

@@ -612,6 +612,111 @@ fn entries_keep_the_given_order() {
     );
 }
 
+// ---- JSON Feed 1.1 -------------------------------------------------------------
+
+fn render_json(entries: &[Entry]) -> serde_json::Value {
+    let meta = FeedMeta {
+        self_url: "https://nyheter.example.se/feed.json".into(),
+        ..meta()
+    };
+    let json = render_json_feed(&meta, entries);
+    serde_json::from_str(&json).expect("the JSON feed is JSON")
+}
+
+/// The spec's requirements (jsonfeed.org/version/1.1): version, title and
+/// items at the top; every item an `id` string and `content_html` or
+/// `content_text`; dates RFC 3339; URLs absolute.
+fn assert_valid_json_feed(feed: &serde_json::Value) {
+    assert_eq!(feed["version"], "https://jsonfeed.org/version/1.1");
+    assert!(!feed["title"].as_str().unwrap().trim().is_empty());
+    assert!(!feed["authors"][0]["name"].as_str().unwrap().is_empty());
+    let mut ids = HashSet::new();
+    for item in feed["items"].as_array().unwrap() {
+        let id = item["id"].as_str().expect("id is a string");
+        assert!(ids.insert(id.to_string()), "duplicate id {id}");
+        assert!(item["content_html"].is_string());
+        for key in ["date_published", "date_modified"] {
+            if let Some(date) = item.get(key) {
+                let text = date.as_str().unwrap();
+                assert_eq!(text, rfc3339_stockholm(parse_ts(text)));
+            }
+        }
+        if let Some(url) = item.get("url") {
+            assert_absolute_iri(url.as_str().unwrap());
+        }
+        assert!(!item["authors"][0]["name"]
+            .as_str()
+            .unwrap()
+            .trim()
+            .is_empty());
+    }
+    let text = serde_json::to_string(feed).unwrap();
+    feed_rs::parser::parse(text.as_bytes()).expect("feed-rs reads the JSON feed");
+}
+
+#[test]
+fn json_feed_has_the_atom_feeds_entries_ids_and_dates() {
+    let mut entries = golden_entries().to_vec();
+    entries.extend(hostile_entries());
+    let atom = assert_valid_atom(&render(&entries));
+    let json = render_json(&entries);
+    assert_valid_json_feed(&json);
+    let items = json["items"].as_array().unwrap();
+    let atom_entries = atom.all("entry");
+    assert_eq!(items.len(), atom_entries.len());
+    for (item, entry) in items.iter().zip(atom_entries) {
+        assert_eq!(item["id"], entry.text_of("id"));
+        assert_eq!(item["title"], entry.text_of("title"));
+        assert_eq!(item["content_html"], entry.text_of("content"));
+        assert_eq!(item["date_modified"], entry.text_of("updated"));
+        let published = entry.all("published").first().map(|p| p.text.clone());
+        assert_eq!(
+            item["date_published"].as_str().map(str::to_string),
+            published
+        );
+        let link = entry.links("alternate").first().map(|l| l.to_string());
+        assert_eq!(item["url"].as_str().map(str::to_string), link);
+        assert_eq!(
+            item["authors"][0]["name"],
+            entry.one("author").text_of("name")
+        );
+        let terms: Vec<&str> = entry
+            .all("category")
+            .iter()
+            .map(|c| c.attr("term").unwrap())
+            .collect();
+        let tags: Vec<&str> = item["tags"]
+            .as_array()
+            .map(|t| t.iter().map(|v| v.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        assert_eq!(tags, terms);
+        let related: Vec<&str> = item["_muniflux"]["related"]
+            .as_array()
+            .map(|t| t.iter().map(|v| v.as_str().unwrap()).collect())
+            .unwrap_or_default();
+        assert_eq!(related, entry.links("related"));
+    }
+    assert_eq!(json["feed_url"], "https://nyheter.example.se/feed.json");
+    assert_eq!(json["language"], "sv");
+}
+
+#[test]
+fn json_feed_is_byte_identical_between_renders_and_valid_when_empty() {
+    let meta = meta();
+    let entries = golden_entries();
+    assert_eq!(
+        render_json_feed(&meta, &entries),
+        render_json_feed(&meta, &entries)
+    );
+    let empty = render_json(&[]);
+    assert_valid_json_feed(&empty);
+    assert_eq!(empty["items"].as_array().unwrap().len(), 0);
+    let mut untitled = meta.clone();
+    untitled.title = " \u{1} ".into();
+    let json: serde_json::Value = serde_json::from_str(&render_json_feed(&untitled, &[])).unwrap();
+    assert_eq!(json["title"], "muniflux");
+}
+
 // ---- properties ---------------------------------------------------------------
 
 mod properties {
@@ -696,7 +801,8 @@ mod properties {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         /// Any titles, bodies, authors and URLs give a well-formed, valid
-        /// feed that an XML parser and feed-rs read back.
+        /// Atom feed that an XML parser and feed-rs read back, and a valid
+        /// JSON Feed.
         #[test]
         fn any_entries_give_a_valid_feed(
             entries in proptest::collection::vec(hostile_entry(), 0..4),
@@ -722,6 +828,10 @@ mod properties {
             }
             let parsed = parse_feed_rs(&xml);
             prop_assert!(parsed.entries.len() <= entries.len());
+            // The JSON Feed of the same entries.
+            let json: serde_json::Value =
+                serde_json::from_str(&render_json_feed(&meta, &entries)).unwrap();
+            assert_valid_json_feed(&json);
         }
     }
 }

@@ -26,13 +26,17 @@ pub(super) fn candidates(conn: &Connection, title: &str, body: &str) -> Result<V
     let bands = fingerprint::bands(body);
     let placeholders = vec!["?"; bands.len().max(1)].join(",");
     let sql = format!(
-        "SELECT a.id, a.url, a.title, a.body_text FROM articles a JOIN (
-             SELECT id, 10 AS score FROM articles WHERE title_norm = ?1
-             UNION ALL
-             SELECT article_id AS id, COUNT(*) AS score FROM article_bands
-                 WHERE band IN ({placeholders}) GROUP BY article_id
-         ) c ON c.id = a.id
-         GROUP BY a.id ORDER BY SUM(c.score) DESC, a.id LIMIT {MAX_CANDIDATES}"
+        "SELECT a.id, a.url, a.title, b.body_text FROM (
+             SELECT id, SUM(score) AS score FROM (
+                 SELECT id, 10 AS score FROM articles WHERE title_norm = ?1
+                 UNION ALL
+                 SELECT article_id AS id, COUNT(*) AS score FROM article_bands
+                     WHERE band IN ({placeholders}) GROUP BY article_id
+             ) GROUP BY id ORDER BY score DESC, id LIMIT {MAX_CANDIDATES}
+         ) c
+         JOIN articles a ON a.id = c.id
+         JOIN article_bodies b ON b.article_id = c.id
+         ORDER BY c.score DESC, c.id"
     );
     let mut values: Vec<rusqlite::types::Value> = vec![dedup::normalize_title(title).into()];
     if bands.is_empty() {
@@ -54,7 +58,11 @@ pub(super) fn candidates(conn: &Connection, title: &str, body: &str) -> Result<V
 }
 
 /// Replaces the band keys of `article` with those of `body`.
-pub(super) fn write_bands(conn: &Connection, article: ArticleId, body: &str) -> Result<()> {
+pub(super) fn write_bands(
+    conn: &Connection,
+    article: ArticleId,
+    body: &str,
+) -> rusqlite::Result<()> {
     conn.execute(
         "DELETE FROM article_bands WHERE article_id = ?1",
         [article.0],
@@ -68,21 +76,21 @@ pub(super) fn write_bands(conn: &Connection, article: ArticleId, body: &str) -> 
 }
 
 /// Gives every article stored before fingerprints existed its band keys.
-pub(super) fn backfill(conn: &mut Connection) -> Result<usize> {
-    let tx = conn.transaction()?;
+/// Run once, by the migration that moved bodies to `article_bodies`: since
+/// then every write of a body writes its bands too.
+pub(super) fn backfill(conn: &Connection) -> rusqlite::Result<usize> {
     let missing: Vec<(i64, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT id, body_text FROM articles
-             WHERE NOT EXISTS (SELECT 1 FROM article_bands b WHERE b.article_id = articles.id)",
+        let mut stmt = conn.prepare(
+            "SELECT article_id, body_text FROM article_bodies b
+             WHERE NOT EXISTS (SELECT 1 FROM article_bands x WHERE x.article_id = b.article_id)",
         )?;
         let rows = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         rows
     };
     for (id, body) in &missing {
-        write_bands(&tx, ArticleId(*id), body)?;
+        write_bands(conn, ArticleId(*id), body)?;
     }
-    tx.commit()?;
     Ok(missing.len())
 }

@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 
 use super::{from_ts, opt_ts, parse_tags, ts, Error, Result, SourceId, Store};
+use crate::model::PageKind;
 
 /// One source's poll state and health, as stored.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +39,8 @@ pub struct SourceHealth {
     pub empty_polls: u32,
     /// The last poll that stored a new article.
     pub last_new_at: Option<Timestamp>,
+    /// What the source's URL served when it was last read; `None` before.
+    pub kind: Option<PageKind>,
 }
 
 /// What one poll did, for [`Store::record_poll`].
@@ -58,6 +61,8 @@ pub enum PollResult {
         n_new: usize,
         /// Whether the page yielded no article; `None` for a 304.
         empty: Option<bool>,
+        /// What the page was; `None` for a 304.
+        kind: Option<PageKind>,
     },
     Failure {
         error: String,
@@ -67,7 +72,7 @@ pub enum PollResult {
 const HEALTH_SELECT: &str = "SELECT s.name, s.url, s.fetch_url, s.tags, s.active, s.created_at,
         s.last_polled_at, s.last_success_at, s.last_status, s.last_error, s.last_error_at,
         s.error_count, s.next_check_at, s.empty_polls, s.last_new_at,
-        (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = s.id)
+        (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = s.id), s.kind
     FROM sources s";
 
 impl Store {
@@ -101,6 +106,7 @@ impl Store {
                 warning,
                 n_new,
                 empty,
+                kind,
             } => self.conn.execute(
                 "UPDATE sources SET last_polled_at = ?2, last_success_at = ?2, error_count = 0,
                      last_status = ?3, next_check_at = ?4,
@@ -108,7 +114,8 @@ impl Store {
                      last_error_at = CASE WHEN ?5 IS NULL THEN last_error_at ELSE ?2 END,
                      last_new_at = CASE WHEN ?6 > 0 THEN ?2 ELSE last_new_at END,
                      empty_polls = CASE WHEN ?7 IS NULL THEN empty_polls
-                                        WHEN ?7 THEN empty_polls + 1 ELSE 0 END
+                                        WHEN ?7 THEN empty_polls + 1 ELSE 0 END,
+                     kind = COALESCE(?8, kind)
                  WHERE id = ?1",
                 params![
                     id.0,
@@ -118,6 +125,7 @@ impl Store {
                     warning,
                     *n_new as i64,
                     empty,
+                    kind.map(kind_name),
                 ],
             )?,
             PollResult::Failure { error } => self.conn.execute(
@@ -183,10 +191,30 @@ impl Store {
                     empty_polls: r.get(13)?,
                     last_new_at: opt_ts(r.get(14)?),
                     n_articles: r.get::<_, i64>(15)? as u64,
+                    kind: r
+                        .get::<_, Option<String>>(16)?
+                        .as_deref()
+                        .and_then(kind_of_name),
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+}
+
+/// How a page kind is stored.
+fn kind_name(kind: PageKind) -> &'static str {
+    match kind {
+        PageKind::Feed => "feed",
+        PageKind::Html => "list",
+    }
+}
+
+fn kind_of_name(name: &str) -> Option<PageKind> {
+    match name {
+        "feed" => Some(PageKind::Feed),
+        "list" => Some(PageKind::Html),
+        _ => None,
     }
 }
 
@@ -222,6 +250,7 @@ mod tests {
                 warning: None,
                 n_new,
                 empty,
+                kind: empty.map(|_| PageKind::Html),
             },
         }
     }
@@ -233,6 +262,7 @@ mod tests {
     #[test]
     fn polls_count_errors_empty_polls_and_new_articles() {
         let (mut store, id) = store_with_source();
+        assert_eq!(health(&store).kind, None, "not read yet");
         store.record_poll(id, &success(1, 2, Some(false))).unwrap();
         store.record_poll(id, &success(2, 0, Some(true))).unwrap();
         store.record_poll(id, &success(3, 0, None)).unwrap();
@@ -241,6 +271,11 @@ mod tests {
         assert_eq!(h.empty_polls, 2, "a 304 neither counts nor resets");
         assert_eq!(h.last_new_at, Some(now(1)));
         assert_eq!(h.last_status, Some(200));
+        assert_eq!(
+            h.kind,
+            Some(PageKind::Html),
+            "a 304 keeps what was read before"
+        );
         let failure = PollRecord {
             at: now(5),
             status: Some(429),

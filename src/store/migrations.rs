@@ -1,10 +1,19 @@
 //! Append-only schema migrations, keyed on `PRAGMA user_version`.
 //! Never edit a migration that has shipped: add a new one.
 
-use rusqlite_migration::{Migrations, M};
+use rusqlite::Transaction;
+use rusqlite_migration::{HookResult, Migrations, M};
 
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up_with_hook(V4, give_every_article_its_bands),
+        M::up(V5),
+        M::up(V6),
+        M::up(V7),
+    ])
 }
 
 /// Sources with their poll state, per-URL validators, articles, and the URLs
@@ -136,9 +145,64 @@ CREATE TABLE feed_identity (
 );
 ";
 
+/// Linear cost per source (issue 13).
+///
+/// - `article_bodies`: bodies leave `articles`, so a query that reads
+///   dates, ids or headlines of many articles no longer walks the overflow
+///   pages of every body (the revalidation pick read the whole table that
+///   way on every source poll). Every stored body is copied over, then the
+///   columns are dropped;
+/// - `article_sources` is indexed by `(source_id, first_seen_at)`, so one
+///   source's recent articles are a range of that index (the old
+///   `(source_id)` index is a prefix of it);
+///
+/// The hook gives band keys to articles stored before V3 had them, once,
+/// instead of searching for such articles every time the store opens.
+const V4: &str = "
+CREATE TABLE article_bodies (
+    article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    body_html  TEXT NOT NULL,
+    body_text  TEXT NOT NULL
+);
+INSERT INTO article_bodies (article_id, body_html, body_text)
+    SELECT id, body_html, body_text FROM articles;
+ALTER TABLE articles DROP COLUMN body_html;
+ALTER TABLE articles DROP COLUMN body_text;
+
+DROP INDEX article_sources_by_source;
+CREATE INDEX article_sources_by_source ON article_sources (source_id, first_seen_at);
+";
+
+fn give_every_article_its_bands(tx: &Transaction<'_>) -> HookResult {
+    super::fingerprints::backfill(tx)?;
+    Ok(())
+}
+
+/// What a source's URL served the last time it was read (`feed` or
+/// `list`), so the OPML export can give feeds an `xmlUrl` and list pages
+/// a plain link without fetching anything.
+const V5: &str = "
+ALTER TABLE sources ADD COLUMN kind TEXT;
+";
+
+/// robots.txt per origin (`scheme://host:port`) with its expiry, shared by
+/// every `poll` run and the daemon (issue 13). `status` is NULL when no
+/// response came: `reason` then says why (unreachable), or is NULL too
+/// (a redirect loop).
+const V6: &str = "
+CREATE TABLE robots (
+    origin     TEXT PRIMARY KEY,
+    status     INTEGER,
+    body       BLOB NOT NULL,
+    reason     TEXT,
+    fetched_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+";
+
 /// Links that led to no article, with the reason and when to try again
 /// (`store::skipped`).
-const V4: &str = "
+const V7: &str = "
 CREATE TABLE skipped_links (
     url        TEXT PRIMARY KEY, -- canonical
     reason     TEXT NOT NULL,

@@ -10,6 +10,7 @@ mod health;
 mod migrations;
 mod retention;
 mod revalidate;
+mod robots;
 mod skipped;
 
 pub use retention::KnownUrl;
@@ -209,7 +210,6 @@ impl Store {
                 path: shown.to_string(),
                 source,
             })?;
-        fingerprints::backfill(&mut conn)?;
         Ok(Store { conn })
     }
 
@@ -227,11 +227,11 @@ impl Store {
         tx.execute("UPDATE sources SET active = 0", [])?;
         for source in sources {
             let tags = serde_json::to_string(&source.tags).unwrap_or_else(|_| "[]".into());
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO sources (url, name, tags, active, created_at) VALUES (?1, ?2, ?3, 1, ?4)
                  ON CONFLICT(url) DO UPDATE SET name = excluded.name, tags = excluded.tags, active = 1",
-                params![source.url.as_str(), source.name, tags, ts(now)],
-            )?;
+            )?
+            .execute(params![source.url.as_str(), source.name, tags, ts(now)])?;
         }
         tx.commit()?;
         let mut rows = Vec::with_capacity(sources.len());
@@ -362,9 +362,12 @@ impl Store {
         params: impl rusqlite::Params,
     ) -> Result<Vec<StoredArticle>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT id, entry_id, url, title, published, updated, date_source, author,
-                    body_html, body_text, first_seen_at, changed_at
-             FROM articles WHERE {filter} ORDER BY sort_at DESC, id DESC LIMIT ?1"
+            "SELECT a.id, a.entry_id, a.url, a.title, a.published, a.updated, a.date_source,
+                    a.author, b.body_html, b.body_text, a.first_seen_at, a.changed_at
+             FROM (SELECT id FROM articles WHERE {filter} ORDER BY sort_at DESC, id DESC LIMIT ?1) n
+             JOIN articles a ON a.id = n.id
+             JOIN article_bodies b ON b.article_id = n.id
+             ORDER BY a.sort_at DESC, a.id DESC"
         ))?;
         let mut articles = stmt
             .query_map(params, |r| {
@@ -556,8 +559,8 @@ fn insert_article(
     let sort_at = published.map(|d| d.timestamp()).unwrap_or(now);
     tx.execute(
         "INSERT INTO articles (key, entry_id, url, title, title_norm, published, updated, date_source,
-             author, body_html, body_text, first_seen_at, changed_at, sort_at)
-         VALUES (?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12)",
+             author, first_seen_at, changed_at, sort_at)
+         VALUES (?1, ?2, ?1, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
         params![
             main.as_str(),
             entry_id(main),
@@ -567,13 +570,15 @@ fn insert_article(
             updated.map(|d| d.to_string()),
             date_source,
             article.author,
-            article.body_html,
-            article.body_text,
             ts(now),
             ts(sort_at),
         ],
     )?;
     let id = ArticleId(tx.last_insert_rowid());
+    tx.execute(
+        "INSERT INTO article_bodies (article_id, body_html, body_text) VALUES (?1, ?2, ?3)",
+        params![id.0, article.body_html, article.body_text],
+    )?;
     fingerprints::write_bands(tx, id, &article.body_text)?;
     Ok(id)
 }

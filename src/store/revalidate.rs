@@ -36,6 +36,28 @@ const EVERY_POLL_FOR: jiff::SignedDuration = jiff::SignedDuration::from_hours(24
 /// / 1 day) more checks over the window instead of one per poll.
 pub const SPACING_DIVISOR: i64 = 16;
 
+/// The revalidation pick of one source. It starts from that source's range
+/// of `article_sources_by_source` (`source_id`, then `first_seen_at` within
+/// the window), so its cost follows the source's recent articles, never the
+/// whole store: `CROSS JOIN` keeps SQLite from driving it from
+/// `article_pages` instead. An article is checked by its first source only
+/// (no other source linked it earlier, or at the same second with a lower
+/// id), whose link time is the article's first-seen time.
+pub(super) const PAGES_TO_REVALIDATE: &str =
+    "SELECT p.article_id, p.url, p.etag, p.last_modified, p.story_hash
+     FROM article_sources s
+     CROSS JOIN articles a ON a.id = s.article_id
+     CROSS JOIN article_pages p ON p.article_id = s.article_id
+     WHERE s.source_id = ?1 AND s.first_seen_at >= ?2
+       AND a.first_seen_at >= ?2 AND p.checked_at < ?3
+       AND (a.first_seen_at > ?5 OR p.checked_at <= ?3 - (?6 - a.first_seen_at) * 1000 / ?7)
+       AND NOT EXISTS (SELECT 1 FROM article_sources e
+                       WHERE e.article_id = s.article_id
+                         AND (e.first_seen_at < s.first_seen_at
+                              OR (e.first_seen_at = s.first_seen_at AND e.source_id < s.source_id)))
+     ORDER BY p.checked_at, a.sort_at DESC, a.id DESC
+     LIMIT ?4";
+
 /// A full-text feed item compared with the version seen before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedItemVersion {
@@ -133,17 +155,7 @@ impl Store {
         now: Timestamp,
         limit: usize,
     ) -> Result<Vec<PageCheck>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT p.article_id, p.url, p.etag, p.last_modified, p.story_hash
-             FROM article_pages p
-             JOIN articles a ON a.id = p.article_id
-             WHERE a.first_seen_at >= ?2 AND p.checked_at < ?3
-               AND (a.first_seen_at > ?5 OR p.checked_at <= ?3 - (?6 - a.first_seen_at) * 1000 / ?7)
-               AND ?1 = (SELECT s.source_id FROM article_sources s WHERE s.article_id = a.id
-                         ORDER BY s.first_seen_at, s.source_id LIMIT 1)
-             ORDER BY p.checked_at, a.sort_at DESC, a.id DESC
-             LIMIT ?4",
-        )?;
+        let mut stmt = self.conn.prepare_cached(PAGES_TO_REVALIDATE)?;
         let every_poll_since = now.checked_sub(EVERY_POLL_FOR).unwrap_or(Timestamp::MIN);
         let pages = stmt
             .query_map(
@@ -230,17 +242,19 @@ impl Store {
         tx.execute(
             "UPDATE articles SET title = CASE WHEN ?2 = '' THEN title ELSE ?2 END,
                  title_norm = CASE WHEN ?2 = '' THEN title_norm ELSE ?3 END,
-                 body_html = ?4, body_text = ?5, updated = ?6, changed_at = ?7
+                 updated = ?4, changed_at = ?5
              WHERE id = ?1",
             params![
                 id.0,
                 corrected.title.trim(),
                 dedup::normalize_title(&corrected.title),
-                corrected.body_html,
-                corrected.body_text,
                 new_updated.to_string(),
                 ts(now)
             ],
+        )?;
+        tx.execute(
+            "UPDATE article_bodies SET body_html = ?2, body_text = ?3 WHERE article_id = ?1",
+            params![id.0, corrected.body_html, corrected.body_text],
         )?;
         fingerprints::write_bands(&tx, id, &corrected.body_text)?;
         tx.execute(

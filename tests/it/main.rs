@@ -32,6 +32,9 @@ mod politeness;
 /// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
 mod service;
 
+/// `sources --opml` and `import`: the source list out as OPML and back in.
+mod opml;
+
 /// Per-source CSS selectors in a poll and in `extract`/`links`.
 mod overrides;
 

@@ -188,6 +188,52 @@ fn run_serves_endpoints_reloads_sources_and_stops_cleanly() {
     assert_eq!(daemon.get("/feeds/okand.atom").status, 404);
     assert_eq!(daemon.get("/healthz").status, 200);
 
+    // The same feeds as JSON Feed 1.1: the same entries and ids, the same
+    // Last-Modified, an ETag of its own, 304.
+    let ids = |body: &[u8]| -> Vec<String> {
+        let feed = feed_rs::parser::parse(body).unwrap();
+        feed.entries.into_iter().map(|e| e.id).collect()
+    };
+    let json = daemon.get("/feed.json");
+    assert_eq!(json.status, 200);
+    assert_eq!(
+        json.headers["content-type"],
+        "application/feed+json; charset=utf-8"
+    );
+    let parsed: serde_json::Value = serde_json::from_slice(&json.body).unwrap();
+    assert_eq!(parsed["version"], "https://jsonfeed.org/version/1.1");
+    assert_eq!(ids(&json.body), ids(&plain.body));
+    assert_eq!(ids(&json.body).len(), 2);
+    assert_eq!(
+        json.headers["last-modified"],
+        plain.headers["last-modified"]
+    );
+    assert_ne!(json.headers["etag"], plain.headers["etag"]);
+    let json_etag = json.headers["etag"].to_str().unwrap();
+    let again = daemon.request(
+        reqwest::Method::GET,
+        "/feed.json",
+        &[("if-none-match", json_etag)],
+    );
+    assert_eq!(again.status, 304);
+    let tagged_json = daemon.get("/feeds/rss.json");
+    assert_eq!(tagged_json.status, 200);
+    assert_eq!(ids(&tagged_json.body), ids(&tagged.body));
+    assert_eq!(daemon.get("/feeds/okand.json").status, 404);
+
+    // The source list as OPML, for feed readers.
+    let opml = daemon.get("/sources.opml");
+    assert_eq!(opml.status, 200);
+    assert_eq!(opml.headers["content-type"], "text/x-opml; charset=utf-8");
+    assert!(
+        opml.text().contains(&format!(
+            "text=\"Exempelby RSS\" title=\"Exempelby RSS\" type=\"rss\" xmlUrl=\"{}/feed.xml\"",
+            server.base
+        )),
+        "{}",
+        opml.text()
+    );
+
     // The status page and the metrics.
     let page = daemon.get("/");
     assert_eq!(page.status, 200);
