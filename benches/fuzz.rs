@@ -7,7 +7,8 @@
 //! cargo bench --bench fuzz -- --seconds 600 [--seed N] [--out DIR] [--corpus DIR]...
 //! ```
 //!
-//! Prints each input that panics, runs longer than a second, allocates more
+//! Prints each input that panics, takes more than a second of CPU time
+//! (or is still running after ten), allocates more
 //! than 64 MB at once or breaks an invariant (canonical URLs are
 //! idempotent, body HTML holds no script), saving it under `--out`
 //! (default `target/fuzz-findings`), then a summary with inputs per second.
@@ -37,8 +38,12 @@ use proptest::prelude::{Rng, RngExt};
 use proptest::test_runner::{RngAlgorithm, TestRng};
 use url::Url;
 
-/// An input taking longer than this is a hang.
+/// An input taking more CPU time than this is a hang. CPU time, not wall
+/// time: on a shared machine a slow second says more about the neighbours.
 const HANG: Duration = Duration::from_secs(1);
+/// An input still running after this long (wall time) is reported while it
+/// runs, in case it never ends.
+const STUCK: Duration = Duration::from_secs(10);
 /// More than this allocated at once during one input is a finding.
 const MAX_ALLOCATED: usize = 64 * 1024 * 1024;
 /// Mutated inputs are cut to this size (the fetch limit is 10 MiB; larger
@@ -644,14 +649,21 @@ fn main() {
         }
         let before = LIVE.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
+        let cpu_before = thread_cpu_time();
         let outcome = catch_unwind(AssertUnwindSafe(|| exercise(&input)));
+        let cpu = thread_cpu_time().saturating_sub(cpu_before);
         let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
-        current.lock().unwrap_or_else(|p| p.into_inner()).started = None;
+        let reported_stuck = {
+            let mut now = current.lock().unwrap_or_else(|p| p.into_inner());
+            now.started = None;
+            now.reported
+        };
         runs += 1;
         let finding = match outcome {
             Err(_) => Some(Finding::Panic(
                 last_panic.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             )),
+            Ok(()) if cpu > HANG && !reported_stuck => Some(Finding::Hang(cpu)),
             Ok(()) if peak > MAX_ALLOCATED => Some(Finding::Allocation(peak)),
             Ok(()) => None,
         };
@@ -659,9 +671,10 @@ fn main() {
             let key = match &finding {
                 // One report per panic site and message start.
                 Finding::Panic(message) => Finding::Panic(message.chars().take(120).collect()),
+                // Every hang and allocation (each input its own).
                 other => other.clone(),
             };
-            if seen.insert(key) || matches!(finding, Finding::Allocation(_)) && seen.len() < 50 {
+            if seen.len() < 50 && seen.insert(key) {
                 let path = save(&options.out, &finding, &input);
                 report(&finding, &path);
                 findings
@@ -706,20 +719,25 @@ fn replay(files: &[PathBuf], last_panic: &Mutex<String>) {
         let started = Instant::now();
         let before = LIVE.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
+        let cpu_before = thread_cpu_time();
         let outcome = catch_unwind(AssertUnwindSafe(|| exercise(&input)));
+        let cpu = thread_cpu_time().saturating_sub(cpu_before);
         let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
         let verdict = match outcome {
             Err(_) => format!(
                 "PANIC {}",
                 last_panic.lock().unwrap_or_else(|p| p.into_inner())
             ),
+            Ok(()) if cpu > HANG => "HANG".to_string(),
+            Ok(()) if peak > MAX_ALLOCATED => "ALLOCATION".to_string(),
             Ok(()) => "ok".to_string(),
         };
         failed |= verdict != "ok";
         println!(
-            "{}: {verdict}, {:.3} s, {:.1} MB at most",
+            "{}: {verdict}, {:.3} s ({:.2} s CPU), {:.1} MB at most",
             file.display(),
             started.elapsed().as_secs_f64(),
+            cpu.as_secs_f64(),
             peak as f64 / 1e6
         );
     }
@@ -728,8 +746,8 @@ fn replay(files: &[PathBuf], last_panic: &Mutex<String>) {
     }
 }
 
-/// Reports an input that runs past [`HANG`], once; gives up on the run
-/// when one runs for a minute (it will not come back).
+/// Reports an input still running after [`STUCK`], once; gives up on the
+/// run when one runs for a minute (it will not come back).
 fn watchdog(current: &Mutex<Current>, findings: &Mutex<Vec<(Finding, PathBuf)>>, out: &Path) {
     loop {
         std::thread::sleep(Duration::from_millis(50));
@@ -738,7 +756,7 @@ fn watchdog(current: &Mutex<Current>, findings: &Mutex<Vec<(Finding, PathBuf)>>,
             continue;
         };
         let running = started.elapsed();
-        if running > HANG && !now.reported {
+        if running > STUCK && !now.reported {
             now.reported = true;
             let finding = Finding::Hang(running);
             let path = save(out, &finding, &input);
@@ -774,7 +792,7 @@ fn save(out: &Path, finding: &Finding, input: &Input) -> PathBuf {
 fn describe(finding: &Finding) -> String {
     match finding {
         Finding::Panic(message) => format!("panic at {message}"),
-        Finding::Hang(running) => format!("hang: over {:.1} s", running.as_secs_f64()),
+        Finding::Hang(time) => format!("hang: {:.1} s", time.as_secs_f64()),
         Finding::Allocation(bytes) => format!("allocated {:.0} MB at once", *bytes as f64 / 1e6),
     }
 }
@@ -792,6 +810,29 @@ fn report(finding: &Finding, path: &Path) {
         describe(finding),
         path.display()
     );
+}
+
+/// CPU time the calling thread has used (user + system), from
+/// `/proc/thread-self/stat` in clock ticks of 10 ms; zero where that file
+/// is missing, which turns hang detection off.
+fn thread_cpu_time() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name, which may hold spaces: state is the
+    // first, utime the 12th, stime the 13th.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((ticks(11) + ticks(12)) * 10)
 }
 
 fn seed_bytes(seed: u64) -> [u8; 32] {
