@@ -227,9 +227,6 @@ struct Renderer<'u> {
     lists: Vec<bool>,
     /// Open inline tags written to `html`, with the element that opened them.
     inline: Vec<(u32, &'static str)>,
-    /// The last element index inside the outermost hidden element entered
-    /// (`hidden`, `display:none`): images up to it are never shown.
-    hidden_until: Option<u32>,
 }
 
 impl<'u> Renderer<'u> {
@@ -245,7 +242,6 @@ impl<'u> Renderer<'u> {
             context: Vec::new(),
             lists: Vec::new(),
             inline: Vec::new(),
-            hidden_until: None,
         }
     }
 
@@ -285,11 +281,6 @@ impl<'u> Renderer<'u> {
 
     fn enter(&mut self, dom: &Dom<'_>, index: u32) {
         let tag = dom.tag(index);
-        if self.hidden_until.is_none_or(|end| index > end)
-            && is_hidden(|name| dom.attr(index, name))
-        {
-            self.hidden_until = Some(dom.nodes[index as usize].end);
-        }
         if is_block_tag(tag) {
             self.flush(index);
             match tag {
@@ -396,8 +387,7 @@ impl<'u> Renderer<'u> {
     }
 
     fn image(&mut self, dom: &Dom<'_>, index: u32) {
-        let hidden = self.hidden_until.is_some_and(|end| index <= end);
-        if hidden || is_tracking_pixel(|name| dom.attr(index, name)) {
+        if is_tracking_pixel(|name| dom.attr(index, name)) {
             return;
         }
         let Some(src) = dom
@@ -446,25 +436,6 @@ impl<'u> Renderer<'u> {
         self.breaks = 0;
         self.media = false;
     }
-}
-
-/// Whether an element is hidden by its own markup: the `hidden` attribute
-/// or an inline style of `display: none` or `visibility: hidden`
-/// (`aria-hidden` is not: it marks icons that are shown). Images inside are
-/// tracking pixels or lazy-loading leftovers that a reader never sees; text
-/// inside stays, since collapsed sections ("Läs mer", FAQ answers) hold
-/// article text that a click shows.
-fn is_hidden<'a>(attr: impl Fn(&str) -> Option<&'a str>) -> bool {
-    if attr("hidden").is_some() {
-        return true;
-    }
-    let Some(style) = attr("style") else {
-        return false;
-    };
-    style_declarations(style).any(|(property, value)| {
-        (property == "display" && value == "none")
-            || (property == "visibility" && (value == "hidden" || value == "collapse"))
-    })
 }
 
 /// Whether an image is a tracking pixel or a spacer: 1 or 0 pixels wide or
@@ -715,11 +686,6 @@ mod tests {
         check_html(
             r#"<p>A<span hidden><img src="/t.gif"></span><img src="/b.jpg" width="300" style="height:auto"></p>"#,
             "<p>A<img src=\"https://www.example.se/b.jpg\" alt=\"\"></p>",
-        );
-        // Text in a collapsed section stays.
-        check_text(
-            r#"<p>Fråga</p><div style="display:none"><p>Svar</p></div>"#,
-            "Fråga\n\nSvar",
         );
     }
 
