@@ -106,6 +106,14 @@ impl Rules {
         }
     }
 
+    /// The `Sitemap:` lines, as written (resolved by the caller).
+    pub(crate) fn sitemaps(&self) -> &[String] {
+        match self {
+            Rules::Parsed(robot) => &robot.sitemaps,
+            Rules::AllowAll | Rules::Unreachable { .. } => &[],
+        }
+    }
+
     fn ttl(&self) -> Duration {
         match self {
             Rules::Unreachable { .. } => UNREACHABLE_TTL,
@@ -204,6 +212,17 @@ mod tests {
                 ("/robots.txt", true),
             ],
         );
+    }
+
+    #[test]
+    fn sitemap_lines_are_kept() {
+        let robots = "User-agent: *\nDisallow: /imagedescription.action2\nSitemap: https://www.example.se/sitemapindex.xml\n";
+        let rules = Rules::from_response(200, robots.as_bytes());
+        assert_eq!(
+            rules.sitemaps(),
+            ["https://www.example.se/sitemapindex.xml"]
+        );
+        assert!(Rules::from_response(404, b"").sitemaps().is_empty());
     }
 
     #[test]
