@@ -9,7 +9,7 @@ use anyhow::{anyhow, Context};
 use serde::Serialize;
 use url::Url;
 
-use super::{append_to_list, load, print_edit, Failure};
+use super::{append_to_list, print_edit, Failure};
 use crate::config::{self, Config, SourceList};
 use crate::discover::{self, words, Ranked, Report};
 use crate::fetch;
@@ -52,7 +52,7 @@ struct NewestJson<'a> {
 
 pub async fn run(config_path: &Path, request: Request) -> Result<(), Failure> {
     let config = if request.add || config_path.exists() {
-        Some(load(config_path)?.0)
+        Some(Config::load(config_path).map_err(|e| Failure::Config(e.into()))?)
     } else {
         None
     };

@@ -324,14 +324,19 @@ fn seeds_of_page(
         if !same_site(target, &scope.home)
             || is_document_or_asset(target)
             || canonical_url(target) == here
-            || block
-                .as_ref()
-                .is_some_and(|b| b.items.contains(&canonical_url(target)))
         {
             continue;
         }
         let text_words = words::words(&anchor.text);
         let path_words = words::words(last_segments(target));
+        // An article of the page's news block is no list, unless its own
+        // name says news (a section page's link list is a "block" too).
+        let in_block = block
+            .as_ref()
+            .is_some_and(|b| b.items.contains(&canonical_url(target)));
+        if in_block && words::news_word(&words::words(last_segment(target))).is_none() {
+            continue;
+        }
         if words::is_not_a_stream(&text_words) || words::is_not_a_stream(&path_words) {
             continue;
         }
@@ -405,6 +410,15 @@ fn last_segments(url: &Url) -> &str {
     &path[cut..]
 }
 
+/// The last path segment (`nyheter-for-foretagare.html`).
+fn last_segment(url: &Url) -> &str {
+    url.path()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+}
+
 /// A path that names a feed (`/rss/…`, `/feed/`, `….rss`, `atom.xml`).
 fn is_feed_path(url: &Url) -> bool {
     let path = url.path().to_ascii_lowercase();
@@ -463,6 +477,9 @@ fn is_near_items(url: &Url, items: &[Url]) -> bool {
     !folder.is_empty() && items.iter().any(|i| first(i) == folder)
 }
 
+/// robots.txt may name many sitemaps; the first few are read.
+const MAX_NAMED_SITEMAPS: usize = 3;
+
 /// Candidates from the site's sitemaps: entries whose own name says news
 /// (`/nyheter/`, `/aktuellt.html`, `/press/`) and that have articles below
 /// them in the sitemap, most articles first.
@@ -481,14 +498,12 @@ async fn seeds_of_sitemaps(
         }
     }
     let named_in_robots = !queue.is_empty();
+    let children_taken = &mut 0usize;
+    // Named sitemaps first (a few), then the children of indexes.
+    queue.truncate(MAX_NAMED_SITEMAPS);
     let mut entries: Vec<(Url, Url)> = Vec::new();
-    let mut read = 0;
     while let Some(sitemap_url) = queue.first().cloned() {
         queue.remove(0);
-        if read > limits.max_child_sitemaps {
-            break;
-        }
-        read += 1;
         let page = match fetcher.get(&sitemap_url).await {
             Fetched::Page(page) => page,
             Fetched::Disallowed => {
@@ -525,7 +540,8 @@ async fn seeds_of_sitemaps(
                         .any(|x| x.starts_with("image") || x.starts_with("video"));
                     (media, words::news_word(&w).is_none())
                 });
-                children.truncate(limits.max_child_sitemaps);
+                children.truncate(limits.max_child_sitemaps.saturating_sub(*children_taken));
+                *children_taken += children.len();
                 if total > children.len() {
                     notes.push(format!(
                         "sitemap index {sitemap_url} lists {total} sitemaps; read {}",
@@ -612,11 +628,16 @@ async fn evaluate(
         let fetched = fetcher.get(&url).await;
         let outcome = match fetched {
             Fetched::Page(page) => {
-                let (outcome, more) = read_candidate(&page, scope, now);
-                for (feed, on) in more {
+                let read = read_candidate(&page, scope, now);
+                for (feed, on) in read.feeds {
                     seeds.add(feed, Found::Advertised { on }, 58);
                 }
-                outcome
+                // A hub ("Pressrum") with no list of its own: its news links.
+                for (link, text) in read.news_links {
+                    let on = page.url.clone();
+                    seeds.add(link, Found::NewsLink { on, text }, 35);
+                }
+                read.outcome
             }
             Fetched::Disallowed => {
                 notes.push(format!("robots.txt disallows {url}: not fetched"));
@@ -650,19 +671,26 @@ async fn evaluate(
     evaluated
 }
 
-/// What a poll would read from a fetched candidate, and the feeds a list
-/// page advertises (or links as feeds).
-fn read_candidate(
-    page: &fetch::Page,
-    scope: &Scope,
-    now: Timestamp,
-) -> (rank::Outcome, Vec<(Url, Url)>) {
+/// What trying a candidate gave: what a poll would read from it, the
+/// feeds a page advertises (or links as feeds), and, for a page without a
+/// list of its own, the links on it that say news.
+struct Read {
+    outcome: rank::Outcome,
+    feeds: Vec<(Url, Url)>,
+    news_links: Vec<(Url, String)>,
+}
+
+fn read_candidate(page: &fetch::Page, scope: &Scope, now: Timestamp) -> Read {
     match page_kind(page.content_type.as_deref(), &page.body) {
-        PageKind::Feed => (read_feed(page), Vec::new()),
+        PageKind::Feed => Read {
+            outcome: read_feed(page),
+            feeds: Vec::new(),
+            news_links: Vec::new(),
+        },
         PageKind::Html => {
             let html = charset::decode(&page.body, page.content_type.as_deref());
             let list = links_from_list(&html, &page.url);
-            let items = page::list_items(&html, &page.url, &list.links, now)
+            let items: Vec<Item> = page::list_items(&html, &page.url, &list.links, now)
                 .into_iter()
                 .map(|i| Item {
                     url: i.url,
@@ -688,14 +716,37 @@ fn read_candidate(
                     .filter(|a| !words::is_not_a_stream(&words::words(a.url.path())))
                     .map(|a| (a.url.clone(), page.url.clone())),
             );
-            let outcome = rank::Outcome::Read {
-                kind: Kind::List,
-                title: info.headline,
-                items,
+            let news_links = if items.len() < 2 {
+                hub_news_links(&info, &page.url, scope)
+            } else {
+                Vec::new()
             };
-            (outcome, feeds)
+            Read {
+                outcome: rank::Outcome::Read {
+                    kind: Kind::List,
+                    title: info.headline,
+                    items,
+                },
+                feeds,
+                news_links,
+            }
         }
     }
+}
+
+/// The links of a hub page whose text says news, below the hub's folder.
+fn hub_news_links(info: &page::PageInfo, url: &Url, scope: &Scope) -> Vec<(Url, String)> {
+    let folder = folder_of(url);
+    info.anchors
+        .iter()
+        .filter(|a| same_site(&a.url, &scope.home) && a.url.path().starts_with(&folder))
+        .filter(|a| canonical_url(&a.url) != canonical_url(url))
+        .filter(|a| {
+            let w = words::words(&a.text);
+            words::news_word(&w).is_some() && !words::is_not_news(&w)
+        })
+        .map(|a| (a.url.clone(), a.text.clone()))
+        .collect()
 }
 
 fn read_feed(page: &fetch::Page) -> rank::Outcome {

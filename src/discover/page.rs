@@ -248,6 +248,15 @@ pub fn list_items(html: &str, url: &Url, links: &[Url], now: Timestamp) -> Vec<L
 
 fn item_of(a: ElementRef<'_>, link: &Url, keys: &[Url], base: &Url, now: Timestamp) -> ListItem {
     let container = item_container(a, link, keys, base);
+    // A card whose link wraps heading, date and teaser: the heading.
+    if let Some(heading) = a.select(&HEADINGS).map(text_of).find(|t| !t.is_empty()) {
+        let published = date_in(container, now).or_else(|| slug_date(link));
+        return ListItem {
+            url: link.clone(),
+            title: heading,
+            published,
+        };
+    }
     let own = anchor_text(a);
     let title = if own.split_whitespace().count() >= 2 && !is_read_more(&own) {
         own

@@ -201,8 +201,13 @@ const NOT_NEWS: Vocabulary = Vocabulary {
         "stellen",
         "kommentar",
         "comments",
+        "pressbild",
+        "presskontakt",
+        "pressfoto",
+        "kontakt",
+        "contact",
     ],
-    inside: &["kalender", "evenemang", "kommentar"],
+    inside: &["kalender", "evenemang", "kommentar", "kontakt"],
 };
 
 /// E-mail newsletters: "prenumerera på nyhetsbrevet" is no feed.
