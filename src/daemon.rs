@@ -58,9 +58,10 @@ impl App {
     pub fn open(config: Config) -> anyhow::Result<App> {
         let store = store::Store::open(&config.database)
             .with_context(|| format!("opening the database {}", config.database.display()))?;
-        let client =
-            fetch::Client::new(config.poll.fetch_settings()).context("building the HTTP client")?;
         let store = store::Handle::new(store);
+        let client = fetch::Client::new(config.poll.fetch_settings())
+            .context("building the HTTP client")?
+            .remembering_robots(Arc::new(store.clone()));
         let metrics = Arc::new(Metrics::default());
         let refresher = Refresher {
             client: Arc::new(client),

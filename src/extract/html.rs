@@ -22,7 +22,10 @@
 use scraper::{Html, Node};
 use url::Url;
 
-use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, Dom, NONE};
+use super::dom::{
+    heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag,
+    is_small_form, Dom, NONE,
+};
 use super::guard::bounded_nesting;
 
 /// A cleaned HTML fragment: sanitised HTML with absolute URLs, and its text.
@@ -100,7 +103,10 @@ pub fn render_blocks(
             Node::Text(text) => renderer.text(text),
             Node::Element(_) => {
                 let tag = node.tag;
-                let hidden = is_invisible_tag(tag) || is_control_tag(tag);
+                let hidden = is_invisible_tag(tag)
+                    || is_control_tag(tag)
+                    || is_small_form(dom, at)
+                    || node.element.is_some_and(|e| is_hidden_element(e.value()));
                 if at != root && (hidden || skip(at)) {
                     at = node.end + 1;
                     continue;
@@ -588,6 +594,11 @@ mod tests {
         check_text(
             "<p>A<script>x()</script></p><form><p>Skicka</p></form><style>p{}</style><button>Ok</button>",
             "A",
+        );
+        // A form around the whole page (ASP.NET) is layout.
+        check_text(
+            "<form id='aspnetForm'><input type='hidden'><p>Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.</p><p>Näringslivschefen räknar med att trenden håller i sig under nästa år, när den nya industrizonen vid hamnen står klar för de första etableringarna.</p></form>",
+            "Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.\n\nNäringslivschefen räknar med att trenden håller i sig under nästa år, när den nya industrizonen vid hamnen står klar för de första etableringarna.",
         );
     }
 

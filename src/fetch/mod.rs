@@ -23,6 +23,7 @@ use url::Url;
 
 use self::gate::Gate;
 use self::robots::Rules;
+pub use self::robots::{RememberedRobots, RobotsAnswer, RobotsMemory};
 use crate::metrics::Histogram;
 
 /// Hops followed before giving up (browsers allow about 20; CMS setups need
@@ -245,6 +246,14 @@ impl Client {
         })
     }
 
+    /// The same client, also remembering robots.txt answers in `memory`
+    /// (the store), so other processes and later runs reuse them until
+    /// they expire.
+    pub fn remembering_robots(mut self, memory: std::sync::Arc<dyn RobotsMemory>) -> Client {
+        self.robots = robots::Cache::remembering(memory);
+        self
+    }
+
     /// The latency of every request made so far.
     pub fn latency(&self) -> &Histogram {
         &self.latency
@@ -387,29 +396,37 @@ impl Client {
         }
     }
 
-    async fn fetch_robots(&self, url: &Url) -> Rules {
+    async fn fetch_robots(&self, url: &Url) -> RememberedRobots {
         let robots_url = robots::robots_url(url);
         // Boxed: `follow` -> `robots_delay` -> `fetch_robots` -> `follow` is
         // recursive in type (never at run time: robots.txt skips the check).
         let result =
             Box::pin(self.follow(&robots_url, &Validators::default(), Purpose::Robots)).await;
-        let fetched = match &result {
-            Ok(response) => robots::Fetched::Response {
-                status: response.status.as_u16(),
-                body: &response.body,
-            },
+        let now = Timestamp::now();
+        let (answer, freshness) = match result {
+            Ok(response) => (
+                RobotsAnswer::Response {
+                    status: response.status.as_u16(),
+                    body: response.body.to_vec(),
+                },
+                freshness(&response.headers, now),
+            ),
             Err(
                 Error::RedirectLoop { .. }
                 | Error::TooManyRedirects { .. }
                 | Error::InvalidRedirect { .. },
-            ) => robots::Fetched::RedirectFailure,
-            Err(err) => robots::Fetched::Unreachable {
-                reason: error_chain(err),
-            },
+            ) => (RobotsAnswer::RedirectFailure, None),
+            Err(err) => (
+                RobotsAnswer::Unreachable {
+                    reason: error_chain(&err),
+                },
+                None,
+            ),
         };
-        let rules = Rules::from_fetch(fetched);
-        tracing::debug!(url = %robots_url, rules = ?rules, "robots.txt");
-        rules
+        let robots = RememberedRobots::new(answer, freshness, now);
+        tracing::debug!(url = %robots_url, rules = ?Rules::from_answer(&robots.answer),
+            expires_at = %robots.expires_at, "robots.txt");
+        robots
     }
 
     fn body_limit(&self, purpose: Purpose) -> BodyLimit {

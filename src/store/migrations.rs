@@ -11,6 +11,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3),
         M::up_with_hook(V4, give_every_article_its_bands),
         M::up(V5),
+        M::up(V6),
     ])
 }
 
@@ -181,6 +182,21 @@ fn give_every_article_its_bands(tx: &Transaction<'_>) -> HookResult {
 /// a plain link without fetching anything.
 const V5: &str = "
 ALTER TABLE sources ADD COLUMN kind TEXT;
+";
+
+/// robots.txt per origin (`scheme://host:port`) with its expiry, shared by
+/// every `poll` run and the daemon (issue 13). `status` is NULL when no
+/// response came: `reason` then says why (unreachable), or is NULL too
+/// (a redirect loop).
+const V6: &str = "
+CREATE TABLE robots (
+    origin     TEXT PRIMARY KEY,
+    status     INTEGER,
+    body       BLOB NOT NULL,
+    reason     TEXT,
+    fetched_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
 ";
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod health;
 mod migrations;
 mod retention;
 mod revalidate;
+mod robots;
 
 pub use retention::KnownUrl;
 pub use revalidate::{FeedItemVersion, PageCheck};
