@@ -27,7 +27,7 @@ use super::dom::{
     is_invisible_tag, is_small_form, normalize_space, Dom, NONE,
 };
 use super::guard::bounded_nesting;
-use super::html::{blocks_html, blocks_text, render_blocks, Block};
+use super::html::{blocks_html, blocks_text, render_blocks, Block, BlockKind};
 use super::links::text_before;
 use super::overrides::{outermost, Overrides};
 use super::Error;
@@ -53,6 +53,13 @@ const MIN_POST_PROSE_CHARS: u32 = 80;
 /// What may stand beside a post's linked heading in its header: a date, an
 /// author, a category.
 const MAX_POST_META_CHARS: u32 = 40;
+/// Prose outside teasers that makes an article whatever the teasers below
+/// it hold: a long "more from us" grid under a story does not make it a
+/// list, and a news list's own text is an intro of a few lines.
+const MIN_LONG_ARTICLE_PROSE_CHARS: u32 = 1500;
+/// Text of a paragraph that is running text of the article (see
+/// `trim_tail`).
+const MIN_CLOSING_PARAGRAPH_CHARS: usize = 100;
 /// A teaser's block is short: a longer block with a link at its start is a
 /// paragraph or an article, not a teaser.
 const MAX_TEASER_BLOCK_CHARS: u32 = 600;
@@ -94,7 +101,7 @@ pub struct PageReading {
 pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -> PageReading {
     let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
-    let page = Page::analyse(&dom);
+    let page = Page::analyse(&dom, false);
     let cx = PageCx {
         dom: &dom,
         page: &page,
@@ -113,7 +120,19 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
         .filter(|bodies| !bodies.is_empty());
     let body = match chosen_bodies {
         Some(bodies) => cx.chosen_body(&bodies),
-        None => cx.found_body(),
+        None => match cx.found_body() {
+            Ok(body) => Ok(body),
+            Err(Refusal::Page(err)) => Err(err),
+            Err(Refusal::Final(err) | Refusal::Region(_, err)) => {
+                // The page read again as its markup alone describes it.
+                let plain = Page::analyse(&dom, true);
+                let plain_cx = PageCx {
+                    page: &plain,
+                    ..cx.clone()
+                };
+                plain_cx.found_body().map_err(|_| err)
+            }
+        },
     };
     // Where the dates are looked for: the body's element and headline, else
     // the page's first usable headline.
@@ -164,6 +183,7 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
 }
 
 /// What one page's body extraction works with.
+#[derive(Clone)]
 struct PageCx<'p, 'd, 'a> {
     dom: &'p Dom<'a>,
     page: &'p Page<'d, 'a>,
@@ -220,20 +240,22 @@ impl PageCx<'_, '_, '_> {
     /// without that region, so a news rail that outscores a short article
     /// does not lose the article. A page is reported as having no article
     /// only when no reading finds one, with the first reading's reason.
-    fn found_body(&self) -> Result<Body, Error> {
+    fn found_body(&self) -> Result<Body, Refusal> {
         let mut excluded: Vec<u32> = Vec::new();
         let mut first_error = None;
         for _ in 0..MAX_READINGS {
             match self.reading(&excluded) {
                 Ok(body) => return Ok(body),
-                Err(Refusal::Final(err)) => return Err(first_error.unwrap_or(err)),
+                Err(Refusal::Page(err)) => return Err(Refusal::Page(err)),
+                Err(Refusal::Final(err)) => return Err(Refusal::Final(first_error.unwrap_or(err))),
                 Err(Refusal::Region(main, err)) => {
                     first_error.get_or_insert(err);
                     excluded.push(main);
                 }
             }
         }
-        Err(first_error.unwrap_or_else(|| self.no_article("no block of text")))
+        let err = first_error.unwrap_or_else(|| self.no_article("no block of text"));
+        Err(Refusal::Final(err))
     }
 
     /// One reading of the page, with some regions already ruled out.
@@ -273,7 +295,7 @@ impl PageCx<'_, '_, '_> {
         let blocks = page.body_blocks(main, &side, headline, &title, &self.base);
         let body_chars = blocks_text(&blocks).chars().count();
         if looks_like_error_page(&title) && body_chars < MAX_ERROR_PAGE_CHARS {
-            return Err(Refusal::Final(self.no_article("an error page")));
+            return Err(Refusal::Page(self.no_article("an error page")));
         }
         if body_chars < MIN_BODY_CHARS {
             let reason = format!("too little text ({body_chars} characters)");
@@ -282,7 +304,7 @@ impl PageCx<'_, '_, '_> {
         if body_chars < MAX_NAVIGATION_BODY_CHARS
             && page.is_navigation(main, &side, url, body_chars)
         {
-            return Err(Refusal::Final(
+            return Err(Refusal::Page(
                 self.no_article("a navigation page (links to other pages)"),
             ));
         }
@@ -297,7 +319,10 @@ impl PageCx<'_, '_, '_> {
 
 /// Why one reading of a page found no article.
 enum Refusal {
-    /// The page as a whole has none (an error or navigation page).
+    /// What the page is (an error or navigation page): no way of reading
+    /// it finds an article.
+    Page(Error),
+    /// This way of reading the page finds none.
     Final(Error),
     /// The region read has none; another region may.
     Region(u32, Error),
@@ -380,9 +405,14 @@ struct Page<'d, 'a> {
 }
 
 impl<'d, 'a> Page<'d, 'a> {
-    fn analyse(dom: &'d Dom<'a>) -> Page<'d, 'a> {
+    /// `markup_only`: read the page as its markup alone describes it (see
+    /// [`Hint::markup_only`]).
+    fn analyse(dom: &'d Dom<'a>, markup_only: bool) -> Page<'d, 'a> {
         let n = dom.len();
-        let hints = page_hints(dom);
+        let mut hints = page_hints(dom);
+        if markup_only {
+            hints.iter_mut().for_each(|hint| *hint = hint.markup_only());
+        }
         let mut text = vec![0u32; n];
         let mut link = vec![0u32; n];
         let mut anchors = vec![0u32; n];
@@ -654,7 +684,9 @@ impl<'d, 'a> Page<'d, 'a> {
         let own_prose = self.prose[main as usize]
             .saturating_sub(side_prose)
             .saturating_sub(teaser_prose);
-        if own_prose >= MIN_ARTICLE_PROSE_CHARS && own_prose >= teaser_prose {
+        if own_prose >= MIN_ARTICLE_PROSE_CHARS
+            && (own_prose >= teaser_prose || own_prose >= MIN_LONG_ARTICLE_PROSE_CHARS)
+        {
             if teasers.is_empty() {
                 return ListVerdict::Article;
             }
@@ -967,7 +999,67 @@ impl<'d, 'a> Page<'d, 'a> {
             self.is_link_box(i) || headline.is_some_and(|h| i < h && self.is_kicker(i))
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
-        blocks.into_iter().filter(keep_block).collect()
+        let mut blocks: Vec<Block> = blocks.into_iter().filter(keep_block).collect();
+        self.trim_tail(&mut blocks);
+        blocks
+    }
+
+    /// Drops the page's tail: short lines after the article's last real
+    /// paragraph, outside the element that holds it, that are links
+    /// ("Kommentare schreiben", "Zurück zur Übersicht"), neither sentences
+    /// nor facts ("Schon gelesen?", "Kontakt:", "Be Sociable, Share") or
+    /// headings over nothing that stays. Inside that element a closing list
+    /// or link belongs to the text; a short closing sentence ("Bis
+    /// morgen.") and a facts box ("Fakta", "Namn: ...") stay.
+    fn trim_tail(&self, blocks: &mut Vec<Block>) {
+        let dom = self.dom;
+        let last_paragraph = blocks.iter().rposition(|block| {
+            !matches!(block.kind, BlockKind::Heading(_))
+                && block
+                    .text
+                    .chars()
+                    .nth(MIN_CLOSING_PARAGRAPH_CHARS)
+                    .is_some()
+        });
+        let Some(last) = last_paragraph else {
+            return;
+        };
+        let origin = blocks[last].origin;
+        let Some(text_element) = dom
+            .ancestors(origin)
+            .find(|&a| a != origin && is_block_tag(dom.tag(a)))
+        else {
+            return;
+        };
+        // Outside the text's element: links, prompts ("Kontakt:", "Schon
+        // gelesen?") and headings over nothing that stays are the tail.
+        let mut keep = vec![true; blocks.len()];
+        let mut kept_after = false;
+        for at in (last + 1..blocks.len()).rev() {
+            let block = &blocks[at];
+            let text = block.text.trim_end();
+            let origin = block.origin as usize;
+            let heading = matches!(block.kind, BlockKind::Heading(_));
+            let sentence = text.ends_with(['.', '!', '…', '"', '”', ')']);
+            let fact = text
+                .split_once(':')
+                .is_some_and(|(label, value)| !label.is_empty() && !value.trim().is_empty());
+            let link_line = 2 * self.link[origin] >= self.text[origin].max(1);
+            let tail = !dom.contains(text_element, block.origin)
+                && text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_none()
+                && if heading {
+                    !kept_after
+                } else {
+                    link_line || !(sentence || fact)
+                };
+            keep[at] = !tail;
+            kept_after |= !tail && !heading;
+        }
+        let mut index = 0;
+        blocks.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
     }
 }
 

@@ -229,6 +229,26 @@ pub struct Hint {
     pub results: bool,
 }
 
+impl Hint {
+    /// What the markup alone says, class and id words set aside: a `nav`,
+    /// `aside` or `footer` and the landmark roles stay boilerplate, a
+    /// `header` stays a header; grid columns stay columns. The article
+    /// reads a page this way when reading it with its class words finds no
+    /// article (a template whose every content box is named like chrome).
+    pub fn markup_only(self) -> Hint {
+        Hint {
+            negative: self.structural || self.header_only,
+            header_only: self.header_only,
+            strong: self.structural,
+            structural: self.structural,
+            positive: self.positive,
+            column: self.column && self.structural,
+            grid: self.grid,
+            results: self.results,
+        }
+    }
+}
+
 /// Boilerplate prefixes bucketed by first letter, and the whole-word lists
 /// sorted: this runs for every element of every page, so a word costs two
 /// binary searches and a handful of prefix compares (no hashing).

@@ -578,3 +578,20 @@ fn a_number_in_a_headline_is_news_not_an_error_page() {
     );
     check_none(&error);
 }
+
+#[test]
+fn the_page_tail_after_the_article_is_not_body() {
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<article><h1>Nyhet</h1><div class='text'>{}<ul><li>Punkt ett</li></ul></div>\
+             <div class='after'><p>Schon gelesen?</p><p><a href='/kommentar'>Kommentare schreiben</a></p>\
+             <h3>Fakta</h3><p>Kontakt: Mikael Andersson, näringslivschef</p><p>Vi ses på mässan i Kalmar i maj.</p><h3>Mehr</h3></div></article>",
+            article_paragraphs()
+        ),
+    );
+    let body = body_of(&html);
+    assert!(body.ends_with(
+            "Punkt ett\n\nFakta\n\nKontakt: Mikael Andersson, näringslivschef\n\nVi ses på mässan i Kalmar i maj."
+        ), "{body}");
+}
