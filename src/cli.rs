@@ -1,6 +1,8 @@
 //! The command line. The interface (commands, flags, JSON fields) is fixed:
 //! tests outside the repository drive it.
 
+mod discover;
+
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -61,6 +63,21 @@ pub enum Command {
         /// Print the source list as OPML 2.0 instead (for feed readers).
         #[arg(long)]
         opml: bool,
+    },
+    /// Find a site's news lists and feeds, try each once and rank them.
+    Discover {
+        /// The site's home page (or any page of it).
+        url: Url,
+        /// Print `{"site", "candidates": [...]}` as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Append the best list or feed of each distinct stream (or the
+        /// `--pick`ed ones) to the source list.
+        #[arg(long)]
+        add: bool,
+        /// With --add: the ranks to add, e.g. `--pick 1,3`.
+        #[arg(long, value_delimiter = ',', requires = "add")]
+        pick: Vec<usize>,
     },
     /// Add the feeds of an OPML file to the source list (duplicates are
     /// skipped and reported; the file's comments and layout are kept).
@@ -158,6 +175,20 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sources { opml: false } => cmd_sources(&cli.config).await,
         Command::Sources { opml: true } => cmd_sources_opml(&cli.config),
         Command::Import { file } => cmd_import(&cli.config, &file),
+        Command::Discover {
+            url,
+            json,
+            add,
+            pick,
+        } => {
+            let request = discover::Request {
+                url,
+                json,
+                add,
+                pick,
+            };
+            discover::run(&cli.config, request).await
+        }
         Command::Extract {
             url,
             batch,
@@ -382,6 +413,15 @@ fn append_to_list(
 
 /// What an edit of the source list added and skipped, for the operator.
 fn print_edit(list: &Path, edit: &crate::source_file::Edit) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    write_edit(&mut stdout, list, edit)
+}
+
+fn write_edit(
+    to: &mut impl Write,
+    list: &Path,
+    edit: &crate::source_file::Edit,
+) -> anyhow::Result<()> {
     let mut out = String::new();
     if edit.added.is_empty() {
         out.push_str(&format!("nothing added to {}\n", list.display()));
@@ -402,10 +442,7 @@ fn print_edit(list: &Path, edit: &crate::source_file::Edit) -> anyhow::Result<()
             out.push_str(&format!("  - {}  {}\n", s.url, s.reason));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(out.as_bytes())
-        .context("writing to stdout")?;
+    to.write_all(out.as_bytes()).context("writing the report")?;
     Ok(())
 }
 
@@ -932,5 +969,27 @@ mod tests {
         assert!(matches!(cli.command, Command::Sources { opml: true }));
         let cli = Cli::try_parse_from(["muniflux", "import", "feeds.opml"]).unwrap();
         assert!(matches!(cli.command, Command::Import { .. }));
+        let cli = Cli::try_parse_from([
+            "muniflux",
+            "discover",
+            "https://www.vaxjo.se/",
+            "--json",
+            "--add",
+            "--pick",
+            "1,3",
+        ])
+        .unwrap();
+        let Command::Discover {
+            json, add, pick, ..
+        } = cli.command
+        else {
+            panic!("discover")
+        };
+        assert!(json && add);
+        assert_eq!(pick, [1, 3]);
+        assert!(
+            Cli::try_parse_from(["muniflux", "discover", "https://x.se/", "--pick", "1"]).is_err(),
+            "--pick needs --add"
+        );
     }
 }

@@ -41,7 +41,8 @@ fn default_level(command: &cli::Command) -> &'static str {
         | cli::Command::Links { .. }
         | cli::Command::Check
         | cli::Command::Sources { .. }
-        | cli::Command::Import { .. } => "warn",
+        | cli::Command::Import { .. }
+        | cli::Command::Discover { .. } => "warn",
         _ => "info",
     }
 }

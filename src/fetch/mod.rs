@@ -283,6 +283,20 @@ impl Client {
         Ok(Outcome::Fetched(page))
     }
 
+    /// The sitemaps named by the `Sitemap:` lines of the robots.txt of
+    /// `url`'s origin (fetched and cached as for any page), resolved
+    /// against it; unusable lines are left out.
+    pub async fn robots_sitemaps(&self, url: &Url) -> Vec<Url> {
+        let rules = self.robots.rules(url, || self.fetch_robots(url)).await;
+        let robots_url = robots::robots_url(url);
+        rules
+            .sitemaps()
+            .iter()
+            .filter_map(|line| robots_url.join(line.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .collect()
+    }
+
     /// Sends GETs from `start` along redirects until a non-redirect answer.
     async fn follow(
         &self,

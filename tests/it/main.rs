@@ -32,6 +32,10 @@ mod politeness;
 /// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
 mod service;
 
+/// `discover`: ranked news lists and feeds of fixture sites and the
+/// corpus, `--add`, bad input.
+mod discover;
+
 /// `sources --opml` and `import`: the source list out as OPML and back in.
 mod opml;
 
