@@ -1306,12 +1306,23 @@ fn title(dom: &Dom<'_>, headline: Option<u32>, main: u32) -> Option<String> {
     }
     if let Some(og) = meta_content(dom, "og:title") {
         let text = strip_site_suffix(&normalize_space(&og));
-        if usable(&text) {
+        if usable(&text) && !is_host_name(&text) {
             return Some(text);
         }
     }
     let text = strip_site_suffix(page_title.as_deref()?);
     usable(&text).then_some(text)
+}
+
+/// A title that is a site's host name ("visitkoping.se", "www.kommun.se"):
+/// templates put it in `og:title` on pages without their own.
+fn is_host_name(title: &str) -> bool {
+    !title.contains(char::is_whitespace)
+        && title.contains('.')
+        && title
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(char::is_alphabetic))
 }
 
 /// The last segment of a `<title>` after its last separator, when there is
