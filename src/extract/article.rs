@@ -122,6 +122,19 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
     let body = match chosen_bodies {
         Some(bodies) => cx.chosen_body(&bodies),
         None => match cx.found_body() {
+            // A short body on a page with much more prose: the class words
+            // may have hidden the article; the markup alone may find it.
+            Ok(body) if is_short_beside(&body, &page) => {
+                let plain = Page::analyse(&dom, true);
+                let plain_cx = PageCx {
+                    page: &plain,
+                    ..cx.clone()
+                };
+                match plain_cx.found_body() {
+                    Ok(other) if body_chars(&other) >= 2 * body_chars(&body) => Ok(other),
+                    _ => Ok(body),
+                }
+            }
             Ok(body) => Ok(body),
             Err(Refusal::Page(err)) => Err(err),
             Err(Refusal::Final(err) | Refusal::Region(_, err)) => {
@@ -332,23 +345,39 @@ impl PageCx<'_, '_, '_> {
     }
 }
 
+/// Characters of a body's text.
+fn body_chars(body: &Body) -> usize {
+    body.blocks.iter().map(|b| b.text.chars().count()).sum()
+}
+
+/// Whether a found body is short while the page holds several times more
+/// prose than it: a teaser or a caption chosen instead of the article.
+fn is_short_beside(body: &Body, page: &Page<'_, '_>) -> bool {
+    let chars = body_chars(body);
+    chars < MIN_ARTICLE_PROSE_CHARS as usize
+        && page.prose[page.body as usize] as usize >= 4 * chars.max(MIN_BODY_CHARS)
+}
+
 /// The blocks the learned scorer keeps; all of them when it would leave
 /// less than an article's worth of text (the scorer refines a body, it
 /// never empties one).
 fn scored_blocks(blocks: Vec<Block>, features: &[model::Features]) -> Vec<Block> {
     let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
     let keep = model::kept(&texts, features);
-    let kept: Vec<Block> = blocks
+    let kept_chars: usize = blocks
         .iter()
-        .zip(keep)
-        .filter(|(_, keep)| *keep)
-        .map(|(block, _)| block.clone())
-        .collect();
-    if blocks_text(&kept).chars().count() < MIN_BODY_CHARS {
-        blocks
-    } else {
-        kept
+        .zip(&keep)
+        .filter(|(_, keep)| **keep)
+        .map(|(block, _)| block.text.chars().count())
+        .sum();
+    if kept_chars < MIN_BODY_CHARS {
+        return blocks;
     }
+    blocks
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(block, keep)| keep.then_some(block))
+        .collect()
 }
 
 /// Training samples for the learned block scorer: the text and features of
@@ -1065,7 +1094,8 @@ impl<'d, 'a> Page<'d, 'a> {
             if heading_level(dom.tag(i)).is_some() && normalize_space(&dom.text(i)) == title {
                 return true;
             }
-            self.is_link_box(i) || headline.is_some_and(|h| i < h && self.is_kicker(i))
+            (self.is_link_box(i) && (self.text[i as usize] as f32) < 0.5 * main_text)
+                || headline.is_some_and(|h| i < h && self.is_kicker(i))
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
         let mut blocks: Vec<Block> = blocks.into_iter().filter(keep_block).collect();
