@@ -77,6 +77,7 @@ pub struct Metrics {
     polls_not_modified: AtomicU64,
     polls_failed: AtomicU64,
     new_articles: AtomicU64,
+    filtered_articles: AtomicU64,
     errors_by_kind: Mutex<BTreeMap<String, u64>>,
     reloads_ok: AtomicU64,
     reloads_failed: AtomicU64,
@@ -101,6 +102,13 @@ impl Metrics {
                 *errors.entry(kind.to_string()).or_default() += 1;
             }
         }
+    }
+
+    /// Links a topic filter turned away (each counted once, when it was
+    /// read and judged).
+    pub fn record_filtered(&self, n: usize) {
+        self.filtered_articles
+            .fetch_add(n as u64, Ordering::Relaxed);
     }
 
     pub fn record_reload(&self, ok: bool) {
@@ -148,6 +156,12 @@ impl Metrics {
             "muniflux_new_articles_total",
             "Articles stored for the first time.",
             &[("", get(&self.new_articles))],
+        );
+        counter(
+            &mut out,
+            "muniflux_filtered_articles_total",
+            "Articles a source's topic filter turned away.",
+            &[("", get(&self.filtered_articles))],
         );
         counter(
             &mut out,
@@ -206,6 +220,13 @@ fn source_gauges(out: &mut String, sources: &[SourceHealth], now: Timestamp) {
         "Articles stored from the source.",
         &active,
         |s| i64::try_from(s.n_articles).ok(),
+    );
+    gauge(
+        out,
+        "muniflux_source_filtered_articles",
+        "Links the source's topic filter turned away (remembered, not fetched again).",
+        &active,
+        |s| i64::try_from(s.n_filtered).ok(),
     );
 }
 

@@ -12,6 +12,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V4, give_every_article_its_bands),
         M::up(V5),
         M::up(V6),
+        M::up(V7),
     ])
 }
 
@@ -197,6 +198,21 @@ CREATE TABLE robots (
     fetched_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
 );
+";
+
+/// Links a source's topic filter turned away (issue 11), with the
+/// fingerprint of that filter, so they are not fetched every poll and are
+/// counted per source.
+const V7: &str = "
+CREATE TABLE filtered_links (
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    url       TEXT NOT NULL,
+    filter    INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    seen_at   INTEGER NOT NULL,
+    PRIMARY KEY (source_id, url)
+) WITHOUT ROWID;
+CREATE INDEX filtered_links_by_time ON filtered_links (seen_at);
 ";
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! every call on the blocking pool so SQLite never blocks the executor.
 
 mod feed_guids;
+mod filtered;
 mod fingerprints;
 mod health;
 mod migrations;
