@@ -153,6 +153,13 @@ impl Failure {
     }
 }
 
+/// An error and its causes as one line, each cause once (see
+/// [`crate::fetch::error_chain`]); anyhow's `{:#}` prints a cause twice when
+/// the error's own message names it.
+pub fn error_chain(error: &anyhow::Error) -> String {
+    crate::fetch::error_chain(error.as_ref())
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Failure {
         Failure::Runtime(e)
@@ -685,7 +692,7 @@ async fn cmd_extract(
     let input = input.ok_or_else(|| anyhow!("extract needs a FILE or URL (or --batch)"))?;
     let output = match load_page(&input, url.as_ref()).await {
         Ok((html, base)) => extract_guarded(&html, &base, selection),
-        Err(err) => ExtractOutput::failed(url.as_ref(), format!("{err:#}")),
+        Err(err) => ExtractOutput::failed(url.as_ref(), error_chain(&err)),
     };
     print_json(&output)?;
     match &output.error {
@@ -729,7 +736,7 @@ async fn batch_line(line: &str, selection: &Selection) -> ExtractOutput {
     };
     match load_page(file, base.as_ref()).await {
         Ok((html, base)) => extract_guarded(&html, &base, selection),
-        Err(err) => ExtractOutput::failed(base.as_ref(), format!("{err:#}")),
+        Err(err) => ExtractOutput::failed(base.as_ref(), error_chain(&err)),
     }
 }
 
@@ -760,6 +767,78 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn hostile_text() -> impl Strategy<Value = Option<String>> {
+            proptest::option::of(prop_oneof![
+                any::<String>(),
+                "[\\x00-\\x1f\"\\\\/<>&\u{2028}\u{2029}]{0,20}",
+                Just("\\ud800 \u{fffd} ]]> </script>".to_string()),
+                "[a-z]{1,4}".prop_map(|s| s.repeat(50_000)),
+            ])
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// The `extract` JSON is one line of valid JSON that gives back
+            /// every field exactly, whatever the page held.
+            #[test]
+            fn extract_json_reads_back(
+                title in hostile_text(),
+                body in hostile_text(),
+                body_html in hostile_text(),
+                author in hostile_text(),
+                error in hostile_text(),
+            ) {
+                let output = ExtractOutput {
+                    title: title.clone(),
+                    body: body.clone(),
+                    body_html: body_html.clone(),
+                    author: author.clone(),
+                    error: error.clone(),
+                    ..ExtractOutput::default()
+                };
+                let line = serde_json::to_string(&output).unwrap();
+                prop_assert!(!line.contains('\n'));
+                let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+                let field = |name: &str| value[name].as_str().map(str::to_string);
+                prop_assert_eq!(field("title"), title);
+                prop_assert_eq!(field("body"), body);
+                prop_assert_eq!(field("body_html"), body_html);
+                prop_assert_eq!(field("author"), author);
+                prop_assert_eq!(field("error"), error);
+            }
+        }
+    }
+
+    #[test]
+    fn an_errors_cause_is_printed_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        // The store's error names its cause and returns it as `source()`.
+        let store = crate::store::Error::Open {
+            path: "/var/lib/m.db".into(),
+            source: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(14),
+                Some("unable to open database file".into()),
+            ),
+        };
+        let error = anyhow::Error::from(store).context("reading the sources");
+        assert_eq!(
+            error_chain(&error),
+            "reading the sources: opening database /var/lib/m.db: unable to open database file"
+        );
+        // A cause that the message does not name is still printed.
+        let error = anyhow::Error::from(io).context("writing /tmp/feed.atom");
+        assert_eq!(
+            error_chain(&error),
+            "writing /tmp/feed.atom: permission denied"
+        );
+    }
 
     #[test]
     fn extract_json_says_when_there_is_no_date() {

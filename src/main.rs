@@ -28,7 +28,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("muniflux: {:#}", failure.error());
+            eprintln!("muniflux: {}", cli::error_chain(failure.error()));
             ExitCode::from(failure.exit_code())
         }
     }

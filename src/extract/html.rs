@@ -387,6 +387,9 @@ impl<'u> Renderer<'u> {
     }
 
     fn image(&mut self, dom: &Dom<'_>, index: u32) {
+        if is_tracking_pixel(|name| dom.attr(index, name)) {
+            return;
+        }
         let Some(src) = dom
             .attr(index, "src")
             .and_then(|s| absolute_image_url(self.base, s))
@@ -433,6 +436,37 @@ impl<'u> Renderer<'u> {
         self.breaks = 0;
         self.media = false;
     }
+}
+
+/// Whether an image is a tracking pixel or a spacer: 1 or 0 pixels wide or
+/// high by its `width`/`height` attributes or inline style.
+fn is_tracking_pixel<'a>(attr: impl Fn(&str) -> Option<&'a str>) -> bool {
+    let tiny = |value: &str| {
+        let number = value.trim().trim_end_matches("px").trim_end();
+        number.parse::<f32>().is_ok_and(|pixels| pixels <= 1.0)
+    };
+    if attr("width").is_some_and(tiny) || attr("height").is_some_and(tiny) {
+        return true;
+    }
+    attr("style").is_some_and(|style| {
+        style_declarations(style).any(|(property, value)| {
+            matches!(
+                property.as_str(),
+                "width" | "height" | "max-width" | "max-height"
+            ) && tiny(&value)
+        })
+    })
+}
+
+/// The `property: value` pairs of an inline style, lowercased, whitespace
+/// and `!important` removed.
+fn style_declarations(style: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    style.split(';').filter_map(|declaration| {
+        let (property, value) = declaration.split_once(':')?;
+        let value = value.trim().to_ascii_lowercase();
+        let value = value.trim_end_matches("!important").trim_end().to_string();
+        Some((property.trim().to_ascii_lowercase(), value))
+    })
 }
 
 /// Trims every line and drops empty ones.
@@ -626,6 +660,51 @@ mod tests {
         check_html(
             "<ol><li>Ett</li></ol><h1>R</h1><blockquote>Citat</blockquote>",
             "<ol><li>Ett</li>\n</ol><h2>R</h2>\n<blockquote><p>Citat</p></blockquote>",
+        );
+    }
+
+    #[test]
+    fn tracking_pixels_and_hidden_images_are_dropped() {
+        let pixels = [
+            r#"<img src="/t.gif" width="1" height="1">"#,
+            r#"<img src="/t.gif" width="0" height="0" alt="">"#,
+            r#"<img src="/t.gif" height="1px">"#,
+            r#"<img src="/t.gif" style="width:1px;height:1px">"#,
+            r#"<img src="/t.gif" style="max-height: 0 !important">"#,
+            r#"<img src="https://www.facebook.com/tr?id=1" height="1" width="1" style="display:none">"#,
+            r#"<img src="/t.gif" style="DISPLAY : None">"#,
+            r#"<img src="/t.gif" style="visibility:hidden">"#,
+            r#"<img src="/t.gif" hidden>"#,
+            r#"<span style="display:none"><span><img src="/t.gif"></span></span>"#,
+            r#"<div hidden><img src="/t.gif"></div>"#,
+            r#"<noscript><img src="/t.gif"></noscript>"#,
+        ];
+        for pixel in pixels {
+            check_html(&format!("<p>Text{pixel}</p>"), "<p>Text</p>");
+        }
+        // Real images stay, also after a hidden element has closed.
+        check_html(
+            r#"<p>A<span hidden><img src="/t.gif"></span><img src="/b.jpg" width="300" style="height:auto"></p>"#,
+            "<p>A<img src=\"https://www.example.se/b.jpg\" alt=\"\"></p>",
+        );
+    }
+
+    #[test]
+    fn protocol_relative_urls_take_the_pages_scheme() {
+        let http = Url::parse("http://www.example.se/a/b.html").unwrap();
+        let cleaned = clean_fragment(
+            r#"<p><a href="//x.se/s">s</a><img src="//cdn.x.se/i.jpg"></p>"#,
+            &http,
+        );
+        assert_eq!(
+            cleaned.html.trim(),
+            r#"<p><a href="http://x.se/s" rel="noopener noreferrer">s</a><img src="http://cdn.x.se/i.jpg" alt=""></p>"#
+        );
+        let https = Url::parse("https://www.example.se/").unwrap();
+        let cleaned = clean_fragment(r#"<p><img src="//cdn.x.se/i.jpg"></p>"#, &https);
+        assert_eq!(
+            cleaned.html.trim(),
+            r#"<p><img src="https://cdn.x.se/i.jpg" alt=""></p>"#
         );
     }
 

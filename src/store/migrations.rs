@@ -13,6 +13,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 
@@ -200,10 +201,22 @@ CREATE TABLE robots (
 );
 ";
 
+/// Links that led to no article, with the reason and when to try again
+/// (`store::skipped`).
+const V7: &str = "
+CREATE TABLE skipped_links (
+    url        TEXT PRIMARY KEY, -- canonical
+    reason     TEXT NOT NULL,
+    attempts   INTEGER NOT NULL,
+    skipped_at INTEGER NOT NULL,
+    retry_at   INTEGER NOT NULL
+);
+";
+
 /// Links a source's topic filter turned away (issue 11), with the
 /// fingerprint of that filter, so they are not fetched every poll and are
 /// counted per source.
-const V7: &str = "
+const V8: &str = "
 CREATE TABLE filtered_links (
     source_id INTEGER NOT NULL REFERENCES sources (id),
     url       TEXT NOT NULL,

@@ -14,6 +14,10 @@ mod corpus;
 /// Failing sources (500, invalid feed, timeouts) lose nothing stored before.
 mod bad_input;
 
+/// Hostile servers (trickle, reset, bombs, redirect to a file, mislabelled
+/// charset, files that are no article) and SIGKILL mid-poll.
+mod faults;
+
 /// `muniflux run`: the served feed, conditional requests, SIGTERM.
 mod daemon;
 

@@ -216,6 +216,14 @@ impl TestConfig {
         self.dir.path().join("muniflux.toml")
     }
 
+    /// The same config with `[poll] timeout` set to `timeout`.
+    pub fn with_timeout(self, timeout: &str) -> TestConfig {
+        let text = std::fs::read_to_string(self.path()).unwrap();
+        let text = text.replace("timeout = \"5s\"", &format!("timeout = \"{timeout}\""));
+        std::fs::write(self.path(), text).unwrap();
+        self
+    }
+
     /// Runs `muniflux -c <config> args...`.
     pub fn muniflux(&self, args: &[&str]) -> Output {
         let path = self.path();
