@@ -158,7 +158,12 @@ impl App {
         let cutoff = now.checked_sub(retention).unwrap_or(Timestamp::MIN);
         match self
             .store
-            .call(move |s| s.purge_older_than(cutoff, now))
+            .call(move |s| {
+                // Links a topic filter turned away are forgotten as old
+                // articles are (and read once more if still listed).
+                s.forget_filtered_before(cutoff)?;
+                s.purge_older_than(cutoff, now)
+            })
             .await
         {
             Ok(0) => {}

@@ -273,6 +273,8 @@ mod tests {
         metrics.record_poll(PollResult::NotModified);
         metrics.record_poll(PollResult::Failed { kind: "http_5xx" });
         metrics.record_poll(PollResult::Failed { kind: "http_5xx" });
+        metrics.record_filtered(4);
+        metrics.record_filtered(1);
         let latency = Histogram::default();
         latency.observe(Duration::from_millis(80));
         latency.observe(Duration::from_secs(3));
@@ -284,6 +286,7 @@ mod tests {
             last_success_at: Some("2026-01-01T00:00:00Z".parse().unwrap()),
             error_count: 2,
             n_articles: 7,
+            n_filtered: 9,
             ..SourceHealth::default()
         };
         let text = metrics.render(&latency, &[source], now);
@@ -293,6 +296,8 @@ mod tests {
             "muniflux_polls_total{outcome=\"error\"} 2",
             "muniflux_poll_errors_total{kind=\"http_5xx\"} 2",
             "muniflux_new_articles_total 3",
+            "muniflux_filtered_articles_total 5",
+            "muniflux_source_filtered_articles{source=\"Ale \\\"kommun\\\"\",url=\"https://ale.se/\"} 9",
             "muniflux_fetch_duration_seconds_bucket{le=\"0.05\"} 0",
             "muniflux_fetch_duration_seconds_bucket{le=\"0.1\"} 1",
             "muniflux_fetch_duration_seconds_bucket{le=\"5\"} 2",

@@ -27,6 +27,7 @@ use crate::model::{Article, FeedItem, PageKind};
 use crate::schedule;
 use crate::store::{self, ArticleId, FeedItemVersion, KnownUrl, PageCheck, SourceRow};
 use crate::store::{PollRecord, PollResult as StoredResult};
+use crate::topic::{Subject, TopicFilter};
 
 /// Limits for one refresh.
 #[derive(Debug, Clone)]
@@ -59,6 +60,10 @@ pub struct Report {
     pub n_seen: usize,
     /// Links that led to no article (a list of non-article pages, robots).
     pub n_skipped: usize,
+    /// Links the source's topic filter turned away in this poll.
+    pub n_filtered: usize,
+    /// Links it had turned away before (remembered, not fetched).
+    pub n_filtered_before: usize,
     /// Stored articles whose page was re-checked.
     pub n_revalidated: usize,
     /// Stored articles updated in place because their page was corrected.
@@ -117,6 +122,14 @@ pub struct Refresher {
     pub metrics: Arc<Metrics>,
 }
 
+/// What a source's configuration asks of the articles it leads to: the
+/// extraction overrides, and the topics kept.
+#[derive(Clone, Copy)]
+struct Rules<'a> {
+    selectors: &'a Overrides,
+    topics: &'a TopicFilter,
+}
+
 /// Feed text with at least this many words is the whole article; less is a
 /// summary and the article page is fetched.
 const FULL_TEXT_MIN_WORDS: usize = 60;
@@ -129,7 +142,7 @@ impl Refresher {
     pub async fn refresh(&self, row: &SourceRow, source: &Source) -> Result<Report, Error> {
         let started = std::time::Instant::now();
         let result = self
-            .refresh_and_revalidate(row, source.max_pages, &source.selectors)
+            .refresh_and_revalidate(row, source.max_pages, &source.selectors, &source.topics)
             .await;
         let now = Timestamp::now();
         let state = schedule::State {
@@ -154,10 +167,11 @@ impl Refresher {
                         n_new: report.n_new,
                     }
                 });
+                self.metrics.record_filtered(report.n_filtered);
                 tracing::info!(
                     source = %row.name, url = %row.url,
                     status = %report.status.map_or_else(|| "-".to_string(), |s| s.to_string()),
-                    n_new = report.n_new, n_seen = report.n_seen,
+                    n_new = report.n_new, n_seen = report.n_seen, n_filtered = report.n_filtered,
                     n_errors = report.errors.len(), duration_ms,
                     next_check = %next_check, error = report.errors.first().map(String::as_str).unwrap_or(""),
                     "polled"
@@ -183,6 +197,7 @@ impl Refresher {
         source: &SourceRow,
         max_pages: Option<u32>,
         selectors: &Overrides,
+        topics: &TopicFilter,
     ) -> Result<Report, Error> {
         let id = source.id;
         let fetch_url = self.store.call(move |s| s.fetch_url(id)).await?;
@@ -192,7 +207,15 @@ impl Refresher {
             reason: e.to_string(),
         })?;
         let key = fetch_url.clone();
-        let validators = self.store.call(move |s| s.validators(&key)).await?;
+        let filter = topics.fingerprint();
+        let validators = self
+            .store
+            .call(move |s| {
+                // A changed topic filter reads the whole page again.
+                s.note_filter(id, &key, filter)?;
+                s.validators(&key)
+            })
+            .await?;
         let page = match self.client.fetch_page(&url, &validators).await? {
             Outcome::NotModified => {
                 return Ok(Report {
@@ -213,10 +236,10 @@ impl Refresher {
         }
         let kind = page_kind(page.content_type.as_deref(), &page.body);
         let mut report = match kind {
-            PageKind::Feed => self.refresh_feed(source, &page, selectors).await?,
+            PageKind::Feed => self.refresh_feed(source, &page, selectors, topics).await?,
             PageKind::Html => {
                 let max_pages = max_pages.unwrap_or(self.settings.max_pages);
-                self.refresh_list(source, page.clone(), max_pages, selectors)
+                self.refresh_list(source, page.clone(), max_pages, selectors, topics)
                     .await?
             }
         };
@@ -256,9 +279,12 @@ impl Refresher {
         source: &SourceRow,
         max_pages: Option<u32>,
         selectors: &Overrides,
+        topics: &TopicFilter,
     ) -> Result<Report, Error> {
         let started = Timestamp::now();
-        let mut report = self.refresh_inner(source, max_pages, selectors).await?;
+        let mut report = self
+            .refresh_inner(source, max_pages, selectors, topics)
+            .await?;
         self.revalidate_recent(source, started, selectors, &mut report)
             .await?;
         Ok(report)
@@ -271,6 +297,7 @@ impl Refresher {
         first: fetch::Page,
         max_pages: u32,
         selectors: &Overrides,
+        topics: &TopicFilter,
     ) -> Result<Report, Error> {
         let mut report = Report::default();
         let mut links: Vec<Url> = Vec::new();
@@ -311,8 +338,15 @@ impl Refresher {
             pages_read += 1;
         }
         for link in links {
-            self.offer_link(source, &link, None, None, selectors, &mut report)
-                .await?;
+            self.offer_link(
+                source,
+                &link,
+                None,
+                None,
+                Rules { selectors, topics },
+                &mut report,
+            )
+            .await?;
         }
         Ok(report)
     }
@@ -323,6 +357,7 @@ impl Refresher {
         source: &SourceRow,
         page: &fetch::Page,
         selectors: &Overrides,
+        topics: &TopicFilter,
     ) -> Result<Report, Error> {
         let body = page.body.clone();
         let content_type = page.content_type.clone();
@@ -349,7 +384,14 @@ impl Refresher {
                 None => None,
             };
             let stored_under = self
-                .offer_link(source, &link, Some(item), alias, selectors, &mut report)
+                .offer_link(
+                    source,
+                    &link,
+                    Some(item),
+                    alias,
+                    Rules { selectors, topics },
+                    &mut report,
+                )
                 .await?;
             if let (Some(guid), Some(stored_under)) = (guid, stored_under) {
                 let source_id = source.id;
@@ -435,9 +477,10 @@ impl Refresher {
         link: &Url,
         item: Option<FeedItem>,
         alias: Option<Url>,
-        selectors: &Overrides,
+        rules: Rules<'_>,
         report: &mut Report,
     ) -> Result<Option<Url>, Error> {
+        let Rules { selectors, topics } = rules;
         let key = canonical_url(link);
         for candidate in std::iter::once(key).chain(alias) {
             if let Some(known) = self.known(&candidate).await? {
@@ -454,6 +497,13 @@ impl Refresher {
         if report.n_new >= self.settings.max_new_articles {
             return Ok(None);
         }
+        if self.filtered_before(source, link, topics, report).await? {
+            return Ok(None);
+        }
+        let categories = item
+            .as_ref()
+            .map(|i| i.categories.clone())
+            .unwrap_or_default();
         let read = match item {
             Some(item) => self.article_from_item(link, item, selectors).await,
             None => self.fetch_article(link, selectors).await,
@@ -483,6 +533,17 @@ impl Refresher {
                 return Ok(None);
             }
         };
+        let verdict = topics.verdict(&Subject {
+            url: link,
+            title: &read.article.title,
+            body: &read.article.body_text,
+            categories: &categories,
+        });
+        if !verdict.passes() {
+            self.turn_away(source, link, topics, verdict.reason(), report)
+                .await?;
+            return Ok(None);
+        }
         let urls = article_keys(&read.article, link);
         let main = urls[0].clone();
         let source_id = source.id;
@@ -496,6 +557,56 @@ impl Refresher {
             _ => report.n_seen += 1,
         }
         Ok(Some(main))
+    }
+
+    /// Whether the source's topic filter keeps `link` out before it is
+    /// fetched: it is outside `url_prefix` (remembered now), or the same
+    /// filter turned it away before.
+    async fn filtered_before(
+        &self,
+        source: &SourceRow,
+        link: &Url,
+        topics: &TopicFilter,
+        report: &mut Report,
+    ) -> Result<bool, Error> {
+        if topics.is_empty() {
+            return Ok(false);
+        }
+        if let Some(verdict) = topics.link_verdict(link) {
+            self.turn_away(source, link, topics, verdict.reason(), report)
+                .await?;
+            return Ok(true);
+        }
+        let (source_id, key, filter) = (source.id, canonical_url(link), topics.fingerprint());
+        let reason = self
+            .store
+            .call(move |s| s.filtered_reason(source_id, &key, filter))
+            .await?;
+        if let Some(reason) = reason {
+            report.n_filtered_before += 1;
+            tracing::debug!(source = %source.name, url = %link, reason = %reason, "turned away by the topic filter before");
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Remembers that the source's topic filter turned `link` away.
+    async fn turn_away(
+        &self,
+        source: &SourceRow,
+        link: &Url,
+        topics: &TopicFilter,
+        reason: &str,
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        report.n_filtered += 1;
+        tracing::debug!(source = %source.name, url = %link, reason = %reason, "turned away by the topic filter");
+        let (source_id, key, filter) = (source.id, canonical_url(link), topics.fingerprint());
+        let (reason, now) = (reason.to_string(), Timestamp::now());
+        self.store
+            .call(move |s| s.record_filtered(source_id, &key, filter, &reason, now))
+            .await?;
+        Ok(())
     }
 
     /// A known article whose whole text this feed item carries: when the
@@ -805,7 +916,12 @@ fn poll_record(
             result: StoredResult::Success {
                 warning: summarize_errors(&report.errors),
                 n_new: report.n_new,
-                empty: (!report.not_modified).then_some(report.n_new + report.n_seen == 0),
+                // A page whose links the topic filter all turned away still
+                // yielded articles: it is not the empty page warned about.
+                empty: (!report.not_modified).then_some(
+                    report.n_new + report.n_seen + report.n_filtered + report.n_filtered_before
+                        == 0,
+                ),
                 kind: report.kind,
             },
         },

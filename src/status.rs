@@ -348,6 +348,7 @@ mod tests {
             last_error_at: Some(at(40)),
             last_status: Some(503),
             empty_polls: 4,
+            n_filtered: 37,
             ..healthy()
         };
         let sources = [healthy(), broken];
@@ -370,6 +371,10 @@ mod tests {
             assert!(lines[2].contains(needle), "table lacks {needle}: {table}");
         }
         assert!(lines[1].contains("Ale <kommun>") && lines[1].contains("12"));
+        // Links the topic filter turned away, in their own column.
+        let column = lines[0].find("FILTERED").unwrap();
+        assert!(lines[2][column..].starts_with("37 "), "{table}");
+        assert!(html.contains("<th>filtered out</th>") && html.contains("<td>37</td>"));
     }
 
     #[test]

@@ -143,6 +143,9 @@ impl TopicFilter {
 
     /// The verdict on an article.
     pub fn verdict(&self, subject: &Subject<'_>) -> Verdict {
+        if self.is_empty() {
+            return Verdict::Pass("no topic filter".into());
+        }
         if let Some(fail) = self.link_verdict(subject.url) {
             return fail;
         }
@@ -151,11 +154,7 @@ impl TopicFilter {
             return Verdict::Fail(format!("excluded by “{keyword}” ({field})"));
         }
         if self.include.is_empty() {
-            return Verdict::Pass(if self.is_empty() {
-                "no topic filter".into()
-            } else {
-                "no exclude keyword".into()
-            });
+            return Verdict::Pass("no exclude keyword".into());
         }
         match self.include.iter().find_map(|k| fields.find(k)) {
             Some((keyword, field)) => Verdict::Pass(format!("included by “{keyword}” ({field})")),

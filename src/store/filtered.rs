@@ -46,6 +46,33 @@ impl Store {
         Ok(())
     }
 
+    /// Notes the filter a source is polled with. When it is not the one of
+    /// the last poll, the validators of the source's page (`fetch_url`) are
+    /// dropped in the same transaction, so the page is read in full and its
+    /// links judged by the new filter, even if it has not changed; true
+    /// then.
+    pub fn note_filter(&mut self, source: SourceId, fetch_url: &str, filter: i64) -> Result<bool> {
+        let tx = self.conn.transaction()?;
+        let before: Option<i64> = tx
+            .query_row(
+                "SELECT filter FROM source_filters WHERE source_id = ?1",
+                [source.0],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if before == Some(filter) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO source_filters (source_id, filter) VALUES (?1, ?2)
+             ON CONFLICT (source_id) DO UPDATE SET filter = excluded.filter",
+            params![source.0, filter],
+        )?;
+        tx.execute("DELETE FROM fetch_state WHERE url = ?1", [fetch_url])?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// Forgets links turned away before `cutoff` (as old articles are
     /// purged); a link still listed is read once more, then.
     pub fn forget_filtered_before(&mut self, cutoff: Timestamp) -> Result<usize> {
@@ -99,5 +126,22 @@ mod tests {
         let later = Timestamp::from_second(1_767_225_601).unwrap();
         assert_eq!(store.forget_filtered_before(later).unwrap(), 1);
         assert_eq!(store.source_health().unwrap()[0].n_filtered, 0);
+    }
+
+    #[test]
+    fn a_changed_filter_drops_the_source_pages_validators() {
+        let (mut store, id) = store_with_source();
+        let page = "https://ale.se/nyheter/";
+        let validators = crate::fetch::Validators {
+            etag: Some("\"v1\"".into()),
+            last_modified: None,
+        };
+        let at = Timestamp::from_second(1_767_225_600).unwrap();
+        assert!(store.note_filter(id, page, 7).unwrap(), "the first poll");
+        store.save_validators(page, &validators, at).unwrap();
+        assert!(!store.note_filter(id, page, 7).unwrap());
+        assert_eq!(store.validators(page).unwrap(), validators);
+        assert!(store.note_filter(id, page, 8).unwrap());
+        assert_eq!(store.validators(page).unwrap(), Default::default());
     }
 }

@@ -215,7 +215,8 @@ CREATE TABLE skipped_links (
 
 /// Links a source's topic filter turned away (issue 11), with the
 /// fingerprint of that filter, so they are not fetched every poll and are
-/// counted per source.
+/// counted per source; and the fingerprint of each source's filter at its
+/// last poll, so a changed filter reads the source's list again in full.
 const V8: &str = "
 CREATE TABLE filtered_links (
     source_id INTEGER NOT NULL REFERENCES sources (id),
@@ -226,6 +227,11 @@ CREATE TABLE filtered_links (
     PRIMARY KEY (source_id, url)
 ) WITHOUT ROWID;
 CREATE INDEX filtered_links_by_time ON filtered_links (seen_at);
+
+CREATE TABLE source_filters (
+    source_id INTEGER PRIMARY KEY REFERENCES sources (id),
+    filter    INTEGER NOT NULL
+);
 ";
 
 #[cfg(test)]

@@ -36,6 +36,9 @@ mod service;
 /// corpus, `--add`, bad input.
 mod discover;
 
+/// Topic filters in a poll, in `sources`, `extract` and `discover`.
+mod topics;
+
 /// `sources --opml` and `import`: the source list out as OPML and back in.
 mod opml;
 
