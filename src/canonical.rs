@@ -46,8 +46,10 @@ pub fn canonical_url(url: &Url) -> Url {
     url.set_fragment(None);
     if let Some(host) = url
         .host_str()
-        .and_then(|h| h.strip_suffix('.'))
-        .map(str::to_string)
+        .filter(|h| h.ends_with('.'))
+        // Every trailing dot ("a.." too), so that a second pass finds none.
+        .map(|h| h.trim_end_matches('.').to_string())
+        .filter(|h| !h.is_empty())
     {
         // Only fails for hosts that cannot be changed; then keep it.
         let _ = url.set_host(Some(&host));
@@ -78,7 +80,8 @@ fn canonical_path(path: &str) -> String {
         Some(i) => &path[..i],
         None => path,
     };
-    let path = path.strip_suffix(".printable").unwrap_or(path);
+    // Every suffix, so that a second pass finds none to strip.
+    let path = path.trim_end_matches(".printable");
     upper_case_escapes(path)
 }
 
@@ -138,6 +141,77 @@ fn registered_domain(host: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// URL text with the parts canonicalisation touches: odd hosts and
+    /// ports, dot segments, escapes, tracking and session parameters,
+    /// fragments, `.printable`.
+    fn url_text() -> impl Strategy<Value = String> {
+        let part = prop_oneof![
+            Just("/".to_string()),
+            Just("/../".to_string()),
+            Just("/./".to_string()),
+            Just(";jsessionid=AB12".to_string()),
+            Just(";JSESSIONID=x;a=b".to_string()),
+            Just("?utm_source=x&id=1".to_string()),
+            Just("&fbclid=1&_ga=2".to_string()),
+            Just("#top".to_string()),
+            Just(".printable".to_string()),
+            "%[0-9a-fA-F]{2}",
+            "%[0-9a-fA-F]?",
+            "[a-zåäö0-9._~!$&'()*+,;=:@?#/%-]{0,12}",
+            any::<String>(),
+        ];
+        (
+            prop_oneof![
+                Just("http"),
+                Just("https"),
+                Just("HTTP"),
+                Just("ftp"),
+                Just("mailto")
+            ],
+            prop_oneof![
+                Just("x.se".to_string()),
+                Just("WWW.Kommun.SE.".to_string()),
+                Just("xn--hr-via.se".to_string()),
+                Just("höör.se".to_string()),
+                Just("127.0.0.1:80".to_string()),
+                Just("[::1]:443".to_string()),
+                Just("x.se:8080".to_string()),
+                "[a-z0-9.-]{1,20}",
+            ],
+            proptest::collection::vec(part, 0..8),
+        )
+            .prop_map(|(scheme, host, parts)| format!("{scheme}://{host}{}", parts.concat()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Canonicalising twice changes nothing, for any URL the `url`
+        /// crate accepts, and never panics.
+        #[test]
+        fn canonical_url_is_idempotent(text in url_text()) {
+            if let Ok(url) = Url::parse(&text) {
+                let once = canonical_url(&url);
+                prop_assert_eq!(canonical_url(&once), once.clone(), "{}", text);
+                // The key is stored as text and parsed back.
+                let stored = Url::parse(once.as_str()).unwrap();
+                prop_assert_eq!(canonical_url(&stored), once);
+            }
+        }
+
+        #[test]
+        fn links_of_any_text_never_panic(base in url_text(), raw in any::<String>()) {
+            if let Ok(base) = Url::parse(&base) {
+                if let Ok(joined) = base.join(&raw) {
+                    let once = canonical_url(&joined);
+                    prop_assert_eq!(canonical_url(&once), once);
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[track_caller]
@@ -253,6 +327,12 @@ mod tests {
             Some("http://other.se/a.html")
         );
         assert_eq!(link("//cdn.x.se/a").as_deref(), Some("https://cdn.x.se/a"));
+        // Found by the property test below: two trailing dots.
+        assert_eq!(link("http://x.se../a").as_deref(), Some("http://x.se/a"));
+        assert_eq!(
+            link("/a.printable.printable;jsessionid=1").as_deref(),
+            Some("https://x.se/a")
+        );
         assert_eq!(link("mailto:a@x.se"), None);
         assert_eq!(link("javascript:void(0)"), None);
         assert_eq!(link("tel:+46470410000"), None);

@@ -1,6 +1,8 @@
 //! The command line. The interface (commands, flags, JSON fields) is fixed:
 //! tests outside the repository drive it.
 
+mod discover;
+
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -61,6 +63,21 @@ pub enum Command {
         /// Print the source list as OPML 2.0 instead (for feed readers).
         #[arg(long)]
         opml: bool,
+    },
+    /// Find a site's news lists and feeds, try each once and rank them.
+    Discover {
+        /// The site's home page (or any page of it).
+        url: Url,
+        /// Print `{"site", "candidates": [...]}` as JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Append the best list or feed of each distinct stream (or the
+        /// `--pick`ed ones) to the source list.
+        #[arg(long)]
+        add: bool,
+        /// With --add: the ranks to add, e.g. `--pick 1,3`.
+        #[arg(long, value_delimiter = ',', requires = "add")]
+        pick: Vec<usize>,
     },
     /// Add the feeds of an OPML file to the source list (duplicates are
     /// skipped and reported; the file's comments and layout are kept).
@@ -136,6 +153,13 @@ impl Failure {
     }
 }
 
+/// An error and its causes as one line, each cause once (see
+/// [`crate::fetch::error_chain`]); anyhow's `{:#}` prints a cause twice when
+/// the error's own message names it.
+pub fn error_chain(error: &anyhow::Error) -> String {
+    crate::fetch::error_chain(error.as_ref())
+}
+
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Failure {
         Failure::Runtime(e)
@@ -151,6 +175,20 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Sources { opml: false } => cmd_sources(&cli.config).await,
         Command::Sources { opml: true } => cmd_sources_opml(&cli.config),
         Command::Import { file } => cmd_import(&cli.config, &file),
+        Command::Discover {
+            url,
+            json,
+            add,
+            pick,
+        } => {
+            let request = discover::Request {
+                url,
+                json,
+                add,
+                pick,
+            };
+            discover::run(&cli.config, request).await
+        }
         Command::Extract {
             url,
             batch,
@@ -375,6 +413,15 @@ fn append_to_list(
 
 /// What an edit of the source list added and skipped, for the operator.
 fn print_edit(list: &Path, edit: &crate::source_file::Edit) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    write_edit(&mut stdout, list, edit)
+}
+
+fn write_edit(
+    to: &mut impl Write,
+    list: &Path,
+    edit: &crate::source_file::Edit,
+) -> anyhow::Result<()> {
     let mut out = String::new();
     if edit.added.is_empty() {
         out.push_str(&format!("nothing added to {}\n", list.display()));
@@ -395,10 +442,7 @@ fn print_edit(list: &Path, edit: &crate::source_file::Edit) -> anyhow::Result<()
             out.push_str(&format!("  - {}  {}\n", s.url, s.reason));
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(out.as_bytes())
-        .context("writing to stdout")?;
+    to.write_all(out.as_bytes()).context("writing the report")?;
     Ok(())
 }
 
@@ -648,7 +692,7 @@ async fn cmd_extract(
     let input = input.ok_or_else(|| anyhow!("extract needs a FILE or URL (or --batch)"))?;
     let output = match load_page(&input, url.as_ref()).await {
         Ok((html, base)) => extract_guarded(&html, &base, selection),
-        Err(err) => ExtractOutput::failed(url.as_ref(), format!("{err:#}")),
+        Err(err) => ExtractOutput::failed(url.as_ref(), error_chain(&err)),
     };
     print_json(&output)?;
     match &output.error {
@@ -692,7 +736,7 @@ async fn batch_line(line: &str, selection: &Selection) -> ExtractOutput {
     };
     match load_page(file, base.as_ref()).await {
         Ok((html, base)) => extract_guarded(&html, &base, selection),
-        Err(err) => ExtractOutput::failed(base.as_ref(), format!("{err:#}")),
+        Err(err) => ExtractOutput::failed(base.as_ref(), error_chain(&err)),
     }
 }
 
@@ -723,6 +767,78 @@ fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn hostile_text() -> impl Strategy<Value = Option<String>> {
+            proptest::option::of(prop_oneof![
+                any::<String>(),
+                "[\\x00-\\x1f\"\\\\/<>&\u{2028}\u{2029}]{0,20}",
+                Just("\\ud800 \u{fffd} ]]> </script>".to_string()),
+                "[a-z]{1,4}".prop_map(|s| s.repeat(50_000)),
+            ])
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+
+            /// The `extract` JSON is one line of valid JSON that gives back
+            /// every field exactly, whatever the page held.
+            #[test]
+            fn extract_json_reads_back(
+                title in hostile_text(),
+                body in hostile_text(),
+                body_html in hostile_text(),
+                author in hostile_text(),
+                error in hostile_text(),
+            ) {
+                let output = ExtractOutput {
+                    title: title.clone(),
+                    body: body.clone(),
+                    body_html: body_html.clone(),
+                    author: author.clone(),
+                    error: error.clone(),
+                    ..ExtractOutput::default()
+                };
+                let line = serde_json::to_string(&output).unwrap();
+                prop_assert!(!line.contains('\n'));
+                let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+                let field = |name: &str| value[name].as_str().map(str::to_string);
+                prop_assert_eq!(field("title"), title);
+                prop_assert_eq!(field("body"), body);
+                prop_assert_eq!(field("body_html"), body_html);
+                prop_assert_eq!(field("author"), author);
+                prop_assert_eq!(field("error"), error);
+            }
+        }
+    }
+
+    #[test]
+    fn an_errors_cause_is_printed_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "permission denied");
+        // The store's error names its cause and returns it as `source()`.
+        let store = crate::store::Error::Open {
+            path: "/var/lib/m.db".into(),
+            source: rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(14),
+                Some("unable to open database file".into()),
+            ),
+        };
+        let error = anyhow::Error::from(store).context("reading the sources");
+        assert_eq!(
+            error_chain(&error),
+            "reading the sources: opening database /var/lib/m.db: unable to open database file"
+        );
+        // A cause that the message does not name is still printed.
+        let error = anyhow::Error::from(io).context("writing /tmp/feed.atom");
+        assert_eq!(
+            error_chain(&error),
+            "writing /tmp/feed.atom: permission denied"
+        );
+    }
 
     #[test]
     fn extract_json_says_when_there_is_no_date() {
@@ -853,5 +969,27 @@ mod tests {
         assert!(matches!(cli.command, Command::Sources { opml: true }));
         let cli = Cli::try_parse_from(["muniflux", "import", "feeds.opml"]).unwrap();
         assert!(matches!(cli.command, Command::Import { .. }));
+        let cli = Cli::try_parse_from([
+            "muniflux",
+            "discover",
+            "https://www.vaxjo.se/",
+            "--json",
+            "--add",
+            "--pick",
+            "1,3",
+        ])
+        .unwrap();
+        let Command::Discover {
+            json, add, pick, ..
+        } = cli.command
+        else {
+            panic!("discover")
+        };
+        assert!(json && add);
+        assert_eq!(pick, [1, 3]);
+        assert!(
+            Cli::try_parse_from(["muniflux", "discover", "https://x.se/", "--pick", "1"]).is_err(),
+            "--pick needs --add"
+        );
     }
 }

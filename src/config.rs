@@ -490,6 +490,13 @@ fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
         let span = raw.interval.as_ref().map(|s| s.span());
         return Err(cx.problem(span, "poll.interval", "must be at least 1s"));
     }
+    let timeout = dur(&raw.timeout, "poll.timeout", Duration::from_secs(30))?;
+    if timeout < Duration::from_secs(1) {
+        // Below a second every request to a real server fails, and "0s"
+        // would mean no request ever completes: a typo, not a wish.
+        let span = raw.timeout.as_ref().map(|s| s.span());
+        return Err(cx.problem(span, "poll.timeout", "must be at least 1s"));
+    }
     let schedule = crate::schedule::Policy::default();
     let min_interval = dur(
         &raw.min_interval,
@@ -531,7 +538,7 @@ fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
             .user_agent
             .filter(|u| !u.trim().is_empty())
             .unwrap_or_else(default_user_agent),
-        timeout: dur(&raw.timeout, "poll.timeout", Duration::from_secs(30))?,
+        timeout,
         max_body_bytes,
         max_pages: count(&raw.max_pages, "poll.max_pages", 3, 100)? as u32,
         max_new_articles: count(&raw.max_new_articles, "poll.max_new_articles", 50, 10_000)?
@@ -808,6 +815,28 @@ mod tests {
             &["poll.max_body_size"],
         );
         check_error(config("database = "), &["muniflux.toml:1"]);
+    }
+
+    #[test]
+    fn interval_and_timeout_below_a_second_are_errors() {
+        for key in ["interval", "timeout"] {
+            for value in ["0s", "500ms", "PT0.9S"] {
+                check_error(
+                    config(&format!("[poll]\n\n{key} = \"{value}\"")),
+                    &[
+                        "muniflux.toml:3",
+                        &format!("poll.{key}"),
+                        "must be at least 1s",
+                    ],
+                );
+            }
+            let c = config(&format!("[poll]\n{key} = \"1s\"")).unwrap();
+            let accepted = match key {
+                "interval" => c.poll.interval,
+                _ => c.poll.timeout,
+            };
+            assert_eq!(accepted, Duration::from_secs(1));
+        }
     }
 
     #[test]

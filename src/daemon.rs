@@ -81,8 +81,8 @@ pub struct RoundSummary {
 impl App {
     /// Opens the store and builds the shared HTTP client.
     pub fn open(config: Config) -> anyhow::Result<App> {
-        let store = store::Handle::open(&config.database, store::READERS)
-            .with_context(|| format!("opening the database {}", config.database.display()))?;
+        // The store's error names the file and the cause.
+        let store = store::Handle::open(&config.database, store::READERS)?;
         let client = fetch::Client::new(config.poll.fetch_settings())
             .context("building the HTTP client")?
             .remembering_robots(Arc::new(store.clone()));
@@ -211,7 +211,7 @@ impl App {
             title: self.config.feed.title.clone(),
             self_url: self.config.feed_self_url(),
         };
-        Ok(render(&meta, &articles))
+        render_off_executor(meta, articles).await
     }
 
     /// Renders the feed of the articles from sources with `tag`; `None`
@@ -235,7 +235,7 @@ impl App {
             title: format!("{} – {tag}", self.config.feed.title),
             self_url: tag_feed_url(&self.config.feed_self_url(), tag, Format::Atom),
         };
-        Ok(Some(render(&meta, &articles)))
+        Ok(Some(render_off_executor(meta, articles).await?))
     }
 
     /// Renders the merged feed, writes `[feed] output` when configured (and
@@ -284,7 +284,7 @@ impl App {
             }
             Err(err) => {
                 self.metrics.record_reload(false);
-                tracing::error!(why, error = %format!("{err:#}"), "storing the reloaded source list failed");
+                tracing::error!(why, error = %crate::cli::error_chain(&err), "storing the reloaded source list failed");
                 None
             }
         }
@@ -325,6 +325,17 @@ fn extension(format: Format) -> &'static str {
         Format::Atom => "atom",
         Format::Json => "json",
     }
+}
+
+/// [`render`] on the blocking pool: writing and compressing a large feed
+/// takes milliseconds that the server's requests should not wait behind.
+async fn render_off_executor(
+    meta: FeedMeta,
+    articles: Vec<StoredArticle>,
+) -> anyhow::Result<Feeds> {
+    tokio::task::spawn_blocking(move || render(&meta, &articles))
+        .await
+        .map_err(|err| anyhow::anyhow!("rendering the feed failed: {err}"))
 }
 
 /// Both formats from one list of articles (so they hold the same entries),
@@ -535,7 +546,7 @@ pub async fn run(
                     in_flight.remove(url);
                 }
                 if let Err(err) = app.publish(Some(&slot)).await {
-                    tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
+                    tracing::error!(error = %crate::cli::error_chain(&err), "publishing the feed failed");
                 }
                 // Logged once the round's articles are served.
                 tracing::info!(polled = summary.polled, failed = summary.failed, n_new = summary.n_new, "poll round done");
@@ -550,7 +561,7 @@ pub async fn run(
                     sources = reloaded;
                     // Removed sources' tag feeds go at once.
                     if let Err(err) = app.publish(Some(&slot)).await {
-                        tracing::error!(error = %format!("{err:#}"), "publishing the feed failed");
+                        tracing::error!(error = %crate::cli::error_chain(&err), "publishing the feed failed");
                     }
                 }
             }

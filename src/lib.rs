@@ -18,6 +18,7 @@ pub mod cli;
 pub mod config;
 pub mod daemon;
 pub mod dedup;
+pub mod discover;
 pub mod export;
 pub mod extract;
 pub mod fetch;

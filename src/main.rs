@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("muniflux: {:#}", failure.error());
+            eprintln!("muniflux: {}", cli::error_chain(failure.error()));
             ExitCode::from(failure.exit_code())
         }
     }
@@ -52,7 +52,8 @@ fn default_level(command: &cli::Command) -> &'static str {
         | cli::Command::Links { .. }
         | cli::Command::Check
         | cli::Command::Sources { .. }
-        | cli::Command::Import { .. } => "warn",
+        | cli::Command::Import { .. }
+        | cli::Command::Discover { .. } => "warn",
         _ => "info",
     }
 }

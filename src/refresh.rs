@@ -21,7 +21,7 @@ use crate::config::{ArticlesConfig, Source};
 use crate::dedup;
 use crate::extract::{
     self, article::extract_article_with, charset, feed::items_from_feed, html::clean_fragment,
-    links::links_from_list_with, overrides::Overrides, sniff::page_kind,
+    links::links_from_list_with, overrides::Overrides, sniff::not_a_page, sniff::page_kind,
 };
 use crate::fetch::{self, Outcome, Validators};
 use crate::metrics::{Metrics, PollResult};
@@ -547,6 +547,18 @@ impl Refresher {
                 tracing::debug!(source = %source.name, url = %link, reason = %reason, "link skipped");
                 return Ok(None);
             }
+            Err(ArticleError::NotArticle(reason)) => {
+                report.n_skipped += 1;
+                let key = canonical_url(link);
+                let now = Timestamp::now();
+                let remembered = self
+                    .store
+                    .call(move |s| s.record_skipped_link(&key, &reason, now))
+                    .await?;
+                tracing::info!(source = %source.name, url = %link, reason = %remembered.reason,
+                    retry_at = %remembered.retry_at, "not an article; not fetched again before retry_at");
+                return Ok(None);
+            }
             Err(ArticleError::Failed(err)) => {
                 tracing::warn!(source = %source.name, url = %link, error = %err, "article failed");
                 report.errors.push(err);
@@ -618,8 +630,21 @@ impl Refresher {
         }
     }
 
-    /// Fetches and extracts one article page.
+    /// Fetches and extracts one article page, unless it was found to be no
+    /// article and its back-off has not passed.
     async fn fetch_article(&self, link: &Url, selectors: &Overrides) -> Result<Read, ArticleError> {
+        let key = canonical_url(link);
+        let remembered = self
+            .store
+            .read(move |s| s.skipped_link(&key))
+            .await
+            .map_err(|err| ArticleError::Failed(err.to_string()))?;
+        if let Some(skipped) = remembered.filter(|s| s.retry_at > Timestamp::now()) {
+            return Err(ArticleError::Skip(format!(
+                "{} (remembered, next try {})",
+                skipped.reason, skipped.retry_at
+            )));
+        }
         let page = match self.client.fetch_page(link, &Validators::default()).await {
             Ok(Outcome::Fetched(page)) => page,
             Ok(Outcome::NotModified) => return Err(ArticleError::Skip("not modified".into())),
@@ -654,8 +679,14 @@ impl Refresher {
         let extracted = self
             .cpu
             .run(move || {
+                if let Some(what) = not_a_page(page.content_type.as_deref(), &page.body) {
+                    return Err(ArticleError::NotArticle(format!(
+                        "{} is {what}, not an article page",
+                        page.url
+                    )));
+                }
                 if page_kind(page.content_type.as_deref(), &page.body) == PageKind::Feed {
-                    return Err(ArticleError::Skip(format!(
+                    return Err(ArticleError::NotArticle(format!(
                         "{} is a feed, not an article",
                         page.url
                     )));
@@ -665,7 +696,7 @@ impl Refresher {
                 match extract_article_with(&html, &page.url, now, &chosen) {
                     Ok(article) => Ok(article),
                     Err(err @ extract::Error::NoArticle { .. }) => {
-                        Err(ArticleError::Skip(err.to_string()))
+                        Err(ArticleError::NotArticle(err.to_string()))
                     }
                     Err(err) => Err(ArticleError::Failed(err.to_string())),
                 }
@@ -778,7 +809,11 @@ impl Refresher {
         let validators = page.validators.clone();
         let article = match self.extract_page(page, selectors).await {
             Ok(article) => article,
-            Err(ArticleError::Skip(reason) | ArticleError::Failed(reason)) => {
+            Err(
+                ArticleError::Skip(reason)
+                | ArticleError::NotArticle(reason)
+                | ArticleError::Failed(reason),
+            ) => {
                 tracing::debug!(source = %source.name, url = %check.url, reason = %reason,
                     "revalidated page has no article");
                 report
@@ -856,8 +891,13 @@ fn poll_record(
 }
 
 enum ArticleError {
-    /// Not an article or not ours to fetch (robots): no error for the source.
+    /// Not ours to fetch now (robots, or remembered as no article): no
+    /// error for the source.
     Skip(String),
+    /// Fetched and found to be no article (a PDF, an image, a page without
+    /// an article): no error for the source, remembered with a long
+    /// back-off ([`store::SkippedLink`]).
+    NotArticle(String),
     /// The article should be there but could not be read.
     Failed(String),
 }

@@ -149,8 +149,30 @@ fn appended(path: &Path, text: &str, added: &[NewSource]) -> Result<String, Erro
             "`source` is not written as [[source]] blocks; add the sources by hand",
         ));
     };
+    let first_blocks = blocks.is_empty();
     for source in added {
         blocks.push(block(source));
+    }
+    // A file of comments only: they are its header, so the first block
+    // goes below them (toml_edit keeps them as text after the last table).
+    if first_blocks {
+        let header = doc.trailing().as_str().unwrap_or("").to_string();
+        if !header.trim().is_empty() {
+            doc.set_trailing("");
+            if let Some(first) = doc
+                .get_mut("source")
+                .and_then(Item::as_array_of_tables_mut)
+                .and_then(|b| b.get_mut(0))
+            {
+                let prefix = first
+                    .decor()
+                    .prefix()
+                    .and_then(|p| p.as_str())
+                    .unwrap_or("");
+                let joined = format!("{}\n{prefix}", header.trim_end_matches('\n'));
+                first.decor_mut().set_prefix(joined);
+            }
+        }
     }
     let mut text = doc.to_string();
     if !text.ends_with('\n') {
@@ -261,6 +283,23 @@ mod tests {
         append_sources(&file, &[new("A", "https://a.se/", &["a"])]).unwrap();
         let written = std::fs::read_to_string(&file).unwrap();
         assert_eq!(SourceList::parse(&file, &written).unwrap().sources.len(), 1);
+    }
+
+    #[test]
+    fn a_list_of_comments_only_keeps_them_on_top() {
+        let header = "# Källor för Älvnäs\n\n# (inga ännu)\n";
+        let edit = plan_append(path(), header, &[new("A", "https://a.se/", &[])]).unwrap();
+        assert!(edit.text.starts_with(header), "{}", edit.text);
+        assert!(
+            edit.text
+                .contains("# (inga ännu)\n\n# Hittad av discover\n"),
+            "{}",
+            edit.text
+        );
+        assert_eq!(
+            SourceList::parse(path(), &edit.text).unwrap().sources.len(),
+            1
+        );
     }
 
     #[test]

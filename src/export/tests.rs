@@ -716,3 +716,122 @@ fn json_feed_is_byte_identical_between_renders_and_valid_when_empty() {
     let json: serde_json::Value = serde_json::from_str(&render_json_feed(&untitled, &[])).unwrap();
     assert_eq!(json["title"], "muniflux");
 }
+
+// ---- properties ---------------------------------------------------------------
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Text as scraped pages deliver it: anything, with the characters XML
+    /// cannot carry, CDATA ends, entity look-alikes (lone surrogates among
+    /// them) and, now and then, a huge run.
+    fn hostile_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[\\x00-\\x1f\\x7f-\\x9f<>&\"' \\]]{0,40}",
+            Just("]]>".to_string()),
+            Just("&#xD800;&#xDFFF;&#0;&#x110000;&amp;&lt;&bogus;".to_string()),
+            Just("\u{fffe}\u{ffff}\u{fdd0}\u{feff}\u{202e}".to_string()),
+            "[a-zåäö ]{1,8}".prop_map(|s| s.repeat(20_000)),
+        ]
+    }
+
+    fn hostile_url() -> impl Strategy<Value = String> {
+        prop_oneof![
+            hostile_text(),
+            Just("https://www.vaxjo.se/nyheter/a".to_string()),
+            "https?://[a-zåäö0-9.-]{1,12}(:[0-9]{1,5})?/[ -~åäö]{0,30}",
+            Just("javascript:alert(1)".to_string()),
+            Just("".to_string()),
+        ]
+    }
+
+    fn hostile_entry() -> impl Strategy<Value = Entry> {
+        (
+            (
+                hostile_text(),
+                hostile_url(),
+                proptest::collection::vec(hostile_url(), 0..3),
+            ),
+            (
+                hostile_text(),
+                proptest::collection::vec(hostile_text(), 0..3),
+            ),
+            (hostile_text(), hostile_url(), hostile_text()),
+            (
+                -2_000_000_000i64..4_000_000_000i64,
+                proptest::option::of(-2_000_000_000i64..4_000_000_000i64),
+            ),
+        )
+            .prop_map(
+                |(
+                    (title, link, related),
+                    (author, categories),
+                    (source_title, source_url, body),
+                    (updated, published),
+                )| {
+                    let id = url::Url::parse(&link)
+                        .map(|u| entry_id(&u))
+                        .unwrap_or_else(|_| link.clone());
+                    Entry {
+                        id,
+                        title,
+                        link,
+                        related,
+                        published: published
+                            .map(|s| PageDate::Time(Timestamp::from_second(s).unwrap())),
+                        updated: Timestamp::from_second(updated).unwrap(),
+                        author,
+                        categories,
+                        source: EntrySource {
+                            url: source_url.clone(),
+                            title: source_title,
+                            site: source_url,
+                            updated: Timestamp::from_second(updated).unwrap(),
+                        },
+                        content_html: body,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any titles, bodies, authors and URLs give a well-formed, valid
+        /// Atom feed that an XML parser and feed-rs read back, and a valid
+        /// JSON Feed.
+        #[test]
+        fn any_entries_give_a_valid_feed(
+            entries in proptest::collection::vec(hostile_entry(), 0..4),
+            title in hostile_text(),
+        ) {
+            let meta = FeedMeta {
+                id: "https://nyheter.example.se/feed.atom".into(),
+                title,
+                self_url: "https://nyheter.example.se/feed.atom".into(),
+            };
+            let xml = render_atom(&meta, &entries, now());
+            let feed = parse_tree(&xml);
+            prop_assert_eq!(feed.name.as_str(), "feed");
+            assert_no_forbidden_chars(&xml);
+            assert_dates_rfc3339(&feed);
+            assert_no_empty_text_elements(&feed);
+            assert_absolute_iri(feed.text_of("id"));
+            for entry in feed.all("entry") {
+                assert_absolute_iri(entry.text_of("id"));
+                for link in entry.all("link") {
+                    assert_absolute_iri(link.attr("href").unwrap());
+                }
+            }
+            let parsed = parse_feed_rs(&xml);
+            prop_assert!(parsed.entries.len() <= entries.len());
+            // The JSON Feed of the same entries.
+            let json: serde_json::Value =
+                serde_json::from_str(&render_json_feed(&meta, &entries)).unwrap();
+            assert_valid_json_feed(&json);
+        }
+    }
+}

@@ -23,11 +23,11 @@ use url::Url;
 use super::cms::{is_cookie_text, is_meta_line, is_widget_text, page_hints, Hint};
 use super::date::{find_dates, parse_date, parse_machine_date, DateContext};
 use super::dom::{
-    attr, base_url, heading_level, is_block_tag, is_control_tag, is_invisible_tag, normalize_space,
-    Dom, NONE,
+    attr, base_url, heading_level, is_block_tag, is_control_tag, is_hidden_element,
+    is_invisible_tag, is_small_form, normalize_space, Dom, NONE,
 };
 use super::guard::bounded_nesting;
-use super::html::{blocks_html, blocks_text, render_blocks, Block};
+use super::html::{blocks_html, blocks_text, render_blocks, Block, BlockKind};
 use super::links::text_before;
 use super::overrides::{outermost, Overrides};
 use super::Error;
@@ -41,6 +41,32 @@ const MIN_BLOCK_CHARS: u32 = 25;
 /// pages in its main element is a navigation page ("Bygga, bo och miljö":
 /// an ingress, then link cards), not an article.
 const MAX_NAVIGATION_BODY_CHARS: usize = 300;
+/// Readings of one page before giving up (see `found_body`).
+const MAX_READINGS: usize = 3;
+/// Prose (paragraph text outside teasers) that makes the main element an
+/// article even when it also holds teasers to other pages: a news list's
+/// own text is its teasers, an article's is its paragraphs.
+const MIN_ARTICLE_PROSE_CHARS: u32 = 400;
+/// Prose under a linked heading that makes it a post of a blog's index
+/// rather than a teaser.
+const MIN_POST_PROSE_CHARS: u32 = 80;
+/// What may stand beside a post's linked heading in its header: a date, an
+/// author, a category.
+const MAX_POST_META_CHARS: u32 = 40;
+/// Prose outside teasers that makes an article whatever the teasers below
+/// it hold: a long "more from us" grid under a story does not make it a
+/// list, and a news list's own text is an intro of a few lines.
+const MIN_LONG_ARTICLE_PROSE_CHARS: u32 = 1500;
+/// Text of a paragraph that is running text of the article (see
+/// `trim_tail`).
+const MIN_CLOSING_PARAGRAPH_CHARS: usize = 100;
+/// A teaser's block is short: a longer block with a link at its start is a
+/// paragraph or an article, not a teaser.
+const MAX_TEASER_BLOCK_CHARS: u32 = 600;
+/// A page whose headline reads like an error ("404", "Sidan finns inte") is
+/// an error page only if its body is short: "Logistikföretaget anställer
+/// 404 personer" is news.
+const MAX_ERROR_PAGE_CHARS: usize = 600;
 /// Growing the main element must add at least this much good text.
 const MIN_GROWTH_CHARS: u32 = MIN_BLOCK_CHARS;
 
@@ -75,7 +101,7 @@ pub struct PageReading {
 pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -> PageReading {
     let doc = Html::parse_document(&bounded_nesting(html));
     let dom = Dom::new(&doc);
-    let page = Page::analyse(&dom);
+    let page = Page::analyse(&dom, false);
     let cx = PageCx {
         dom: &dom,
         page: &page,
@@ -94,7 +120,19 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
         .filter(|bodies| !bodies.is_empty());
     let body = match chosen_bodies {
         Some(bodies) => cx.chosen_body(&bodies),
-        None => cx.found_body(),
+        None => match cx.found_body() {
+            Ok(body) => Ok(body),
+            Err(Refusal::Page(err)) => Err(err),
+            Err(Refusal::Final(err) | Refusal::Region(_, err)) => {
+                // The page read again as its markup alone describes it.
+                let plain = Page::analyse(&dom, true);
+                let plain_cx = PageCx {
+                    page: &plain,
+                    ..cx.clone()
+                };
+                plain_cx.found_body().map_err(|_| err)
+            }
+        },
     };
     // Where the dates are looked for: the body's element and headline, else
     // the page's first usable headline.
@@ -145,6 +183,7 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
 }
 
 /// What one page's body extraction works with.
+#[derive(Clone)]
 struct PageCx<'p, 'd, 'a> {
     dom: &'p Dom<'a>,
     page: &'p Page<'d, 'a>,
@@ -195,35 +234,79 @@ impl PageCx<'_, '_, '_> {
 
     /// The body the heuristics find, or no article (a list, a navigation or
     /// error page, too little text).
-    fn found_body(&self) -> Result<Body, Error> {
+    ///
+    /// Never gives up on the first reading: when the best candidate turns
+    /// out to be a link rail, a list or too short, the page is read again
+    /// without that region, so a news rail that outscores a short article
+    /// does not lose the article. A page is reported as having no article
+    /// only when no reading finds one, with the first reading's reason.
+    fn found_body(&self) -> Result<Body, Refusal> {
+        let mut excluded: Vec<u32> = Vec::new();
+        let mut first_error = None;
+        for _ in 0..MAX_READINGS {
+            match self.reading(&excluded) {
+                Ok(body) => return Ok(body),
+                Err(Refusal::Page(err)) => return Err(Refusal::Page(err)),
+                Err(Refusal::Final(err)) => return Err(Refusal::Final(first_error.unwrap_or(err))),
+                Err(Refusal::Region(main, err)) => {
+                    first_error.get_or_insert(err);
+                    excluded.push(main);
+                }
+            }
+        }
+        let err = first_error.unwrap_or_else(|| self.no_article("no block of text"));
+        Err(Refusal::Final(err))
+    }
+
+    /// One reading of the page, with some regions already ruled out.
+    fn reading(&self, excluded: &[u32]) -> Result<Body, Refusal> {
         let (page, url) = (self.page, self.url);
         let (main, mut side) = page
-            .main_element()
-            .ok_or_else(|| self.no_article("no block of text"))?;
+            .main_element(excluded)
+            .ok_or_else(|| Refusal::Final(self.no_article("no block of text")))?;
+        let refuse = |err: Error| {
+            // A later reading may only find a smaller region elsewhere.
+            if excluded.is_empty() || page.prose[main as usize] >= MIN_ARTICLE_PROSE_CHARS {
+                Refusal::Region(main, err)
+            } else {
+                Refusal::Final(err)
+            }
+        };
+        // A later reading stands only on prose of an article's length: what
+        // is left of a list page once its list is ruled out is chrome.
+        if !excluded.is_empty() && page.prose[main as usize] < MIN_ARTICLE_PROSE_CHARS {
+            return Err(Refusal::Final(self.no_article("no block of text")));
+        }
         if let Some(widget) = page.more_news_widget(main, url, self.canonical.as_ref()) {
             side.push(widget);
         }
-        if self.chosen_headline.is_none() && page.is_list(main, &side, url) {
-            return Err(self.no_article("a list of links to other pages"));
+        if self.chosen_headline.is_none() {
+            match page.list_verdict(main, &side, url) {
+                ListVerdict::List => {
+                    return Err(refuse(self.no_article("a list of links to other pages")))
+                }
+                ListVerdict::ArticleWithTeasers(teasers) => side.extend(teasers),
+                ListVerdict::Article => {}
+            }
         }
         let headline = self.chosen_headline.or_else(|| page.headline(main));
-        let title =
-            title(self.dom, headline, main).ok_or_else(|| self.no_article("no headline"))?;
-        if looks_like_error_page(&title) {
-            return Err(self.no_article("an error page"));
-        }
+        let title = title(self.dom, headline, main)
+            .ok_or_else(|| refuse(self.no_article("no headline")))?;
         let blocks = page.body_blocks(main, &side, headline, &title, &self.base);
         let body_chars = blocks_text(&blocks).chars().count();
-        if body_chars < MIN_BODY_CHARS
-            || (body_chars < MAX_NAVIGATION_BODY_CHARS
-                && page.is_navigation(main, &side, url, body_chars))
+        if looks_like_error_page(&title) && body_chars < MAX_ERROR_PAGE_CHARS {
+            return Err(Refusal::Page(self.no_article("an error page")));
+        }
+        if body_chars < MIN_BODY_CHARS {
+            let reason = format!("too little text ({body_chars} characters)");
+            return Err(refuse(self.no_article(reason)));
+        }
+        if body_chars < MAX_NAVIGATION_BODY_CHARS
+            && page.is_navigation(main, &side, url, body_chars)
         {
-            let reason = if body_chars < MIN_BODY_CHARS {
-                format!("too little text ({body_chars} characters)")
-            } else {
-                "a navigation page (links to other pages)".to_string()
-            };
-            return Err(self.no_article(reason));
+            return Err(Refusal::Page(
+                self.no_article("a navigation page (links to other pages)"),
+            ));
         }
         Ok(Body {
             main,
@@ -232,6 +315,26 @@ impl PageCx<'_, '_, '_> {
             blocks,
         })
     }
+}
+
+/// Why one reading of a page found no article.
+enum Refusal {
+    /// What the page is (an error or navigation page): no way of reading
+    /// it finds an article.
+    Page(Error),
+    /// This way of reading the page finds none.
+    Final(Error),
+    /// The region read has none; another region may.
+    Region(u32, Error),
+}
+
+/// What the main element is.
+enum ListVerdict {
+    Article,
+    /// An article with teaser blocks inside ("related", "more news"), which
+    /// are left out of its body.
+    ArticleWithTeasers(Vec<u32>),
+    List,
 }
 
 /// The dates of the elements a `date` selector chose, in page order: the
@@ -292,6 +395,8 @@ struct Page<'d, 'a> {
     text_before: Vec<u32>,
     /// Characters of good blocks in the subtree (boilerplate excluded).
     good: Vec<u32>,
+    /// Characters of prose blocks in the subtree, boilerplate or not.
+    prose: Vec<u32>,
     /// Readability-style candidate score.
     score: Vec<f32>,
     /// Whether the node sits in (or is) a boilerplate subtree.
@@ -300,9 +405,14 @@ struct Page<'d, 'a> {
 }
 
 impl<'d, 'a> Page<'d, 'a> {
-    fn analyse(dom: &'d Dom<'a>) -> Page<'d, 'a> {
+    /// `markup_only`: read the page as its markup alone describes it (see
+    /// [`Hint::markup_only`]).
+    fn analyse(dom: &'d Dom<'a>, markup_only: bool) -> Page<'d, 'a> {
         let n = dom.len();
-        let hints = page_hints(dom);
+        let mut hints = page_hints(dom);
+        if markup_only {
+            hints.iter_mut().for_each(|hint| *hint = hint.markup_only());
+        }
         let mut text = vec![0u32; n];
         let mut link = vec![0u32; n];
         let mut anchors = vec![0u32; n];
@@ -332,7 +442,11 @@ impl<'d, 'a> Page<'d, 'a> {
                     if tag == "body" {
                         body = i as u32;
                     }
-                    hidden[i] = parent_hidden || is_invisible_tag(tag) || is_control_tag(tag);
+                    hidden[i] = parent_hidden
+                        || is_invisible_tag(tag)
+                        || is_control_tag(tag)
+                        || is_small_form(dom, i as u32)
+                        || node.element.is_some_and(|e| is_hidden_element(e.value()));
                     block_of[i] = if is_block_tag(tag) {
                         i as u32
                     } else {
@@ -374,19 +488,8 @@ impl<'d, 'a> Page<'d, 'a> {
                 headings[parent as usize] += headings[i];
             }
         }
-        // Boilerplate, top-down; a boilerplate-looking element holding most
-        // of the page's text is a wrapper, not boilerplate (ASP.NET forms,
-        // `class="has-sidebar"` layouts).
-        let page_text = text[body as usize].max(1);
-        let mut boiler = vec![false; n];
-        for i in 0..n {
-            let parent = dom.nodes[i].parent;
-            let inherited = parent != NONE && boiler[parent as usize];
-            let own_boiler = hints[i].negative
-                && !hints[i].header_only
-                && (text[i] as f32) < 0.5 * page_text as f32;
-            boiler[i] = inherited || own_boiler;
-        }
+        let prose = prose_chars(dom, &own, &own_link, &hidden);
+        let boiler = boilerplate(dom, &hints, &prose, &text, &link, body);
         // Good blocks and candidate scores.
         let mut good = vec![0u32; n];
         let mut score = vec![0f32; n];
@@ -428,6 +531,7 @@ impl<'d, 'a> Page<'d, 'a> {
             headings,
             text_before,
             good,
+            prose,
             score,
             boiler,
             body,
@@ -444,18 +548,29 @@ impl<'d, 'a> Page<'d, 'a> {
 
     /// The best candidate, grown to the whole article column, and the side
     /// columns beside the article's column (inside the result or around it).
-    fn main_element(&self) -> Option<(u32, Vec<u32>)> {
-        let candidate = self.best_candidate()?;
-        Some(self.grow(candidate))
+    /// Regions an earlier reading ruled out are neither candidates nor
+    /// grown into.
+    fn main_element(&self, excluded: &[u32]) -> Option<(u32, Vec<u32>)> {
+        let candidate = self.best_candidate(excluded)?;
+        Some(self.grow(candidate, excluded))
     }
 
-    fn best_candidate(&self) -> Option<u32> {
+    fn best_candidate(&self, excluded: &[u32]) -> Option<u32> {
+        let dom = self.dom;
         let mut best: Option<(u32, f32)> = None;
-        for i in 0..self.dom.len() as u32 {
-            let index = i as usize;
+        let mut at = 0u32;
+        while (at as usize) < dom.len() {
+            let index = at as usize;
+            if excluded.contains(&at) {
+                at = dom.nodes[index].end + 1;
+                continue;
+            }
+            let i = at;
+            at += 1;
             if self.score[index] <= 0.0
                 || self.boiler[index]
-                || self.dom.nodes[index].element.is_none()
+                || dom.nodes[index].element.is_none()
+                || excluded.iter().any(|&e| dom.contains(i, e))
             {
                 continue;
             }
@@ -482,7 +597,7 @@ impl<'d, 'a> Page<'d, 'a> {
     /// `col-lg-4` next to `col-lg-8`, Sitevision `sv-column-4` next to
     /// `sv-column-8`) with less good text is a side column ("Fler nyheter",
     /// contacts): growing passes it, but it is left out of the article.
-    fn grow(&self, candidate: u32) -> (u32, Vec<u32>) {
+    fn grow(&self, candidate: u32, excluded: &[u32]) -> (u32, Vec<u32>) {
         let dom = self.dom;
         let mut best = candidate;
         let mut best_good = self.good[candidate as usize];
@@ -504,14 +619,20 @@ impl<'d, 'a> Page<'d, 'a> {
             {
                 break;
             }
-            if self.boiler[ancestor as usize] {
-                break;
-            }
-            if dom
-                .children(ancestor)
-                .any(|c| c != child && self.hints[c as usize].column)
+            if self.boiler[ancestor as usize] || excluded.iter().any(|&e| dom.contains(ancestor, e))
             {
                 break;
+            }
+            // A side column beside the way up (a sidebar, an inline aside
+            // or ad slot between two chunks of the article) is left out, and
+            // growing goes on: the article's chunks on both sides of it are
+            // joined.
+            for column in dom.children(ancestor) {
+                if column != child && self.hints[column as usize].column && !side.contains(&column)
+                {
+                    side.push(column);
+                    side_good += self.good[column as usize];
+                }
             }
             if self.hints[child as usize].grid {
                 let own = self.good[child as usize].saturating_sub(side_good);
@@ -540,23 +661,46 @@ impl<'d, 'a> Page<'d, 'a> {
         (best, side)
     }
 
-    /// A page of teasers rather than an article: the main element holds two
-    /// or more teasers (or one that is most of its text), or it is itself the
-    /// text of a teaser whose title link sits just outside it, or it is
-    /// mostly links.
-    fn is_list(&self, main: u32, side: &[u32], page_url: &Url) -> bool {
+    /// Whether the main element is an article or a page of teasers.
+    ///
+    /// Prose first: the main element's paragraph text outside teaser blocks
+    /// (and outside side columns) of at least [`MIN_ARTICLE_PROSE_CHARS`]
+    /// makes it an article, whatever rails of teasers it also holds ("more
+    /// news", "related"); those are then left out of the body. Otherwise it
+    /// is a list when it holds two or more teasers (or one that is most of
+    /// its text), when it is itself the text of a teaser whose title link
+    /// sits just outside it, or when it is mostly links.
+    fn list_verdict(&self, main: u32, side: &[u32], page_url: &Url) -> ListVerdict {
         let dom = self.dom;
         let inside = || side.iter().filter(|&&c| dom.contains(main, c));
         let side_text: u32 = inside().map(|&c| self.text[c as usize]).sum();
         let side_link: u32 = inside().map(|&c| self.link[c as usize]).sum();
+        let side_prose: u32 = inside().map(|&c| self.prose[c as usize]).sum();
         let main_text = self.text[main as usize].saturating_sub(side_text);
         let main_link = self.link[main as usize].saturating_sub(side_link);
-        if main_text > 0 && main_link as f32 > 0.5 * main_text as f32 {
-            return true;
+        let teasers = self.teasers(main, side, page_url);
+        let teaser_text: u32 = teasers.iter().map(|&b| self.text[b as usize]).sum();
+        let teaser_prose: u32 = teasers.iter().map(|&b| self.prose[b as usize]).sum();
+        let own_prose = self.prose[main as usize]
+            .saturating_sub(side_prose)
+            .saturating_sub(teaser_prose);
+        if own_prose >= MIN_ARTICLE_PROSE_CHARS
+            && (own_prose >= teaser_prose || own_prose >= MIN_LONG_ARTICLE_PROSE_CHARS)
+        {
+            if teasers.is_empty() {
+                return ListVerdict::Article;
+            }
+            let rails = self.teaser_rails(main, &teasers);
+            if !self.is_index_of_posts(main, &rails) {
+                return ListVerdict::ArticleWithTeasers(rails);
+            }
         }
-        let (count, teaser_text) = self.teasers(main, side, page_url);
+        if main_text > 0 && main_link as f32 > 0.5 * main_text as f32 {
+            return ListVerdict::List;
+        }
+        let count = teasers.len();
         if count >= 2 || (count == 1 && teaser_text * 10 >= main_text * 4) {
-            return true;
+            return ListVerdict::List;
         }
         let mut except = side.to_vec();
         except.push(main);
@@ -564,21 +708,103 @@ impl<'d, 'a> Page<'d, 'a> {
             if self.text[ancestor as usize] > 2 * main_text + 300 {
                 break;
             }
-            if self.teasers(ancestor, &except, page_url).0 > 0 {
-                return true;
+            if !self.teasers(ancestor, &except, page_url).is_empty() {
+                return ListVerdict::List;
             }
         }
-        false
+        if teasers.is_empty() {
+            ListVerdict::Article
+        } else {
+            ListVerdict::ArticleWithTeasers(teasers)
+        }
     }
 
-    /// Teaser links under `root` (outside `except`): a title link to another
-    /// page that is or sits in a sub-heading, or that opens its block (15+
-    /// characters) with teaser text after it. Returns their number and
-    /// the text of their blocks.
-    fn teasers(&self, root: u32, except: &[u32], page_url: &Url) -> (u32, u32) {
+    /// The rails around teaser blocks inside an article: each teaser block
+    /// widened to the largest element below `main` that holds no prose
+    /// besides its teasers, so a rail's own heading ("Schon gelesen?",
+    /// "Related stories") and its "all news" link go with it.
+    fn teaser_rails(&self, main: u32, teasers: &[u32]) -> Vec<u32> {
+        let dom = self.dom;
+        let mut rails: Vec<u32> = Vec::new();
+        for &block in teasers {
+            if rails.iter().any(|&r| dom.contains(r, block)) {
+                continue;
+            }
+            let mut rail = block;
+            for ancestor in dom.ancestors(block) {
+                if ancestor == main || dom.contains(ancestor, main) {
+                    break;
+                }
+                let teaser_prose: u32 = teasers
+                    .iter()
+                    .filter(|&&t| dom.contains(ancestor, t))
+                    .map(|&t| self.prose[t as usize])
+                    .sum();
+                if self.prose[ancestor as usize].saturating_sub(teaser_prose) >= MIN_BLOCK_CHARS {
+                    break;
+                }
+                rail = ancestor;
+            }
+            rails.retain(|&r| !dom.contains(rail, r));
+            rails.push(rail);
+        }
+        rails
+    }
+
+    /// Whether `main` is a blog's index of whole posts: two or more posts,
+    /// each an element of its own (an `article`, a `div.post`) that opens
+    /// with one teaser rail, a linked heading with little else (a date),
+    /// and holds prose after it; together the posts hold more prose than
+    /// the rest of `main`, and no one of them two thirds of it. An
+    /// article's "related" rails sit beside its paragraphs in one
+    /// container, not one rail per element with its own prose.
+    fn is_index_of_posts(&self, main: u32, rails: &[u32]) -> bool {
+        let dom = self.dom;
+        let mut items: Vec<u32> = Vec::new();
+        let (mut post_prose, mut largest) = (0, 0);
+        for &rail in rails {
+            if !self.opens_post(rail) {
+                continue;
+            }
+            let Some(item) = dom.ancestors(rail).next().filter(|&p| p != main) else {
+                continue;
+            };
+            let alone = rails
+                .iter()
+                .all(|&other| other == rail || !dom.contains(item, other));
+            let prose = self.prose[item as usize].saturating_sub(self.prose[rail as usize]);
+            if alone && prose >= MIN_POST_PROSE_CHARS && !items.contains(&item) {
+                items.push(item);
+                post_prose += prose;
+                largest = largest.max(prose);
+            }
+        }
+        let rest = self.prose[main as usize].saturating_sub(post_prose);
+        items.len() >= 2 && post_prose > rest && 3 * largest < 2 * (rest + post_prose)
+    }
+
+    /// A rail that is a post's header: a linked heading and at most a short
+    /// meta line; a teaser box holds its own teaser text.
+    fn opens_post(&self, rail: u32) -> bool {
+        let dom = self.dom;
+        let rail_text = self.text[rail as usize];
+        let end = dom.nodes[rail as usize].end;
+        (rail..=end).any(|d| {
+            let heading = matches!(heading_level(dom.tag(d)), Some(2..=6))
+                && (d..=dom.nodes[d as usize].end).any(|l| dom.tag(l) == "a");
+            let link = dom.tag(d) == "a" && self.is_headed_link(d);
+            (heading || link) && rail_text <= self.text[d as usize] + MAX_POST_META_CHARS
+        })
+    }
+
+    /// Teaser blocks under `root` (outside `except`): the blocks of title
+    /// links to other pages that are or sit in a sub-heading, or that open
+    /// their block (15+ characters) with teaser text after it. A block
+    /// longer than a teaser is not one.
+    fn teasers(&self, root: u32, except: &[u32], page_url: &Url) -> Vec<u32> {
         let dom = self.dom;
         let end = dom.nodes[root as usize].end;
-        let (mut count, mut text) = (0, 0);
+        let mut blocks: Vec<u32> = Vec::new();
         let mut at = root;
         while at <= end {
             let node = &dom.nodes[at as usize];
@@ -589,15 +815,18 @@ impl<'d, 'a> Page<'d, 'a> {
             }
             if node.tag == "a" && self.text[at as usize] >= 3 {
                 if let Some(block) = self.teaser_block(at, page_url) {
-                    count += 1;
-                    text += self.text[block as usize];
+                    let short = self.text[block as usize] <= MAX_TEASER_BLOCK_CHARS;
+                    let known = blocks.last().is_some_and(|&b| dom.contains(b, block));
+                    if short && !known {
+                        blocks.push(block);
+                    }
                 }
                 at = node.end + 1;
                 continue;
             }
             at += 1;
         }
-        (count, text)
+        blocks
     }
 
     /// Whether the main element holds three or more headed links to other
@@ -757,9 +986,12 @@ impl<'d, 'a> Page<'d, 'a> {
                 return true;
             }
             let hint = self.hints[i as usize];
-            if hint.negative && (self.text[i as usize] as f32) < 0.5 * main_text {
+            if self.boiler[i as usize] {
+                return true;
+            }
+            if hint.header_only && (self.text[i as usize] as f32) < 0.5 * main_text {
                 // A header is chrome unless it holds real paragraphs.
-                return !hint.header_only || self.good[i as usize] < 100;
+                return self.good[i as usize] < 100;
             }
             if heading_level(dom.tag(i)).is_some() && normalize_space(&dom.text(i)) == title {
                 return true;
@@ -767,7 +999,67 @@ impl<'d, 'a> Page<'d, 'a> {
             self.is_link_box(i) || headline.is_some_and(|h| i < h && self.is_kicker(i))
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
-        blocks.into_iter().filter(keep_block).collect()
+        let mut blocks: Vec<Block> = blocks.into_iter().filter(keep_block).collect();
+        self.trim_tail(&mut blocks);
+        blocks
+    }
+
+    /// Drops the page's tail: short lines after the article's last real
+    /// paragraph, outside the element that holds it, that are links
+    /// ("Kommentare schreiben", "Zurück zur Übersicht"), neither sentences
+    /// nor facts ("Schon gelesen?", "Kontakt:", "Be Sociable, Share") or
+    /// headings over nothing that stays. Inside that element a closing list
+    /// or link belongs to the text; a short closing sentence ("Bis
+    /// morgen.") and a facts box ("Fakta", "Namn: ...") stay.
+    fn trim_tail(&self, blocks: &mut Vec<Block>) {
+        let dom = self.dom;
+        let last_paragraph = blocks.iter().rposition(|block| {
+            !matches!(block.kind, BlockKind::Heading(_))
+                && block
+                    .text
+                    .chars()
+                    .nth(MIN_CLOSING_PARAGRAPH_CHARS)
+                    .is_some()
+        });
+        let Some(last) = last_paragraph else {
+            return;
+        };
+        let origin = blocks[last].origin;
+        let Some(text_element) = dom
+            .ancestors(origin)
+            .find(|&a| a != origin && is_block_tag(dom.tag(a)))
+        else {
+            return;
+        };
+        // Outside the text's element: links, prompts ("Kontakt:", "Schon
+        // gelesen?") and headings over nothing that stays are the tail.
+        let mut keep = vec![true; blocks.len()];
+        let mut kept_after = false;
+        for at in (last + 1..blocks.len()).rev() {
+            let block = &blocks[at];
+            let text = block.text.trim_end();
+            let origin = block.origin as usize;
+            let heading = matches!(block.kind, BlockKind::Heading(_));
+            let sentence = text.ends_with(['.', '!', '…', '"', '”', ')']);
+            let fact = text
+                .split_once(':')
+                .is_some_and(|(label, value)| !label.is_empty() && !value.trim().is_empty());
+            let link_line = 2 * self.link[origin] >= self.text[origin].max(1);
+            let tail = !dom.contains(text_element, block.origin)
+                && text.chars().nth(MIN_CLOSING_PARAGRAPH_CHARS).is_none()
+                && if heading {
+                    !kept_after
+                } else {
+                    link_line || !(sentence || fact)
+                };
+            keep[at] = !tail;
+            kept_after |= !tail && !heading;
+        }
+        let mut index = 0;
+        blocks.retain(|_| {
+            index += 1;
+            keep[index - 1]
+        });
     }
 }
 
@@ -811,6 +1103,68 @@ fn keep_block(block: &Block) -> bool {
         return false;
     }
     !(is_widget_text(text) || is_cookie_text(text))
+}
+
+/// Characters of prose in each subtree: the own text of blocks with enough
+/// text that is mostly not link text, boilerplate or not. What a page's
+/// prose is does not depend on what its class words say.
+fn prose_chars(dom: &Dom<'_>, own: &[u32], own_link: &[u32], hidden: &[bool]) -> Vec<u32> {
+    let n = dom.len();
+    let mut prose = vec![0u32; n];
+    for i in 0..n {
+        let chars = own[i];
+        if chars >= MIN_BLOCK_CHARS && !hidden[i] && own_link[i] as f32 <= 0.5 * chars as f32 {
+            prose[i] = chars;
+        }
+    }
+    for i in (1..n).rev() {
+        let parent = dom.nodes[i].parent;
+        if parent != NONE {
+            prose[parent as usize] += prose[i];
+        }
+    }
+    prose
+}
+
+/// Which subtrees are boilerplate, top-down.
+///
+/// Class and id words nudge; they never alone delete the block that holds
+/// the page's prose. A boilerplate-looking element holding half of the
+/// page's prose is a wrapper (an ASP.NET form, a `skip-content` target, a
+/// page builder's widget area); markup that says what the element is (a
+/// `nav`, an `aside`, a landmark role) gives way only at nine tenths. Weak
+/// class words (`widget`, `meta`, `more`, `print` ...) mark chrome only
+/// where the subtree is mostly links or has no paragraph of its own.
+fn boilerplate(
+    dom: &Dom<'_>,
+    hints: &[Hint],
+    prose: &[u32],
+    text: &[u32],
+    link: &[u32],
+    body: u32,
+) -> Vec<bool> {
+    let n = dom.len();
+    let page_prose = prose[body as usize].max(1) as f32;
+    let mut boiler = vec![false; n];
+    for i in 0..n {
+        let parent = dom.nodes[i].parent;
+        if parent != NONE && boiler[parent as usize] {
+            boiler[i] = true;
+            continue;
+        }
+        let hint = hints[i];
+        if !hint.negative || hint.header_only {
+            continue;
+        }
+        let share = prose[i] as f32 / page_prose;
+        let limit = if hint.structural { 0.9 } else { 0.5 };
+        if share >= limit {
+            continue;
+        }
+        let link_heavy = link[i] as f32 > 0.5 * text[i] as f32;
+        boiler[i] = hint.strong || link_heavy || prose[i] < 2 * MIN_BLOCK_CHARS;
+    }
+    boiler
 }
 
 /// Counts non-whitespace characters and commas/sentence ends.

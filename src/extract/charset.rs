@@ -3,6 +3,12 @@
 //! Labels are resolved with encoding_rs, i.e. the WHATWG Encoding Standard:
 //! `iso-8859-1` and `latin1` mean windows-1252, which is what browsers (and so
 //! the people who wrote the page) actually use.
+//!
+//! Declarations lie in both directions on old sites: a UTF-8 CMS behind a
+//! server that says iso-8859-1, and (worse, because a browser shows it
+//! "right" after the user picks an encoding) a Latin-1 site behind a server
+//! or template that adds `charset=utf-8`. The bytes decide when they
+//! contradict the declaration; see [`choose`].
 
 use std::sync::LazyLock;
 
@@ -13,21 +19,54 @@ use regex::bytes::Regex;
 /// prescans 1024 bytes; CMS templates put a lot of head in front of it).
 const META_PRESCAN_BYTES: usize = 4096;
 
+/// How a body is turned into text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoding {
+    /// The whole body in one encoding.
+    Whole(&'static Encoding),
+    /// UTF-8 where the bytes are valid UTF-8, the given legacy encoding for
+    /// each run of bytes that is not: a UTF-8 template around text pasted
+    /// from a Latin-1 database, or a UTF-8 page with one stray Latin-1 byte.
+    Utf8Else(&'static Encoding),
+}
+
+impl Decoding {
+    /// The encoding that decodes most of the body (for logs and tests).
+    pub fn name(self) -> String {
+        match self {
+            Decoding::Whole(encoding) => encoding.name().to_string(),
+            Decoding::Utf8Else(legacy) => format!("UTF-8 else {}", legacy.name()),
+        }
+    }
+}
+
 /// Decodes a fetched body to UTF-8 text. Never fails: bytes that are invalid
 /// in the chosen encoding become U+FFFD. A BOM is removed.
 pub fn decode(body: &[u8], content_type: Option<&str>) -> String {
-    let encoding = detect(body, content_type);
-    // `decode` sniffs a BOM itself (and strips it), so the BOM always wins.
-    let (text, _, _) = encoding.decode(body);
-    text.into_owned()
+    match choose(body, content_type) {
+        // `decode` sniffs a BOM itself (and strips it), so the BOM always wins.
+        Decoding::Whole(encoding) => encoding.decode(body).0.into_owned(),
+        Decoding::Utf8Else(legacy) => decode_utf8_else(body, legacy),
+    }
 }
 
-/// The encoding [`decode`] uses, in this order: BOM, charset in the
-/// Content-Type header, XML prolog `encoding=`, `<meta>` in the first 4 KiB,
-/// then a guess by chardetng.
-pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
+/// How [`decode`] decodes `body`. In this order: a BOM; the charset in the
+/// Content-Type header, else the XML prolog's `encoding=`, else `<meta>` in
+/// the first 4 KiB; a guess by chardetng when nothing is declared. The
+/// bytes overrule the declaration when they contradict it:
+///
+/// - valid UTF-8 with non-ASCII text is UTF-8, whatever is declared: a
+///   UTF-8 CMS behind a server (or template) that says iso-8859-1 is
+///   common, while real windows-1252 text is virtually never valid UTF-8 by
+///   accident (it would need "Ã¥"-like pairs everywhere);
+/// - bytes that are not valid UTF-8 (declared UTF-8 or undeclared) are
+///   legacy text: with no valid non-ASCII UTF-8 sequence at all, chardetng
+///   names the encoding; with some, the body is mixed and only the invalid
+///   runs are decoded in the legacy encoding (the declared one if that is
+///   legacy, else chardetng's guess from those runs).
+pub fn choose(body: &[u8], content_type: Option<&str>) -> Decoding {
     if let Some((encoding, _)) = Encoding::for_bom(body) {
-        return encoding;
+        return Decoding::Whole(encoding);
     }
     let declared = content_type
         .and_then(header_charset)
@@ -35,22 +74,75 @@ pub fn detect(body: &[u8], content_type: Option<&str>) -> &'static Encoding {
         // it; `output_encoding` maps that (and "replacement") to UTF-8.
         .or_else(|| xml_prolog_encoding(body).map(Encoding::output_encoding))
         .or_else(|| meta_charset(body).map(Encoding::output_encoding));
-    match declared {
-        Some(encoding) => prefer_utf8_when_valid(encoding, body),
-        None => guess(body),
+    if declared.is_some_and(|encoding| !encoding.is_ascii_compatible()) {
+        // UTF-16 named by the server without a BOM: nothing to check it by.
+        return Decoding::Whole(declared.unwrap_or(UTF_8));
+    }
+    let shape = Utf8Shape::of(body);
+    if shape.invalid_runs == 0 {
+        return match declared {
+            Some(legacy) if shape.valid_non_ascii == 0 => Decoding::Whole(legacy),
+            _ => Decoding::Whole(UTF_8),
+        };
+    }
+    let legacy = match declared {
+        Some(legacy) if legacy != UTF_8 => legacy,
+        _ if shape.valid_non_ascii == 0 => guess_legacy(body),
+        _ => guess_legacy(&without_valid_non_ascii(body)),
+    };
+    // Multi-byte legacy text (Shift_JIS, GBK) holds valid UTF-8 sequences
+    // by accident, and its runs cannot be decoded one by one.
+    if shape.valid_non_ascii == 0 || !legacy.is_single_byte() {
+        Decoding::Whole(legacy)
+    } else {
+        Decoding::Utf8Else(legacy)
     }
 }
 
-/// A declared legacy charset loses to bytes that are valid UTF-8 with
-/// non-ASCII sequences: a UTF-8 CMS behind a server (or template) that says
-/// iso-8859-1 is common, while real windows-1252 text is virtually never
-/// valid UTF-8 by accident (it would need "Ã¥"-like pairs everywhere).
-fn prefer_utf8_when_valid(declared: &'static Encoding, body: &[u8]) -> &'static Encoding {
-    let is_legacy = declared != UTF_8 && declared.is_ascii_compatible();
-    if is_legacy && !body.is_ascii() && std::str::from_utf8(body).is_ok() {
-        return UTF_8;
+/// How much of a body is UTF-8: non-ASCII characters in valid UTF-8, and
+/// runs of bytes that are not UTF-8.
+#[derive(Debug, Clone, Copy)]
+struct Utf8Shape {
+    valid_non_ascii: usize,
+    invalid_runs: usize,
+}
+
+impl Utf8Shape {
+    fn of(body: &[u8]) -> Utf8Shape {
+        let mut shape = Utf8Shape {
+            valid_non_ascii: 0,
+            invalid_runs: 0,
+        };
+        for chunk in body.utf8_chunks() {
+            // Lead bytes of multi-byte sequences: one per non-ASCII character.
+            shape.valid_non_ascii += chunk.valid().bytes().filter(|b| *b >= 0xc0).count();
+            shape.invalid_runs += usize::from(!chunk.invalid().is_empty());
+        }
+        shape
     }
-    declared
+}
+
+/// The body with its valid non-ASCII UTF-8 characters left out, so that
+/// chardetng judges the legacy bytes alone.
+fn without_valid_non_ascii(body: &[u8]) -> Vec<u8> {
+    let mut rest = Vec::with_capacity(body.len());
+    for chunk in body.utf8_chunks() {
+        rest.extend(chunk.valid().bytes().filter(u8::is_ascii));
+        rest.extend_from_slice(chunk.invalid());
+    }
+    rest
+}
+
+/// Valid UTF-8 as UTF-8, every invalid run in `legacy`.
+fn decode_utf8_else(body: &[u8], legacy: &'static Encoding) -> String {
+    let mut text = String::with_capacity(body.len() + body.len() / 8);
+    for chunk in body.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            text.push_str(&legacy.decode_without_bom_handling(chunk.invalid()).0);
+        }
+    }
+    text
 }
 
 /// `charset=` from a Content-Type header value, if it names a known encoding.
@@ -91,17 +183,14 @@ fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
         .next()
 }
 
-/// No declaration: let chardetng decide (no TLD hint, UTF-8 allowed).
-fn guess(body: &[u8]) -> &'static Encoding {
-    if std::str::from_utf8(body).is_ok() {
-        return UTF_8;
-    }
+/// A legacy encoding for bytes that are not UTF-8, by chardetng (no TLD
+/// hint). chardetng never returns UTF-16; if it ever returns something that
+/// is not ASCII-compatible, the web's default legacy encoding is used.
+fn guess_legacy(body: &[u8]) -> &'static Encoding {
     let mut detector = chardetng::EncodingDetector::new();
     detector.feed(body, true);
-    let guessed = detector.guess(None, true);
-    // chardetng never returns UTF-16; if it ever returns something that is not
-    // ASCII-compatible, fall back to the web's default legacy encoding.
-    if guessed.is_ascii_compatible() {
+    let guessed = detector.guess(None, false);
+    if guessed.is_ascii_compatible() && guessed != UTF_8 {
         guessed
     } else {
         WINDOWS_1252
@@ -115,7 +204,7 @@ mod tests {
     /// `body` decoded with `content_type` gives `expected`, via `encoding`.
     #[track_caller]
     fn check(body: &[u8], content_type: Option<&str>, encoding: &str, expected: &str) {
-        assert_eq!(detect(body, content_type).name(), encoding, "encoding");
+        assert_eq!(choose(body, content_type).name(), encoding, "encoding");
         assert_eq!(decode(body, content_type), expected, "text");
     }
 
@@ -197,7 +286,7 @@ mod tests {
     fn meta_after_the_prescan_window_is_ignored() {
         let mut body = vec![b' '; META_PRESCAN_BYTES];
         body.extend_from_slice(b"<meta charset=\"koi8-r\">");
-        assert_eq!(detect(&body, None), UTF_8);
+        assert_eq!(choose(&body, None), Decoding::Whole(UTF_8));
     }
 
     #[test]
@@ -245,14 +334,182 @@ mod tests {
     }
 
     #[test]
-    fn invalid_bytes_become_replacement_characters() {
-        check(
-            b"a\xffb",
-            Some("text/plain; charset=utf-8"),
-            "UTF-8",
-            "a\u{fffd}b",
-        );
+    fn bytes_invalid_in_the_chosen_encoding_become_replacement_characters() {
+        check(b"\xff\xfea\x00b", None, "UTF-16LE", "a\u{fffd}");
         check(b"", None, "UTF-8", "");
+    }
+
+    /// The headline the old Latin-1 sites lose today, with the dash that
+    /// windows-1252 has and ISO-8859-1 has not.
+    const HEADLINE: &str = "Företagsträff på Åkersberg – öppet för alla";
+    /// UTF-8 text of a template around the headline.
+    const TEMPLATE: &str = "Nyheter från Höörs kommun";
+
+    /// What the body really is.
+    #[derive(Debug, Clone, Copy)]
+    enum Actual {
+        Utf8,
+        Windows1252,
+        /// A UTF-8 template with the headline pasted in windows-1252.
+        Mixed,
+        Ascii,
+    }
+
+    impl Actual {
+        const ALL: [Actual; 4] = [
+            Actual::Utf8,
+            Actual::Windows1252,
+            Actual::Mixed,
+            Actual::Ascii,
+        ];
+
+        /// (bytes, the text they stand for)
+        fn text(self) -> (Vec<u8>, String) {
+            let latin = |text: &str| WINDOWS_1252.encode(text).0.into_owned();
+            match self {
+                Actual::Utf8 => (HEADLINE.as_bytes().to_vec(), HEADLINE.to_string()),
+                Actual::Windows1252 => (latin(HEADLINE), HEADLINE.to_string()),
+                Actual::Mixed => {
+                    let mut bytes = TEMPLATE.as_bytes().to_vec();
+                    bytes.extend_from_slice(b": ");
+                    bytes.extend(latin(HEADLINE));
+                    (bytes, format!("{TEMPLATE}: {HEADLINE}"))
+                }
+                Actual::Ascii => {
+                    let text = "Foretagstraff pa Akersberg";
+                    (text.as_bytes().to_vec(), text.to_string())
+                }
+            }
+        }
+    }
+
+    /// Where the (possibly false) charset is declared.
+    #[derive(Debug, Clone, Copy)]
+    enum Place {
+        Header,
+        Meta,
+        XmlProlog,
+        /// The header says one thing and `<meta>` says windows-1252.
+        HeaderOverMeta,
+    }
+
+    /// Every declared/actual pair decodes to the text the bytes stand for,
+    /// whatever the label (or none) and wherever it is declared.
+    #[test]
+    fn every_declared_and_actual_pair_keeps_its_letters() {
+        let labels = [
+            None,
+            Some("utf-8"),
+            Some("UTF8"),
+            Some("iso-8859-1"),
+            Some("windows-1252"),
+            Some("us-ascii"),
+        ];
+        let places = [
+            Place::Header,
+            Place::Meta,
+            Place::XmlProlog,
+            Place::HeaderOverMeta,
+        ];
+        let mut failures = Vec::new();
+        for actual in Actual::ALL {
+            let (text_bytes, expected_text) = actual.text();
+            for label in labels {
+                for place in places {
+                    let (body, content_type, expected) =
+                        document(place, label, &text_bytes, &expected_text);
+                    let decoded = decode(&body, content_type.as_deref());
+                    if decoded != expected {
+                        failures.push(format!(
+                            "{actual:?} declared {label:?} in {place:?}: {decoded:?}"
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// A document declaring `label` at `place` around `text_bytes`: (body,
+    /// Content-Type, the expected decoded body).
+    fn document(
+        place: Place,
+        label: Option<&str>,
+        text_bytes: &[u8],
+        text: &str,
+    ) -> (Vec<u8>, Option<String>, String) {
+        let header = |label: Option<&str>| match label {
+            Some(label) => format!("text/html; charset={label}"),
+            None => "text/html".to_string(),
+        };
+        let (prefix, suffix, content_type) = match place {
+            Place::Header => ("<p>".to_string(), "</p>", Some(header(label))),
+            Place::Meta => (
+                label.map_or("<p>".into(), |label| {
+                    format!("<meta charset=\"{label}\"><p>")
+                }),
+                "</p>",
+                Some(header(None)),
+            ),
+            Place::XmlProlog => (
+                label.map_or("<rss><title>".into(), |label| {
+                    format!("<?xml version=\"1.0\" encoding=\"{label}\"?><rss><title>")
+                }),
+                "</title></rss>",
+                Some("application/rss+xml".to_string()),
+            ),
+            Place::HeaderOverMeta => (
+                "<meta charset=\"windows-1252\"><p>".to_string(),
+                "</p>",
+                Some(header(label)),
+            ),
+        };
+        let mut body = prefix.as_bytes().to_vec();
+        body.extend_from_slice(text_bytes);
+        body.extend_from_slice(suffix.as_bytes());
+        (body, content_type, format!("{prefix}{text}{suffix}"))
+    }
+
+    #[test]
+    fn declared_utf8_latin1_bytes_are_detected() {
+        let body = WINDOWS_1252.encode("<p>Företagsträff på Åkersberg</p>").0;
+        check(
+            &body,
+            Some("text/html; charset=utf-8"),
+            "windows-1252",
+            "<p>Företagsträff på Åkersberg</p>",
+        );
+    }
+
+    #[test]
+    fn a_mixed_body_decodes_each_part_in_its_own_encoding() {
+        let mut body = "<h1>Välkommen</h1><p>".as_bytes().to_vec();
+        body.extend_from_slice(b"\xc5rets f\xf6rsta m\xf6te</p>");
+        check(
+            &body,
+            Some("text/html; charset=utf-8"),
+            "UTF-8 else windows-1252",
+            "<h1>Välkommen</h1><p>Årets första möte</p>",
+        );
+        // Declared legacy: the invalid runs are read in the declared encoding.
+        check(
+            &body,
+            Some("text/html; charset=iso-8859-15"),
+            "UTF-8 else ISO-8859-15",
+            "<h1>Välkommen</h1><p>Årets första möte</p>",
+        );
+    }
+
+    #[test]
+    fn declared_utf8_cyrillic_bytes_are_detected() {
+        let text = "<p>Новости городского совета: заседание перенесено на вторник</p>";
+        let body = encoding_rs::WINDOWS_1251.encode(text).0;
+        check(
+            &body,
+            Some("text/html; charset=utf-8"),
+            "windows-1251",
+            text,
+        );
     }
 
     #[test]

@@ -98,6 +98,47 @@ const NEGATIVE_PREFIXES: &[&str] = &[
     "banner",
 ];
 
+/// Boilerplate words that also name wrappers of real content: a skip-link
+/// target (`id="skip-content"`), a read-aloud region (`readspeaker`), a
+/// widget area of a page builder, a print region, a page banner holding the
+/// ingress, a meta box or date line. For the article they mark chrome only
+/// when their subtree is link-heavy or has no paragraph of its own (see
+/// [`Hint::strong`]); lists read them as before.
+const WEAK_NEGATIVE_WORDS: &[&str] = &[
+    "skip",
+    "widget",
+    "widgets",
+    "sidebar",
+    "sidopanel",
+    "readspeaker",
+    "lyssna",
+    "listen",
+    "print",
+    "utskrift",
+    "banner",
+    "meta",
+    "date",
+    "datum",
+    "dates",
+    "more",
+    "links",
+    "puff",
+    "tools",
+    "verktyg",
+    "toolbar",
+    "cta",
+    "published",
+    "updated",
+    "modified",
+    "pubdate",
+    "lastmodified",
+    "tags",
+    "tag",
+    "lang",
+    "some",
+    "rating",
+];
+
 /// Whole boilerplate class words.
 const NEGATIVE_WORDS: &[&str] = &[
     "nav",
@@ -168,6 +209,13 @@ pub struct Hint {
     pub negative: bool,
     /// The only negative word is `header` (a header may hold the ingress).
     pub header_only: bool,
+    /// The boilerplate mark is more than weak class words: a strong word
+    /// (`cookie`, `share`, `breadcrumb`, `footer` ...), a boilerplate tag
+    /// or role, or `aria-hidden`.
+    pub strong: bool,
+    /// The boilerplate mark comes from markup that says what the element is
+    /// (`nav`, `aside`, `footer`, a landmark role), not from class words.
+    pub structural: bool,
     /// Some class word marks content.
     pub positive: bool,
     /// A page column beside the content (sidebar, aside, navigation).
@@ -179,6 +227,26 @@ pub struct Hint {
     /// A search-result list (`search-result`, `search__results`): content,
     /// even though "search" alone marks a search box.
     pub results: bool,
+}
+
+impl Hint {
+    /// What the markup alone says, class and id words set aside: a `nav`,
+    /// `aside` or `footer` and the landmark roles stay boilerplate, a
+    /// `header` stays a header; grid columns stay columns. The article
+    /// reads a page this way when reading it with its class words finds no
+    /// article (a template whose every content box is named like chrome).
+    pub fn markup_only(self) -> Hint {
+        Hint {
+            negative: self.structural || self.header_only,
+            header_only: self.header_only,
+            strong: self.structural,
+            structural: self.structural,
+            positive: self.positive,
+            column: self.column && self.structural,
+            grid: self.grid,
+            results: self.results,
+        }
+    }
 }
 
 /// Boilerplate prefixes bucketed by first letter, and the whole-word lists
@@ -207,6 +275,18 @@ fn sorted(words: &[&'static str]) -> Vec<&'static str> {
     let mut words = words.to_vec();
     words.sort_unstable();
     words
+}
+
+/// Whether a boilerplate class word is one of the weak ones: the word
+/// itself, or a glued word that starts with one (`readspeaker-content`,
+/// `sidebar1`, `printArea`).
+fn is_weak_negative(word: &str) -> bool {
+    WEAK_NEGATIVE_WORDS.iter().any(|weak| {
+        word.starts_with(weak)
+            && (word.len() == weak.len()
+                || weak.len() >= 5
+                || word[weak.len()..].bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// What one lower-case class word says.
@@ -252,6 +332,8 @@ fn ends_with_fast(word: &[u8], suffix: &[u8]) -> bool {
 struct WordFacts {
     /// A boilerplate word other than `header` and `search`.
     negative: bool,
+    /// A boilerplate word that is not one of the weak ones.
+    strong: bool,
     header: bool,
     search: bool,
     positive: bool,
@@ -265,6 +347,7 @@ struct WordFacts {
 #[derive(Debug, Clone, Copy, Default)]
 struct WordHint {
     negative: bool,
+    weak: bool,
     positive: bool,
     column: bool,
     header: bool,
@@ -288,6 +371,7 @@ fn word_hint_of(word: &str) -> WordHint {
     let (negative, positive, column) = word_hint(word, &HINT_TABLES);
     WordHint {
         negative,
+        weak: negative && is_weak_negative(word),
         positive,
         column,
         header: word == "header",
@@ -378,6 +462,7 @@ fn token_facts<'a>(token: &'a str, is_class: bool, memo: &mut WordMemo<'a>, fact
             facts.search = true;
         } else if hint.negative {
             facts.negative = true;
+            facts.strong |= !hint.weak;
         }
         facts.positive |= hint.positive;
         facts.column |= hint.column;
@@ -463,6 +548,7 @@ fn hint_with<'e>(
         let Some(value) = value else { continue };
         let facts = facts_of(value, is_class);
         words.negative |= facts.negative;
+        words.strong |= facts.strong;
         words.header |= facts.header;
         words.search |= facts.search;
         words.paging |= facts.paging;
@@ -484,6 +570,10 @@ fn hint_with<'e>(
     let header = words.header || tag == "header";
     hint.negative = strong_negative || header;
     hint.header_only = header && !strong_negative;
+    hint.structural = role_negative || tag_negative;
+    // `aria-hidden` is weak: collapsed accordion panels and tabs carry it
+    // over real content, decorative icons have no text anyway.
+    hint.strong = hint.structural || words.strong || (words.search && !hint.results);
     // Pagination sits beside a list's items, not beside the page's content.
     if matches!(tag, "aside" | "nav") || matches!(role, "complementary" | "navigation") {
         hint.column |= !words.paging;

@@ -268,18 +268,57 @@ pub fn is_invisible_tag(tag: &str) -> bool {
     )
 }
 
+/// An element the page hides from every reader: the `hidden` attribute or an
+/// inline `display:none` / `visibility:hidden` (collapsed share menus,
+/// duplicate mobile headlines, tracking pixels). Stylesheets are not read.
+pub fn is_hidden_element(element: &Element) -> bool {
+    element.attrs().any(|(name, value)| match name {
+        "hidden" => true,
+        "style" => is_hiding_style(value),
+        _ => false,
+    })
+}
+
+/// Whether an inline style hides its element.
+fn is_hiding_style(style: &str) -> bool {
+    style.split(';').any(|declaration| {
+        let Some((property, value)) = declaration.split_once(':') else {
+            return false;
+        };
+        let property = property.trim();
+        let value = value.trim().trim_end_matches("!important").trim();
+        (property.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
+            || (property.eq_ignore_ascii_case("visibility") && value.eq_ignore_ascii_case("hidden"))
+    })
+}
+
+/// A form or fieldset with little text: a search box, a feedback or
+/// newsletter form. A form that wraps the page (ASP.NET: Episerver, old
+/// SiteVision) is layout, and its content is read.
+pub fn is_small_form(dom: &Dom<'_>, index: u32) -> bool {
+    /// More visible characters than a form's own labels and help text.
+    const MAX_FORM_CHARS: usize = 200;
+    matches!(dom.tag(index), "form" | "fieldset")
+        && dom
+            .text(index)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .nth(MAX_FORM_CHARS)
+            .is_none()
+}
+
 /// Interactive elements: never body text.
+///
+/// Not `form` or `fieldset`: see [`is_small_form`].
 pub fn is_control_tag(tag: &str) -> bool {
     matches!(
         tag,
-        "form"
-            | "button"
+        "button"
             | "input"
             | "select"
             | "textarea"
             | "label"
             | "option"
-            | "fieldset"
             | "legend"
             | "dialog"
             | "menu"

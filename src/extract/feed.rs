@@ -114,7 +114,7 @@ fn item_from_entry(entry: Entry, format: Format, feed_url: &Url) -> FeedItem {
         title: entry
             .title
             .as_ref()
-            .and_then(|title| title_text(title, format)),
+            .and_then(|title| title_text(title, format, feed_url)),
         published,
         updated,
         author: author_name(&entry.authors),
@@ -165,24 +165,18 @@ fn timestamp(seconds: i64, nanoseconds: u32) -> PageDate {
 /// A title as plain text: entities decoded, tags removed, whitespace
 /// collapsed. Atom says whether a title is HTML; RSS titles are plain text by
 /// the spec but often carry escaped HTML or entities, so markup-looking RSS
-/// titles are read as HTML too.
-fn title_text(title: &Text, format: Format) -> Option<String> {
+/// titles are read as HTML too. HTML goes through the body renderer, so a
+/// title keeps no script, style or other invisible text.
+fn title_text(title: &Text, format: Format, feed_url: &Url) -> Option<String> {
     let is_html = title.content_type.as_str().starts_with("text/html")
         || (format == Format::Rss && title.content.contains(['<', '&']));
     let text = if is_html {
-        html_to_text(&title.content)
+        super::html::clean_fragment(&title.content, feed_url).text
     } else {
         title.content.clone()
     };
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!collapsed.is_empty()).then_some(collapsed)
-}
-
-fn html_to_text(html: &str) -> String {
-    scraper::Html::parse_fragment(html)
-        .root_element()
-        .text()
-        .collect()
 }
 
 /// Content as HTML: HTML stays raw (sanitising happens later), plain text
@@ -294,6 +288,35 @@ mod tests {
             expected.join("\n"),
             "\n--- actual ---\n{actual}"
         );
+    }
+
+    #[test]
+    fn an_html_title_keeps_no_script_or_style_text() {
+        let body = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+            <entry><id>urn:a</id><link href="https://x.se/a"/>
+            <title type="html">&lt;script&gt;track('x')&lt;/script&gt;&lt;style&gt;b{}&lt;/style&gt;M&amp;ouml;te &lt;b&gt;i kv&amp;auml;ll&lt;/b&gt;&lt;noscript&gt;aktivera JS&lt;/noscript&gt;</title>
+            </entry></feed>"#;
+        check(
+            body,
+            Some("application/atom+xml"),
+            "https://x.se/feed",
+            "guid: urn:a\nlink: https://x.se/a\ntitle: Möte i kväll",
+        );
+    }
+
+    #[test]
+    fn a_latin1_feed_declared_utf8_keeps_its_letters() {
+        let xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>K</title>\
+            <item><title>Företagsträff på Åkersberg</title><link>https://x.se/a</link></item></channel></rss>";
+        let body = encoding_rs::WINDOWS_1252.encode(xml).0;
+        for content_type in [Some("application/rss+xml; charset=utf-8"), None] {
+            check(
+                &body,
+                content_type,
+                "https://x.se/rss",
+                "link: https://x.se/a\ntitle: Företagsträff på Åkersberg",
+            );
+        }
     }
 
     #[test]

@@ -22,7 +22,10 @@
 use scraper::{Html, Node};
 use url::Url;
 
-use super::dom::{heading_level, is_block_tag, is_control_tag, is_invisible_tag, Dom, NONE};
+use super::dom::{
+    heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag,
+    is_small_form, Dom, NONE,
+};
 use super::guard::bounded_nesting;
 
 /// A cleaned HTML fragment: sanitised HTML with absolute URLs, and its text.
@@ -100,7 +103,10 @@ pub fn render_blocks(
             Node::Text(text) => renderer.text(text),
             Node::Element(_) => {
                 let tag = node.tag;
-                let hidden = is_invisible_tag(tag) || is_control_tag(tag);
+                let hidden = is_invisible_tag(tag)
+                    || is_control_tag(tag)
+                    || is_small_form(dom, at)
+                    || node.element.is_some_and(|e| is_hidden_element(e.value()));
                 if at != root && (hidden || skip(at)) {
                     at = node.end + 1;
                     continue;
@@ -381,6 +387,9 @@ impl<'u> Renderer<'u> {
     }
 
     fn image(&mut self, dom: &Dom<'_>, index: u32) {
+        if is_tracking_pixel(|name| dom.attr(index, name)) {
+            return;
+        }
         let Some(src) = dom
             .attr(index, "src")
             .and_then(|s| absolute_image_url(self.base, s))
@@ -427,6 +436,37 @@ impl<'u> Renderer<'u> {
         self.breaks = 0;
         self.media = false;
     }
+}
+
+/// Whether an image is a tracking pixel or a spacer: 1 or 0 pixels wide or
+/// high by its `width`/`height` attributes or inline style.
+fn is_tracking_pixel<'a>(attr: impl Fn(&str) -> Option<&'a str>) -> bool {
+    let tiny = |value: &str| {
+        let number = value.trim().trim_end_matches("px").trim_end();
+        number.parse::<f32>().is_ok_and(|pixels| pixels <= 1.0)
+    };
+    if attr("width").is_some_and(tiny) || attr("height").is_some_and(tiny) {
+        return true;
+    }
+    attr("style").is_some_and(|style| {
+        style_declarations(style).any(|(property, value)| {
+            matches!(
+                property.as_str(),
+                "width" | "height" | "max-width" | "max-height"
+            ) && tiny(&value)
+        })
+    })
+}
+
+/// The `property: value` pairs of an inline style, lowercased, whitespace
+/// and `!important` removed.
+fn style_declarations(style: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    style.split(';').filter_map(|declaration| {
+        let (property, value) = declaration.split_once(':')?;
+        let value = value.trim().to_ascii_lowercase();
+        let value = value.trim_end_matches("!important").trim_end().to_string();
+        Some((property.trim().to_ascii_lowercase(), value))
+    })
 }
 
 /// Trims every line and drops empty ones.
@@ -589,6 +629,11 @@ mod tests {
             "<p>A<script>x()</script></p><form><p>Skicka</p></form><style>p{}</style><button>Ok</button>",
             "A",
         );
+        // A form around the whole page (ASP.NET) is layout.
+        check_text(
+            "<form id='aspnetForm'><input type='hidden'><p>Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.</p><p>Näringslivschefen räknar med att trenden håller i sig under nästa år, när den nya industrizonen vid hamnen står klar för de första etableringarna.</p></form>",
+            "Företagen i kommunen anställde fler i år än någonsin förut, visar den nya rapporten som kom i går. Det gäller både handel och tillverkning i hela regionen, och fler nya företag startade.\n\nNäringslivschefen räknar med att trenden håller i sig under nästa år, när den nya industrizonen vid hamnen står klar för de första etableringarna.",
+        );
     }
 
     #[test]
@@ -615,6 +660,51 @@ mod tests {
         check_html(
             "<ol><li>Ett</li></ol><h1>R</h1><blockquote>Citat</blockquote>",
             "<ol><li>Ett</li>\n</ol><h2>R</h2>\n<blockquote><p>Citat</p></blockquote>",
+        );
+    }
+
+    #[test]
+    fn tracking_pixels_and_hidden_images_are_dropped() {
+        let pixels = [
+            r#"<img src="/t.gif" width="1" height="1">"#,
+            r#"<img src="/t.gif" width="0" height="0" alt="">"#,
+            r#"<img src="/t.gif" height="1px">"#,
+            r#"<img src="/t.gif" style="width:1px;height:1px">"#,
+            r#"<img src="/t.gif" style="max-height: 0 !important">"#,
+            r#"<img src="https://www.facebook.com/tr?id=1" height="1" width="1" style="display:none">"#,
+            r#"<img src="/t.gif" style="DISPLAY : None">"#,
+            r#"<img src="/t.gif" style="visibility:hidden">"#,
+            r#"<img src="/t.gif" hidden>"#,
+            r#"<span style="display:none"><span><img src="/t.gif"></span></span>"#,
+            r#"<div hidden><img src="/t.gif"></div>"#,
+            r#"<noscript><img src="/t.gif"></noscript>"#,
+        ];
+        for pixel in pixels {
+            check_html(&format!("<p>Text{pixel}</p>"), "<p>Text</p>");
+        }
+        // Real images stay, also after a hidden element has closed.
+        check_html(
+            r#"<p>A<span hidden><img src="/t.gif"></span><img src="/b.jpg" width="300" style="height:auto"></p>"#,
+            "<p>A<img src=\"https://www.example.se/b.jpg\" alt=\"\"></p>",
+        );
+    }
+
+    #[test]
+    fn protocol_relative_urls_take_the_pages_scheme() {
+        let http = Url::parse("http://www.example.se/a/b.html").unwrap();
+        let cleaned = clean_fragment(
+            r#"<p><a href="//x.se/s">s</a><img src="//cdn.x.se/i.jpg"></p>"#,
+            &http,
+        );
+        assert_eq!(
+            cleaned.html.trim(),
+            r#"<p><a href="http://x.se/s" rel="noopener noreferrer">s</a><img src="http://cdn.x.se/i.jpg" alt=""></p>"#
+        );
+        let https = Url::parse("https://www.example.se/").unwrap();
+        let cleaned = clean_fragment(r#"<p><img src="//cdn.x.se/i.jpg"></p>"#, &https);
+        assert_eq!(
+            cleaned.html.trim(),
+            r#"<p><img src="https://cdn.x.se/i.jpg" alt=""></p>"#
         );
     }
 

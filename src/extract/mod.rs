@@ -27,6 +27,8 @@ pub mod guard;
 pub mod html;
 pub mod links;
 pub mod overrides;
+#[cfg(test)]
+mod properties;
 pub mod sniff;
 pub mod ttl;
 

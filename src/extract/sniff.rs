@@ -85,6 +85,53 @@ fn is_json_feed(text: &str) -> bool {
     VERSION.is_match(text)
 }
 
+/// What a fetched document is when it is no page at all (a PDF, an image,
+/// an office file, an archive, audio or video), named for a person: by its
+/// leading bytes first (servers send PDFs as `text/html` and pages as
+/// `application/octet-stream`), then by a Content-Type that no page has.
+/// `None` for anything that may be HTML, XML or text.
+pub fn not_a_page(content_type: Option<&str>, body: &[u8]) -> Option<String> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"%PDF-", "a PDF"),
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"PK\x03\x04", "a ZIP archive or office document"),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            "an old office document",
+        ),
+        (b"{\\rtf", "an RTF document"),
+        (b"ID3", "an MP3 file"),
+        (b"\x1f\x8b", "a gzip file"),
+        (b"OggS", "an Ogg file"),
+    ];
+    let start = body.trim_ascii_start();
+    if let Some((_, what)) = SIGNATURES
+        .iter()
+        .find(|(magic, _)| start.starts_with(magic))
+    {
+        return Some(what.to_string());
+    }
+    if body.len() >= 12
+        && (&body[4..8] == b"ftyp" || (&body[..4] == b"RIFF" && &body[8..12] == b"WEBP"))
+    {
+        return Some("a video or image file".to_string());
+    }
+    let essence = content_type?.split(';').next()?.trim().to_ascii_lowercase();
+    let media = essence.split('/').next().unwrap_or("");
+    let is_page = matches!(media, "text")
+        || essence.contains("html")
+        || essence.contains("xml")
+        || essence.contains("json")
+        || essence.is_empty()
+        // Servers label anything they do not know this way, pages too; the
+        // bytes above catch the binary files.
+        || essence == "application/octet-stream";
+    (!is_page).then(|| format!("a file of type {essence}"))
+}
+
 fn is_feed_content_type(content_type: Option<&str>) -> bool {
     let Some(content_type) = content_type else {
         return false;
@@ -103,6 +150,63 @@ fn is_feed_content_type(content_type: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_that_are_no_page_are_named() {
+        let cases: &[(Option<&str>, &[u8], Option<&str>)] = &[
+            (
+                Some("application/pdf"),
+                b"%PDF-1.7\n%\xe2\xe3",
+                Some("a PDF"),
+            ),
+            // A PDF sent as HTML is still a PDF.
+            (Some("text/html"), b"%PDF-1.4", Some("a PDF")),
+            (None, b"\x89PNG\r\n\x1a\n\0\0", Some("a PNG image")),
+            (
+                Some("image/jpeg"),
+                b"\xff\xd8\xff\xe0",
+                Some("a JPEG image"),
+            ),
+            (Some("image/svg+xml"), b"<svg/>", None),
+            (
+                Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+                b"PK\x03\x04",
+                Some("a ZIP archive or office document"),
+            ),
+            (
+                Some("video/mp4"),
+                b"\0\0\0\x18ftypmp42",
+                Some("a video or image file"),
+            ),
+            (
+                Some("audio/mpeg"),
+                b"\xff\xfb\x90",
+                Some("a file of type audio/mpeg"),
+            ),
+            (
+                Some("application/msword"),
+                b"plain?",
+                Some("a file of type application/msword"),
+            ),
+            (
+                Some("text/html; charset=utf-8"),
+                b"<!doctype html><p>Hej",
+                None,
+            ),
+            (Some("application/octet-stream"), b"<html><p>Hej", None),
+            (Some("application/xhtml+xml"), b"<html/>", None),
+            (Some("application/rss+xml"), b"<rss/>", None),
+            (None, b"", None),
+            (Some(""), b"Hej", None),
+        ];
+        for (content_type, body, expected) in cases {
+            assert_eq!(
+                not_a_page(*content_type, body).as_deref(),
+                *expected,
+                "{content_type:?} {body:?}"
+            );
+        }
+    }
 
     #[track_caller]
     fn check(content_type: Option<&str>, body: &str, expected: PageKind) {

@@ -313,6 +313,20 @@ impl Client {
         Ok(Outcome::Fetched(page))
     }
 
+    /// The sitemaps named by the `Sitemap:` lines of the robots.txt of
+    /// `url`'s origin (fetched and cached as for any page), resolved
+    /// against it; unusable lines are left out.
+    pub async fn robots_sitemaps(&self, url: &Url) -> Vec<Url> {
+        let rules = self.robots.rules(url, || self.fetch_robots(url)).await;
+        let robots_url = robots::robots_url(url);
+        rules
+            .sitemaps()
+            .iter()
+            .filter_map(|line| robots_url.join(line.trim()).ok())
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .collect()
+    }
+
     /// Sends GETs from `start` along redirects until a non-redirect answer.
     async fn follow(
         &self,
@@ -650,13 +664,31 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
         .filter(|value| !value.is_empty())
 }
 
-/// An error with its sources, for a one-line reason.
+/// An error with its sources, for a one-line reason: "what: why: why",
+/// each cause once. Many errors name their cause in their own message (so
+/// that the error alone is complete) and also return it as `source()`;
+/// a cause already in the line, or one that restates the cause before it,
+/// is not repeated.
 pub fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
+    let mut previous = text.clone();
     let mut source = err.source();
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        let message = cause.to_string();
+        // Already said, or said but for a prefix (SQLite's "Error code 14:
+        // unable to open database file"), or the previous cause again in
+        // more words.
+        let core = message
+            .split_once(": ")
+            .map_or(message.as_str(), |(_, rest)| rest);
+        let repeated = text.contains(message.as_str())
+            || text.contains(core)
+            || message.contains(previous.as_str());
+        if !repeated {
+            text.push_str(": ");
+            text.push_str(&message);
+        }
+        previous = message;
         source = cause.source();
     }
     text

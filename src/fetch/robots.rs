@@ -159,6 +159,14 @@ impl Rules {
             _ => Duration::ZERO,
         }
     }
+
+    /// The `Sitemap:` lines, as written (resolved by the caller).
+    pub(crate) fn sitemaps(&self) -> &[String] {
+        match self {
+            Rules::Parsed(robot) => &robot.sitemaps,
+            Rules::AllowAll | Rules::Unreachable { .. } => &[],
+        }
+    }
 }
 
 /// Sites with a catch-all route answer /robots.txt with their 200 HTML page;
@@ -276,6 +284,17 @@ mod tests {
                 ("/robots.txt", true),
             ],
         );
+    }
+
+    #[test]
+    fn sitemap_lines_are_kept() {
+        let robots = "User-agent: *\nDisallow: /imagedescription.action2\nSitemap: https://www.example.se/sitemapindex.xml\n";
+        let rules = Rules::from_response(200, robots.as_bytes());
+        assert_eq!(
+            rules.sitemaps(),
+            ["https://www.example.se/sitemapindex.xml"]
+        );
+        assert!(Rules::from_response(404, b"").sitemaps().is_empty());
     }
 
     #[test]

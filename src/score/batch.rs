@@ -16,6 +16,7 @@ use url::Url;
 use crate::extract::article::{read_page, PageReading};
 use crate::extract::overrides::Overrides;
 use crate::extract::{charset, Error};
+use crate::model::FoundDate;
 
 /// The fields of `extract`'s JSON that the scorers read (and write with
 /// `--save`).
@@ -94,8 +95,8 @@ fn answer_line(file: &Path, url: Option<&str>, now: Timestamp) -> Answer {
             ..
         }) => Answer {
             title: Some(article.title),
-            published: article.published.map(|d| d.date.to_string()),
-            updated: article.updated.map(|d| d.date.to_string()),
+            published: article.published.as_ref().map(FoundDate::stated),
+            updated: article.updated.as_ref().map(FoundDate::stated),
             body: Some(article.body_text),
             error: None,
         },
@@ -105,8 +106,8 @@ fn answer_line(file: &Path, url: Option<&str>, now: Timestamp) -> Answer {
             article: Err(Error::NoArticle { reason, .. }),
         }) => Answer {
             title,
-            published: dates.published.map(|d| d.date.to_string()),
-            updated: dates.updated.map(|d| d.date.to_string()),
+            published: dates.published.as_ref().map(FoundDate::stated),
+            updated: dates.updated.as_ref().map(FoundDate::stated),
             body: None,
             error: Some(format!("no article found: {reason}")),
         },

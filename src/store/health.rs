@@ -80,13 +80,22 @@ impl Store {
     /// `muniflux sources`, which an operator may run as another user (root)
     /// while the daemon runs, and which must not create files that user owns.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
-            |source| Error::Open {
+        let opened = |source| Error::Open {
+            path: path.display().to_string(),
+            source,
+        };
+        if path.is_dir() {
+            return Err(Error::Directory {
                 path: path.display().to_string(),
-                source,
-            },
-        )?;
+            });
+        }
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(opened)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // SQLite opens lazily: read the schema now, so that a file that is
+        // no database fails here, naming the file.
+        conn.query_row("PRAGMA schema_version", [], |r| r.get::<_, i64>(0))
+            .map_err(opened)?;
         Ok(Store { conn })
     }
 

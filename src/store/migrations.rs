@@ -12,6 +12,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V4, give_every_article_its_bands),
         M::up(V5),
         M::up(V6),
+        M::up(V7),
     ])
 }
 
@@ -196,6 +197,18 @@ CREATE TABLE robots (
     reason     TEXT,
     fetched_at INTEGER NOT NULL,
     expires_at INTEGER NOT NULL
+);
+";
+
+/// Links that led to no article, with the reason and when to try again
+/// (`store::skipped`).
+const V7: &str = "
+CREATE TABLE skipped_links (
+    url        TEXT PRIMARY KEY, -- canonical
+    reason     TEXT NOT NULL,
+    attempts   INTEGER NOT NULL,
+    skipped_at INTEGER NOT NULL,
+    retry_at   INTEGER NOT NULL
 );
 ";
 

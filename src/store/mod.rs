@@ -12,9 +12,11 @@ mod poll_writes;
 mod retention;
 mod revalidate;
 mod robots;
+mod skipped;
 
 pub use retention::KnownUrl;
 pub use revalidate::{FeedItemVersion, PageCheck};
+pub use skipped::SkippedLink;
 
 pub use health::{PollRecord, PollResult, SourceHealth};
 pub use poll_writes::PollWrites;
@@ -41,6 +43,9 @@ pub enum Error {
         path: String,
         source: rusqlite::Error,
     },
+    /// SQLite says "disk I/O error" for this; the operator needs the cause.
+    #[error("opening database {path}: it is a directory, not a database file")]
+    Directory { path: String },
     #[error("migrating database {path}: {source}")]
     Migrate {
         path: String,
@@ -175,6 +180,9 @@ impl Store {
     /// brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
         let shown = path.display().to_string();
+        if path.is_dir() {
+            return Err(Error::Directory { path: shown });
+        }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             // A missing folder shows up as the open error below.
             let _ = std::fs::create_dir_all(parent);
@@ -208,9 +216,18 @@ impl Store {
     }
 
     fn init(mut conn: Connection, shown: &str) -> Result<Store> {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // The first statements are where a file that is no database (or
+        // cannot be written) fails: name the file.
+        let opened = |source| Error::Open {
+            path: shown.to_string(),
+            source,
+        };
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(opened)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(opened)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(opened)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         migrations::migrations()
             .to_latest(&mut conn)
@@ -367,6 +384,10 @@ impl Store {
             }
         }
         let outcome = upsert_in(&tx, source, article, urls, date_source, now)?;
+        for url in urls {
+            // A page that was no article when last tried is one now.
+            skipped::forget(&tx, url)?;
+        }
         if let Some(page) = page {
             revalidate::insert_article_page(
                 &tx,

@@ -57,6 +57,39 @@ fn check_exits_2_naming_file_line_and_key() {
 }
 
 #[test]
+fn sources_and_poll_exit_1_naming_a_database_that_cannot_be_opened() {
+    let config = TestConfig::new(ONE_SOURCE, "").with_timeout("1s");
+    let db = config.dir.path().join("state/muniflux.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    for (setup, says) in [
+        ("a directory", "it is a directory, not a database file"),
+        ("a text file", "file is not a database"),
+    ] {
+        let _ = std::fs::remove_file(&db);
+        let _ = std::fs::remove_dir(&db);
+        match setup {
+            "a directory" => std::fs::create_dir(&db).unwrap(),
+            _ => std::fs::write(&db, "not a database, just text\n".repeat(100)).unwrap(),
+        }
+        for command in ["sources", "poll"] {
+            let out = config.muniflux(&[command]);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{command} with {setup}: {err}");
+            let line = err.lines().last().unwrap_or("");
+            assert!(
+                line.starts_with("muniflux: opening database ")
+                    && line.contains("state/muniflux.db")
+                    && line.contains(says),
+                "{command} with {setup}: {err}"
+            );
+            // Each cause once.
+            assert_eq!(line.matches(says).count(), 1, "{line}");
+            assert_eq!(line.matches("muniflux.db").count(), 1, "{line}");
+        }
+    }
+}
+
+#[test]
 fn poll_and_run_refuse_a_bad_config_with_exit_2() {
     let config = TestConfig::new("[[source]]\nname = \"a\"\nurl = \"https://x.se/a\"\n[[source]]\nname = \"b\"\nurl = \"https://x.se/a\"\n", "");
     for cmd in ["poll", "run"] {

@@ -14,6 +14,10 @@ mod corpus;
 /// Failing sources (500, invalid feed, timeouts) lose nothing stored before.
 mod bad_input;
 
+/// Hostile servers (trickle, reset, bombs, redirect to a file, mislabelled
+/// charset, files that are no article) and SIGKILL mid-poll.
+mod faults;
+
 /// `muniflux run`: the served feed, conditional requests, SIGTERM.
 mod daemon;
 
@@ -31,6 +35,10 @@ mod scale;
 
 /// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
 mod service;
+
+/// `discover`: ranked news lists and feeds of fixture sites and the
+/// corpus, `--add`, bad input.
+mod discover;
 
 /// `sources --opml` and `import`: the source list out as OPML and back in.
 mod opml;

@@ -55,7 +55,11 @@ impl Daemon {
                 .build()
                 .unwrap(),
             // Without automatic decompression, to see Content-Encoding.
-            http: reqwest::Client::builder().no_gzip().build().unwrap(),
+            http: reqwest::Client::builder()
+                .no_gzip()
+                .no_brotli()
+                .build()
+                .unwrap(),
         }
     }
 
@@ -128,6 +132,23 @@ impl Drop for Daemon {
     }
 }
 
+/// One HTTP/1.0 request on a raw connection; the whole answer.
+fn http_1_0(port: u16, path: &str, accept_encoding: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept-Encoding: {accept_encoding}\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap();
+    answer
+}
+
 fn source(name: &str, url: &str, tag: &str) -> String {
     format!("[[source]]\nname = \"{name}\"\nurl = \"{url}\"\ntags = [\"{tag}\"]\n\n")
 }
@@ -164,6 +185,44 @@ fn run_serves_endpoints_reloads_sources_and_stops_cleanly() {
     assert_eq!(gzipped.headers["content-encoding"], "gzip");
     assert_eq!(&gzipped.body[..2], &[0x1f, 0x8b], "a gzip stream");
     assert!(gzipped.body.len() < plain.body.len());
+    // Compressed once per change: each form has its length and its ETag;
+    // brotli when the client prefers it.
+    let brotli = daemon.request(
+        reqwest::Method::GET,
+        "/feed.atom",
+        &[("accept-encoding", "gzip;q=0.5, br")],
+    );
+    assert_eq!(brotli.headers["content-encoding"], "br");
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(
+        &mut brotli::Decompressor::new(&brotli.body[..], 4096),
+        &mut unpacked,
+    )
+    .unwrap();
+    assert_eq!(unpacked, plain.body, "the same feed");
+    for got in [&plain, &gzipped, &brotli] {
+        assert_eq!(
+            got.headers["content-length"],
+            got.body.len().to_string().as_str()
+        );
+        assert_eq!(got.headers["vary"], "accept-encoding");
+    }
+    assert_ne!(gzipped.headers["etag"], plain.headers["etag"]);
+    assert_ne!(brotli.headers["etag"], gzipped.headers["etag"]);
+    // An HTTP/1.0 client gets a length too.
+    let old_client = http_1_0(port, "/feed.atom", "gzip");
+    assert!(old_client.starts_with(b"HTTP/1.0 200") || old_client.starts_with(b"HTTP/1.1 200"));
+    let head_end = old_client
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap()
+        + 4;
+    let head = String::from_utf8_lossy(&old_client[..head_end]).to_ascii_lowercase();
+    assert!(
+        head.contains(&format!("content-length: {}", gzipped.body.len())),
+        "{head}"
+    );
+    assert_eq!(&old_client[head_end..], &gzipped.body[..]);
     let head = daemon.request(reqwest::Method::HEAD, "/feed.atom", &[]);
     assert_eq!(head.status, 200);
     assert!(head.body.is_empty());

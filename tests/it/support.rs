@@ -10,7 +10,8 @@ use axum::Router;
 /// A running static file server: like `python3 -m http.server`, it ignores
 /// query strings, serves `index.html` for folders and sends text/html
 /// without a charset; unlike it, it logs every request. `/status/N` answers
-/// status N (with `?retry-after=S`, a Retry-After header).
+/// status N (with `?retry-after=S`, a Retry-After header); `/loop/` redirects
+/// to itself.
 pub struct FileServer {
     pub base: String,
     log: Arc<Mutex<Vec<Request>>>,
@@ -98,6 +99,13 @@ async fn serve_file(State(served): State<Served>, uri: Uri, headers: HeaderMap) 
     let path = uri.path();
     if path.contains("..") {
         return status(StatusCode::BAD_REQUEST);
+    }
+    if path == "/loop/" {
+        return Response::builder()
+            .status(StatusCode::FOUND)
+            .header(header::LOCATION, "/loop/")
+            .body(Body::empty())
+            .unwrap();
     }
     if let Some(code) = path.strip_prefix("/status/") {
         let code = code.trim_end_matches('/').parse().unwrap_or(500);
@@ -206,6 +214,14 @@ impl TestConfig {
 
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("muniflux.toml")
+    }
+
+    /// The same config with `[poll] timeout` set to `timeout`.
+    pub fn with_timeout(self, timeout: &str) -> TestConfig {
+        let text = std::fs::read_to_string(self.path()).unwrap();
+        let text = text.replace("timeout = \"5s\"", &format!("timeout = \"{timeout}\""));
+        std::fs::write(self.path(), text).unwrap();
+        self
     }
 
     /// Runs `muniflux -c <config> args...`.

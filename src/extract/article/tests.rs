@@ -417,3 +417,181 @@ fn bylines_without_classes_are_not_body() {
     );
     check(&html, "Harbour plan approved", LONG);
 }
+
+/// Three paragraphs of an article, each long enough to be prose.
+fn article_paragraphs() -> String {
+    format!("<p>{LONG}</p><p>{LONG}</p><p>{LONG}</p><p>{LONG}</p>")
+}
+
+fn body_of(html: &str) -> String {
+    extract(html)
+        .unwrap_or_else(|e| panic!("{e}: {html}"))
+        .body_text
+}
+
+#[test]
+fn a_weak_class_word_on_the_article_wrapper_does_not_delete_it() {
+    // `skip-content` is the skip link's target, `widget-area` a page
+    // builder's region, `readspeaker` a read-aloud region: all wrap the
+    // article on real sites.
+    for wrapper in [
+        r#"<div id="skip-content">"#,
+        r#"<div class="widget-area">"#,
+        r#"<div class="readspeaker-content">"#,
+        r#"<div class="print-area more">"#,
+    ] {
+        let html = page(
+            "<title>Nyhet - Kommun</title>",
+            &format!(
+                "<nav><a href='/'>Start</a> <a href='/a'>Bygga</a></nav>{wrapper}<h1>Nyhet</h1>{}</div>",
+                article_paragraphs()
+            ),
+        );
+        assert!(body_of(&html).contains(LONG), "{wrapper}");
+    }
+}
+
+#[test]
+fn a_strong_class_word_still_marks_chrome() {
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<main><h1>Nyhet</h1>{}<div class='share-box'><p>Dela den här artikeln med dina vänner och kollegor i sociala medier.</p></div></main>",
+            article_paragraphs()
+        ),
+    );
+    assert!(!body_of(&html).contains("Dela den här"));
+}
+
+#[test]
+fn a_wrapper_marked_as_boilerplate_that_holds_the_prose_is_layout() {
+    // One wrapper with a boilerplate word holds the whole article (and a
+    // long menu that outweighs it in plain text).
+    let menu: String = (0..60)
+        .map(|i| format!("<li><a href='/s{i}'>Sida nummer {i} i menyn</a></li>"))
+        .collect();
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<div class='contact-layout'><ul class='site-menu'>{menu}</ul><article><h1>Nyhet</h1>{}</article></div>",
+            article_paragraphs()
+        ),
+    );
+    assert!(body_of(&html).contains(LONG));
+}
+
+#[test]
+fn inline_hidden_elements_are_not_body() {
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<article><h1>Nyhet</h1>{}<div style='display: none'><p>Dold text som aldrig visas för läsaren på sidan.</p></div><p hidden>Också dold text som inte syns för någon läsare.</p></article>",
+            article_paragraphs()
+        ),
+    );
+    let body = body_of(&html);
+    assert!(!body.contains("Dold text"), "{body}");
+    assert!(!body.contains("Också dold"), "{body}");
+}
+
+#[test]
+fn an_article_split_by_an_inline_aside_is_joined() {
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<article><h1>Nyhet</h1><div class='chunk'><p>Första delen. {LONG}</p><p>{LONG}</p></div>\
+             <aside class='pullquote'><p>Ett citat ur texten som lyfts fram i en ruta.</p></aside>\
+             <div class='chunk'><p>Andra delen. {LONG}</p><p>{LONG}</p></div></article>"
+        ),
+    );
+    let body = body_of(&html);
+    assert!(
+        body.contains("Första delen.") && body.contains("Andra delen."),
+        "{body}"
+    );
+    assert!(!body.contains("Ett citat"), "{body}");
+}
+
+#[test]
+fn an_article_with_a_more_news_rail_is_an_article_without_the_rail() {
+    let rail: String = (0..5)
+        .map(|i| format!("<div class='card'><h3><a href='/nyheter/n{i}.html'>En annan nyhet nummer {i}</a></h3><p>Kort ingress till den andra nyheten.</p></div>"))
+        .collect();
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<article><h1>Nyhet</h1>{}<section><h2>Läs också</h2>{rail}</section></article>",
+            article_paragraphs()
+        ),
+    );
+    let body = body_of(&html);
+    assert!(body.contains(LONG));
+    assert!(!body.contains("En annan nyhet"), "{body}");
+    assert!(!body.contains("Läs också"), "{body}");
+}
+
+#[test]
+fn a_blog_index_of_whole_posts_is_a_list() {
+    let posts: String = (0..3)
+        .map(|i| format!("<article class='post'><header><h2><a href='/blogg/inlagg-{i}/'>Inlägg nummer {i}</a></h2><span>{i} mars 2024</span></header><div class='entry-summary'><p>{LONG}</p></div></article>"))
+        .collect();
+    let html = page(
+        "<title>Bloggen</title>",
+        &format!("<main><h1>Bloggen</h1>{posts}</main>"),
+    );
+    check_none(&html);
+}
+
+#[test]
+fn a_rail_that_outscores_a_short_article_does_not_hide_it() {
+    // A slider of link teasers with more text than the article: the first
+    // reading finds the slider, a list; the page is read again without it.
+    let slider: String = (0..12)
+        .map(|i| format!("<li><a href='/n{i}.html'>En lång rubrik på en annan artikel i bildspelet, nummer {i}, med mycket text</a>, kort.</li>"))
+        .collect();
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<div class='slider'><ul>{slider}</ul></div><div class='story'><h1>Nyhet</h1><p>{LONG}</p><p>{LONG}</p><p>{LONG}</p></div>"
+        ),
+    );
+    assert!(body_of(&html).contains(LONG));
+}
+
+#[test]
+fn a_number_in_a_headline_is_news_not_an_error_page() {
+    let html = page(
+        "<title>Logistikföretaget anställer 404 personer</title>",
+        &format!(
+            "<article><h1>Logistikföretaget anställer 404 personer</h1>{}{}</article>",
+            article_paragraphs(),
+            article_paragraphs()
+        ),
+    );
+    assert_eq!(
+        extract(&html).unwrap().title,
+        "Logistikföretaget anställer 404 personer"
+    );
+    let error = page(
+        "<title>404 - Sidan kunde inte hittas</title>",
+        "<main><h1>Sidan kunde inte hittas</h1><p>Sidan du söker finns inte längre. Gå till startsidan.</p></main>",
+    );
+    check_none(&error);
+}
+
+#[test]
+fn the_page_tail_after_the_article_is_not_body() {
+    let html = page(
+        "<title>Nyhet</title>",
+        &format!(
+            "<article><h1>Nyhet</h1><div class='text'>{}<ul><li>Punkt ett</li></ul></div>\
+             <div class='after'><p>Schon gelesen?</p><p><a href='/kommentar'>Kommentare schreiben</a></p>\
+             <h3>Fakta</h3><p>Kontakt: Mikael Andersson, näringslivschef</p><p>Vi ses på mässan i Kalmar i maj.</p><h3>Mehr</h3></div></article>",
+            article_paragraphs()
+        ),
+    );
+    let body = body_of(&html);
+    assert!(body.ends_with(
+            "Punkt ett\n\nFakta\n\nKontakt: Mikael Andersson, näringslivschef\n\nVi ses på mässan i Kalmar i maj."
+        ), "{body}");
+}

@@ -907,6 +907,8 @@ fn floor_char_boundary(text: &str, index: usize) -> usize {
 
 #[cfg(test)]
 mod corpus_check;
+#[cfg(test)]
+mod properties;
 
 #[cfg(test)]
 mod tests {
