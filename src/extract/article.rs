@@ -112,6 +112,7 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
             .title
             .as_ref()
             .and_then(|rule| rule.matches(&doc, &dom).first().copied()),
+        use_model: true,
     };
     let chosen_bodies = overrides
         .body
@@ -192,6 +193,9 @@ struct PageCx<'p, 'd, 'a> {
     canonical: Option<Url>,
     /// The headline a `title` selector chose.
     chosen_headline: Option<u32>,
+    /// Whether the learned block scorer filters the body (not while its
+    /// training samples are gathered).
+    use_model: bool,
 }
 
 /// The article's main element, headline, title and paragraphs.
@@ -200,6 +204,9 @@ struct Body {
     headline: Option<u32>,
     title: String,
     blocks: Vec<Block>,
+    /// The features of each block before the learned scorer, when the
+    /// heuristics found the body (empty for a selector's body).
+    features: Vec<model::Features>,
 }
 
 impl PageCx<'_, '_, '_> {
@@ -229,6 +236,7 @@ impl PageCx<'_, '_, '_> {
             headline,
             title,
             blocks,
+            features: Vec::new(),
         })
     }
 
@@ -293,6 +301,12 @@ impl PageCx<'_, '_, '_> {
         let title = title(self.dom, headline, main)
             .ok_or_else(|| refuse(self.no_article("no headline")))?;
         let blocks = page.body_blocks(main, &side, headline, &title, &self.base);
+        let features = page.block_features(main, &blocks);
+        let blocks = if self.use_model {
+            scored_blocks(blocks, &features)
+        } else {
+            blocks
+        };
         let body_chars = blocks_text(&blocks).chars().count();
         if looks_like_error_page(&title) && body_chars < MAX_ERROR_PAGE_CHARS {
             return Err(Refusal::Page(self.no_article("an error page")));
@@ -313,8 +327,63 @@ impl PageCx<'_, '_, '_> {
             headline,
             title,
             blocks,
+            features: if self.use_model { Vec::new() } else { features },
         })
     }
+}
+
+/// The blocks the learned scorer keeps; all of them when it would leave
+/// less than an article's worth of text (the scorer refines a body, it
+/// never empties one).
+fn scored_blocks(blocks: Vec<Block>, features: &[model::Features]) -> Vec<Block> {
+    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let keep = model::kept(&texts, features);
+    let kept: Vec<Block> = blocks
+        .iter()
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(block, _)| block.clone())
+        .collect();
+    if blocks_text(&kept).chars().count() < MIN_BODY_CHARS {
+        blocks
+    } else {
+        kept
+    }
+}
+
+/// Training samples for the learned block scorer: the text and features of
+/// each block of the body the heuristics find on a page, before the scorer
+/// filters them (see `src/bin/train_blocks.rs`). `None` when the page gives
+/// no article.
+pub fn block_samples(html: &str, url: &Url) -> Option<Vec<(String, model::Features)>> {
+    let doc = Html::parse_document(&bounded_nesting(html));
+    let dom = Dom::new(&doc);
+    let page = Page::analyse(&dom, false);
+    let cx = PageCx {
+        dom: &dom,
+        page: &page,
+        url,
+        base: base_url(&dom, url),
+        canonical: canonical(&dom, url),
+        chosen_headline: None,
+        use_model: false,
+    };
+    let body = cx.found_body().ok().or_else(|| {
+        let plain = Page::analyse(&dom, true);
+        PageCx {
+            page: &plain,
+            ..cx.clone()
+        }
+        .found_body()
+        .ok()
+    })?;
+    Some(
+        body.blocks
+            .into_iter()
+            .map(|b| b.text)
+            .zip(body.features)
+            .collect(),
+    )
 }
 
 /// Why one reading of a page found no article.
@@ -1441,5 +1510,6 @@ fn strip_byline_label(text: &str) -> String {
     text.trim().to_string()
 }
 
+pub mod model;
 #[cfg(test)]
 mod tests;
