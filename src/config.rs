@@ -99,7 +99,7 @@ pub struct PollConfig {
     pub max_pages: u32,
     /// How many new articles to fetch from one source in one poll.
     pub max_new_articles: usize,
-    /// How many hosts are polled at the same time.
+    /// How many requests are in flight at once, across all hosts.
     pub concurrency: usize,
     /// No source is polled more often than this.
     pub min_interval: Duration,
@@ -128,6 +128,7 @@ impl PollConfig {
             timeout: self.timeout,
             max_body_bytes: self.max_body_bytes,
             host_delay: self.host_delay,
+            concurrency: self.concurrency,
         }
     }
 }
@@ -563,7 +564,7 @@ fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
         max_pages: count(&raw.max_pages, "poll.max_pages", 3, 100)? as u32,
         max_new_articles: count(&raw.max_new_articles, "poll.max_new_articles", 50, 10_000)?
             as usize,
-        concurrency: count(&raw.concurrency, "poll.concurrency", 8, 256)? as usize,
+        concurrency: count(&raw.concurrency, "poll.concurrency", 32, 256)? as usize,
         min_interval,
         max_interval,
         max_backoff,

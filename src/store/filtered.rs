@@ -46,6 +46,14 @@ impl Store {
         Ok(())
     }
 
+    /// The fingerprint of the filter the source was last polled with.
+    pub fn noted_filter(&self, source: SourceId) -> Result<Option<i64>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT filter FROM source_filters WHERE source_id = ?1")?;
+        Ok(stmt.query_row([source.0], |r| r.get(0)).optional()?)
+    }
+
     /// Notes the filter a source is polled with. When it is not the one of
     /// the last poll, the validators of the source's page (`fetch_url`) are
     /// dropped in the same transaction, so the page is read in full and its

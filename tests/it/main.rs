@@ -29,6 +29,10 @@ mod identity;
 /// host_delay, permanent redirects, `muniflux sources`.
 mod politeness;
 
+/// Request slots and host delays: one slot serves every kind of poll; a
+/// sleeping host leaves it to others.
+mod scale;
+
 /// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
 mod service;
 
