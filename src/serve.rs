@@ -694,11 +694,17 @@ fn feed_response(feed: &RenderedFeed, headers: &HeaderMap, format: Format) -> Re
             .get(header::ACCEPT_ENCODING)
             .and_then(|v| v.to_str().ok()),
     );
+    let for_browser = format == Format::Atom && asks_for_a_page(headers);
+    let vary = if for_browser {
+        "accept-encoding, accept"
+    } else {
+        "accept-encoding"
+    };
     let validators = [
         (header::ETAG, coding.etag(&feed.etag)),
         (header::LAST_MODIFIED, feed.last_modified.clone()),
         (header::CACHE_CONTROL, "public, max-age=300".to_string()),
-        (header::VARY, "accept-encoding".to_string()),
+        (header::VARY, vary.to_string()),
     ];
     if not_modified(headers, feed) {
         return (StatusCode::NOT_MODIFIED, validators).into_response();
@@ -707,15 +713,44 @@ fn feed_response(feed: &RenderedFeed, headers: &HeaderMap, format: Format) -> Re
     let length = body.len();
     let mut response = (validators, body).into_response();
     let response_headers = response.headers_mut();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
+    let content_type = if for_browser {
+        BROWSER_FEED_TYPE
+    } else {
+        format.content_type()
+    };
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     if let Some(encoding) = coding.content_encoding() {
         response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response
+}
+
+/// The Atom feed's type for a browser that opens it. Chromium shows a
+/// document served as `application/atom+xml` as plain text and never
+/// applies its stylesheet; as `application/xml` it applies the XSLT. The
+/// bytes are the same feed, so anything that parses it still can.
+const BROWSER_FEED_TYPE: &str = "application/xml; charset=utf-8";
+
+/// Whether the client asks for a page rather than a feed: browsers put
+/// `text/html` in `Accept` when they open an address; feed readers and
+/// validators ask for feeds (or anything).
+fn asks_for_a_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept.split(',').any(|item| {
+                let mut parts = item.split(';');
+                let media = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|p| {
+                    p.split_once('=').is_some_and(|(k, v)| {
+                        k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f32>() == Ok(0.0)
+                    })
+                });
+                media.eq_ignore_ascii_case("text/html") && !refused
+            })
+        })
 }
 
 /// RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since. An ETag of
@@ -846,6 +881,45 @@ mod tests {
             "one ETag per representation"
         );
         assert_eq!(both.json.last_modified, both.atom.last_modified);
+    }
+
+    #[test]
+    fn a_browser_gets_the_atom_feed_as_xml_so_it_applies_the_stylesheet() {
+        let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
+        let both = feeds("x", t);
+        let ask = |accept: Option<&str>, format: Format| {
+            let mut h = HeaderMap::new();
+            if let Some(accept) = accept {
+                h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+            }
+            let response = feed_response(both.get(format), &h, format);
+            let header = |name| response.headers()[name].to_str().unwrap().to_string();
+            (header(header::CONTENT_TYPE), header(header::VARY))
+        };
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        assert_eq!(
+            ask(Some(browser), Format::Atom),
+            (
+                BROWSER_FEED_TYPE.to_string(),
+                "accept-encoding, accept".to_string()
+            )
+        );
+        let atom = (
+            "application/atom+xml; charset=utf-8".to_string(),
+            "accept-encoding".to_string(),
+        );
+        for reader in [
+            None,
+            Some("*/*"),
+            Some("application/atom+xml,application/rss+xml;q=0.9,*/*;q=0.1"),
+            Some("text/html;q=0, application/atom+xml"),
+        ] {
+            assert_eq!(ask(reader, Format::Atom), atom, "{reader:?}");
+        }
+        assert_eq!(
+            ask(Some(browser), Format::Json).0,
+            "application/feed+json; charset=utf-8"
+        );
     }
 
     #[test]

@@ -89,11 +89,15 @@
     </li>
   </xsl:template>
 
-  <!-- An RFC 3339 date as "2024-03-05 14:03" (the feed writes local time). -->
+  <!-- An RFC 3339 date as "2024-03-05 14:03" (the feed writes local
+       time); local midnight is how the feed writes a page that gave only
+       its day, so it is shown as the day alone. -->
   <xsl:template name="when">
     <xsl:param name="at"/>
     <xsl:value-of select="substring($at, 1, 10)"/>
-    <xsl:text> </xsl:text>
-    <xsl:value-of select="substring($at, 12, 5)"/>
+    <xsl:if test="substring($at, 12, 8) != '00:00:00'">
+      <xsl:text> </xsl:text>
+      <xsl:value-of select="substring($at, 12, 5)"/>
+    </xsl:if>
   </xsl:template>
 </xsl:stylesheet>

@@ -162,9 +162,10 @@ header .home{font-weight:600;margin-right:auto}
 h1{font-size:1.5rem;margin:.5rem 0 .75rem;overflow-wrap:anywhere}
 h2{font-size:1.15rem;margin:1.75rem 0 .5rem}
 footer{margin-top:2rem;color:var(--muted);font-size:.85rem}
-.cards{display:flex;flex-wrap:wrap;gap:.75rem;margin:0 0 1rem;padding:0;list-style:none}
-.cards li{border:1px solid var(--line);border-radius:8px;padding:.6rem .9rem;min-width:11rem;
-flex:1 1 auto}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.75rem;
+margin:0 0 1rem;padding:0;list-style:none}
+.cards li{border:1px solid var(--line);border-radius:8px;padding:.6rem .9rem}
+.cards li.wide{grid-column:span 2}
 .cards .n{font-size:1.6rem;font-weight:600;display:block;line-height:1.2}
 .cards .fine .n{color:var(--ok)}.cards .warning .n{color:var(--warn)}.cards .failing .n{color:var(--bad)}
 .scroll{overflow-x:auto}
@@ -184,12 +185,13 @@ white-space:nowrap}
 .err{color:var(--bad);overflow-wrap:anywhere}
 .warn{color:var(--warn)}
 .muted,.none{color:var(--muted)}
-.url{color:var(--muted);font-size:.8rem;overflow-wrap:anywhere}
-.title{overflow-wrap:anywhere}
+.url{color:var(--muted);font-size:.8rem;overflow-wrap:break-word;word-break:break-all}
+.title{overflow-wrap:break-word}
+td.lead{min-width:14rem}
 code{font-size:.85rem;overflow-wrap:anywhere}
 svg.chart{display:block;color:var(--bar)}
 svg.chart .zero{fill:var(--zero)}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0}
+dl{display:grid;grid-template-columns:12rem 1fr;gap:.3rem 1rem;margin:0}
 dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 ul.plain{margin:0;padding-left:1.1rem}
 .pager{margin:.75rem 0}
@@ -206,10 +208,11 @@ body{padding:0 .6rem 2rem}
 table.stack thead{display:none}
 table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
 table.stack tr{border:1px solid var(--line);border-radius:8px;margin:0 0 .6rem;padding:.3rem .1rem}
-table.stack td{border:0;padding:.15rem .6rem}
+table.stack td{border:0;padding:.15rem .6rem;min-width:0}
 table.stack td[data-label]:not(.lead)::before{content:attr(data-label) ': ';color:var(--muted)}
 table.stack td:empty{display:none}
 table.stack td.num{text-align:left}
+table.stack svg.chart{display:inline-block;vertical-align:middle}
 tr.failing td:first-child,tr.warning td:first-child{box-shadow:none}
 tr.failing{border-left:4px solid var(--bad)!important}
 tr.warning{border-left:4px solid var(--warn)!important}

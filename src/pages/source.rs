@@ -269,7 +269,7 @@ fn health_facts(source: &SourcePage, thresholds: Thresholds, frame: &Frame<'_>) 
 
 fn polls(polls: &[Poll]) -> String {
     let mut html = format!(
-        "<h2 id=\"polls\">Last {} polls</h2>\n<div class=\"scroll\"><table class=\"stack\">\n<thead><tr>\
+        "<h2 id=\"polls\">Last polls ({})</h2>\n<div class=\"scroll\"><table class=\"stack\">\n<thead><tr>\
          <th>time</th><th>outcome</th><th>status</th><th class=\"num\">new</th>\
          <th class=\"num\">seen</th><th class=\"num\">took</th><th>error</th></tr></thead>\n<tbody>\n",
         polls.len()

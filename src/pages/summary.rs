@@ -86,14 +86,14 @@ fn cards(lines: &[(Health, &SourceLine)], summary: &Summary, now: Timestamp) -> 
     }
     let _ = writeln!(
         html,
-        "<li><span class=\"n\">{}</span>new articles in the last 7 days</li>",
+        "<li class=\"wide\"><span class=\"n\">{}</span>new articles in the last 7 days</li>",
         summary.new_last_week
     );
     match &summary.last_round {
         Some(round) => {
             let _ = writeln!(
                 html,
-                "<li><span class=\"n\">{took}</span>last round, ended {ended}: \
+                "<li class=\"wide\"><span class=\"n\">{took}</span>last round, ended {ended}: \
                  {polled} polled, {failed} failed, {new} new</li>",
                 took = duration(round.duration_ms()),
                 ended = ago(Some(round.finished_at), now),
@@ -102,7 +102,9 @@ fn cards(lines: &[(Health, &SourceLine)], summary: &Summary, now: Timestamp) -> 
                 new = round.n_new,
             );
         }
-        None => html.push_str("<li><span class=\"n\">–</span>no poll round yet</li>\n"),
+        None => {
+            html.push_str("<li class=\"wide\"><span class=\"n\">–</span>no poll round yet</li>\n")
+        }
     }
     html.push_str("</ul>\n");
     html

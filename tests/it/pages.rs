@@ -367,6 +367,25 @@ fn the_feeds_name_their_stylesheet_and_stay_valid_feeds() {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?xml-stylesheet type=\"text/xsl\" href=\"feed.xsl\"?>\n<feed "
     ));
     feed_rs::parser::parse(&merged.body[..]).unwrap();
+    // A browser opening it gets the same bytes as XML (Chromium shows
+    // application/atom+xml as text, without the stylesheet).
+    let browser = daemon.request(
+        reqwest::Method::GET,
+        "/feed.atom",
+        &[(
+            "accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        )],
+    );
+    assert_eq!(
+        browser.headers["content-type"],
+        "application/xml; charset=utf-8"
+    );
+    assert_eq!(browser.body, merged.body);
+    assert_eq!(
+        merged.headers["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
     let tagged = daemon.get("/feeds/fest.atom");
     assert!(tagged
         .text()
