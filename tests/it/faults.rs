@@ -181,6 +181,21 @@ fn respond(path: &str, stream: &mut TcpStream) {
             &[("Content-Type", "text/html"), ("Content-Encoding", "br")],
             &brotli_bomb(),
         ),
+        "/trasig-gzip/" => reply(
+            stream,
+            "200 OK",
+            &[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+            b"\x1f\x8b\x08\x00this is not deflate data at all, just text",
+        ),
+        "/langsamma-huvuden/" => {
+            // The status line and headers one byte every 300 ms.
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" {
+                if stream.write_all(&[*byte]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        }
         "/till-fil/" => reply(
             stream,
             "302 Found",
@@ -427,6 +442,22 @@ fn a_brotli_bomb_stops_at_the_body_limit() {
     let config = config(&server, "/brotli-bomb/");
     let log = poll_within(&config, POLL_BOUND);
     check_fault_is_contained(&config, &log, "exceeds the limit");
+}
+
+#[test]
+fn a_corrupt_gzip_body_is_an_error() {
+    let server = Hostile::start();
+    let config = config(&server, "/trasig-gzip/");
+    let log = poll_within(&config, POLL_BOUND);
+    check_fault_is_contained(&config, &log, "/trasig-gzip/");
+}
+
+#[test]
+fn trickling_headers_time_out() {
+    let server = Hostile::start();
+    let config = config(&server, "/langsamma-huvuden/");
+    let log = poll_within(&config, POLL_BOUND);
+    check_fault_is_contained(&config, &log, "timed out");
 }
 
 #[test]
