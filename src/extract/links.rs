@@ -215,6 +215,9 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
     /// An absolute http(s) URL on the page's site, without fragment.
     fn resolve(&self, href: &str) -> Option<Url> {
         let href = href.trim();
+        if href.len() > crate::canonical::MAX_LINK_LEN {
+            return None;
+        }
         let lower = href.get(..11).unwrap_or(href).to_ascii_lowercase();
         if href.is_empty()
             || href.starts_with('#')

@@ -454,3 +454,30 @@ fn a_calendar_of_the_same_markup_in_the_next_column_stays_out() {
         None,
     );
 }
+
+/// Found by the fuzz bench: an unclosed link with a 180 KB address before
+/// many blocks, which the parser clones into each (185 MB of URLs). Such
+/// an address is no article link.
+#[test]
+fn addresses_longer_than_the_limit_are_no_links() {
+    let long = format!("/nyheter/{}", "x".repeat(crate::canonical::MAX_LINK_LEN));
+    let items: String = ["a", "b", "c"]
+        .iter()
+        .map(|s| {
+            format!(
+                r#"<li><time datetime="2024-01-01">1 januari 2024</time>
+                <a href="/nyheter/{s}.html">Nyhetsrubrik {s} som är lång</a></li>"#
+            )
+        })
+        .collect();
+    let html = page(&format!(
+        r#"<ul class="news">{items}<li><time datetime="2024-01-01">1 januari 2024</time>
+        <a href="{long}">Nyhetsrubrik d som är lång</a></li></ul>"#
+    ));
+    check(
+        LIST,
+        &html,
+        &["/nyheter/a.html", "/nyheter/b.html", "/nyheter/c.html"],
+        None,
+    );
+}
