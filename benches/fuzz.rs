@@ -403,10 +403,13 @@ fn mutate(rng: &mut TestRng, seed: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
 fn exercise(input: &Input) {
     let url = Url::parse(input.url).expect("a valid test URL");
     let now: Timestamp = "2024-06-01T12:00:00Z".parse().expect("a timestamp");
+    stage("charset");
     let _ = charset::choose(&input.body, input.content_type);
     let text = charset::decode(&input.body, input.content_type);
+    stage("sniff");
     let _ = sniff::page_kind(input.content_type, &input.body);
     let _ = sniff::not_a_page(input.content_type, &input.body);
+    stage("feed");
     if let Ok(items) = items_from_feed(&input.body, input.content_type, &url) {
         for item in items {
             if let Some(link) = &item.link {
@@ -418,20 +421,58 @@ fn exercise(input: &Input) {
         }
     }
     let overrides = Overrides::default();
+    stage("list");
     let list = links_from_list_with(&text, &url, &overrides);
     for link in list.links.iter().chain(list.next_page.as_ref()) {
         check_canonical(link);
     }
+    stage("article");
     if let Ok(article) = extract_article_with(&text, &url, now, &overrides) {
         check_body_html(&article.body_html);
         check_canonical(&article.url);
     }
     // Strings of the page as URLs against the page's own.
+    stage("urls");
     for raw in text.split(['"', '\'', ' ', '<', '>']).take(2_000) {
         if let Ok(joined) = url.join(raw) {
             check_canonical(&joined);
         }
     }
+    stage("");
+}
+
+thread_local! {
+    /// With `--replay`: the stage running, its start (CPU time) and the
+    /// live bytes then.
+    static STAGES: std::cell::RefCell<Option<(&'static str, Duration, usize)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The most any one stage allocated at once in this replay.
+static STAGE_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Marks the start of a stage (`""`: the end). With `--replay`, prints the
+/// CPU time and the most memory each stage took.
+fn stage(name: &'static str) {
+    STAGES.with(|stages| {
+        let mut stages = stages.borrow_mut();
+        let Some((running, started, live)) = stages.as_mut() else {
+            return;
+        };
+        if !running.is_empty() {
+            let peak = PEAK.load(Ordering::Relaxed).saturating_sub(*live);
+            STAGE_PEAK.fetch_max(peak, Ordering::Relaxed);
+            println!(
+                "  {running:<8} {:>6.3} s CPU, {:>7.1} MB at most",
+                thread_cpu_time().saturating_sub(*started).as_secs_f64(),
+                peak as f64 / 1e6
+            );
+        }
+        *running = name;
+        *started = thread_cpu_time();
+        *live = LIVE.load(Ordering::Relaxed);
+        PEAK.store(*live, Ordering::Relaxed);
+    });
 }
 
 #[track_caller]
@@ -716,13 +757,14 @@ fn replay(files: &[PathBuf], last_panic: &Mutex<String>) {
             failed = true;
             continue;
         };
+        println!("{}:", file.display());
+        STAGES.with(|stages| *stages.borrow_mut() = Some(("", Duration::ZERO, 0)));
+        STAGE_PEAK.store(0, Ordering::Relaxed);
         let started = Instant::now();
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
         let cpu_before = thread_cpu_time();
         let outcome = catch_unwind(AssertUnwindSafe(|| exercise(&input)));
         let cpu = thread_cpu_time().saturating_sub(cpu_before);
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+        let peak = STAGE_PEAK.load(Ordering::Relaxed);
         let verdict = match outcome {
             Err(_) => format!(
                 "PANIC {}",
