@@ -508,6 +508,20 @@ struct ExtractOutput {
     author: Option<String>,
     canonical: Option<String>,
     error: Option<String>,
+    /// Whether the article passes the topic filter of the source the page
+    /// belongs to (or the list's `[filter]`); null when none applies.
+    filter: Option<FilterOutput>,
+}
+
+/// A topic filter's verdict on one page.
+#[derive(Debug, Serialize)]
+struct FilterOutput {
+    /// The configured source whose filter it is; null for the list's.
+    source: Option<String>,
+    /// The filter, e.g. `include: företag; exclude: lediga jobb`.
+    filter: String,
+    passes: bool,
+    reason: String,
 }
 
 impl ExtractOutput {
@@ -525,6 +539,7 @@ impl ExtractOutput {
             author: article.author.clone(),
             canonical: article.canonical.as_ref().map(|u| u.to_string()),
             error: None,
+            filter: None,
         }
     }
 
@@ -600,6 +615,8 @@ fn file_url(path: &Path) -> anyhow::Result<Url> {
 struct Selection {
     sources: Vec<config::Source>,
     flags: Overrides,
+    /// The source list's `[filter]`.
+    list_filter: crate::topic::TopicFilter,
 }
 
 impl Selection {
@@ -617,12 +634,50 @@ impl Selection {
             date: rule(&args.date_selector, "date-selector")?,
             body: rule(&args.body_selector, "body-selector")?,
         };
-        let sources = if config_path.exists() {
-            load(config_path)?.1.sources
+        let (sources, list_filter) = if config_path.exists() {
+            let list = load(config_path)?.1;
+            (list.sources, list.filter)
         } else {
-            Vec::new()
+            (Vec::new(), Default::default())
         };
-        Ok(Selection { sources, flags })
+        Ok(Selection {
+            sources,
+            flags,
+            list_filter,
+        })
+    }
+
+    /// The topic filter for a page: its source's (same host, longest
+    /// matching folder), else the list's; `None` when nothing is filtered.
+    fn topics_for(&self, page: &Url) -> Option<(Option<&str>, &crate::topic::TopicFilter)> {
+        let source = self
+            .sources
+            .iter()
+            .filter(|s| s.url.host_str() == page.host_str())
+            .filter(|s| page.path().starts_with(directory_of(s.url.path())))
+            .max_by_key(|s| directory_of(s.url.path()).len());
+        let (name, filter) = match source {
+            Some(s) => (Some(s.name.as_str()), &s.topics),
+            None => (None, &self.list_filter),
+        };
+        (!filter.is_empty()).then_some((name, filter))
+    }
+
+    /// The verdict of the page's topic filter on an extracted article.
+    fn filter_verdict(&self, article: &Article) -> Option<FilterOutput> {
+        let (source, filter) = self.topics_for(&article.url)?;
+        let verdict = filter.verdict(&crate::topic::Subject {
+            url: &article.url,
+            title: &article.title,
+            body: &article.body_text,
+            categories: &[],
+        });
+        Some(FilterOutput {
+            source: source.map(str::to_string),
+            filter: filter.describe(),
+            passes: verdict.passes(),
+            reason: verdict.reason().to_string(),
+        })
     }
 
     /// The selectors for a page: its source's, with the flags replacing.
@@ -659,7 +714,10 @@ fn extract_guarded(html: &str, base: &Url, selection: &Selection) -> ExtractOutp
         Ok(PageReading {
             article: Ok(article),
             ..
-        }) => ExtractOutput::from_article(&article),
+        }) => ExtractOutput {
+            filter: selection.filter_verdict(&article),
+            ..ExtractOutput::from_article(&article)
+        },
         Ok(PageReading {
             title,
             dates,
@@ -848,6 +906,7 @@ mod tests {
         let selection = Selection {
             sources: Vec::new(),
             flags: Overrides::default(),
+            list_filter: Default::default(),
         };
         let output = extract_guarded(html, &url, &selection);
         let json = serde_json::to_value(&output).unwrap();
@@ -870,6 +929,7 @@ mod tests {
             "author",
             "canonical",
             "error",
+            "filter",
         ];
         expected.sort();
         let mut keys = keys.clone();
@@ -894,6 +954,7 @@ mod tests {
         let selection = Selection {
             sources: list.sources,
             flags,
+            list_filter: list.filter,
         };
         let page = |u: &str| selection.for_page(&Url::parse(u).unwrap());
         let chosen = page("https://x.se/nyheter/2024/a.html");

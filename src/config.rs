@@ -17,6 +17,7 @@ use toml::Spanned;
 use url::Url;
 
 use crate::extract::overrides::{Overrides, Rule};
+use crate::topic::TopicFilter;
 
 /// Where the daemon looks when no `--config` is given.
 pub const DEFAULT_PATH: &str = "/etc/muniflux/muniflux.toml";
@@ -98,7 +99,7 @@ pub struct PollConfig {
     pub max_pages: u32,
     /// How many new articles to fetch from one source in one poll.
     pub max_new_articles: usize,
-    /// How many hosts are polled at the same time.
+    /// How many requests are in flight at once, across all hosts.
     pub concurrency: usize,
     /// No source is polled more often than this.
     pub min_interval: Duration,
@@ -127,6 +128,7 @@ impl PollConfig {
             timeout: self.timeout,
             max_body_bytes: self.max_body_bytes,
             host_delay: self.host_delay,
+            concurrency: self.concurrency,
         }
     }
 }
@@ -147,6 +149,8 @@ impl Default for PollConfig {
 pub struct SourceList {
     pub path: PathBuf,
     pub sources: Vec<Source>,
+    /// The list-wide `[filter]` (already part of every source's `topics`).
+    pub filter: TopicFilter,
 }
 
 /// One configured source: a feed or a news-list page.
@@ -162,6 +166,9 @@ pub struct Source {
     /// CSS selectors replacing the extraction heuristics for this source
     /// (`selectors = { links = "...", title = "...", date = "...", body = "..." }`).
     pub selectors: Overrides,
+    /// The topics kept: the list's `[filter]` combined with the source's
+    /// `include`, `exclude` and `url_prefix`.
+    pub topics: TopicFilter,
 }
 
 /// A config problem, always naming the file and, when known, line and key.
@@ -262,6 +269,17 @@ struct RawPoll {
 struct RawSourceList {
     #[serde(default)]
     source: Vec<RawSource>,
+    filter: Option<RawFilter>,
+}
+
+/// `[filter]`: topic keywords for every source.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFilter {
+    #[serde(default)]
+    include: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -274,6 +292,10 @@ struct RawSource {
     interval: Option<Spanned<String>>,
     max_pages: Option<Spanned<i64>>,
     selectors: Option<RawSelectors>,
+    include: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    url_prefix: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -542,7 +564,7 @@ fn poll_config(cx: &FileCx<'_>, raw: RawPoll) -> Result<PollConfig, Error> {
         max_pages: count(&raw.max_pages, "poll.max_pages", 3, 100)? as u32,
         max_new_articles: count(&raw.max_new_articles, "poll.max_new_articles", 50, 10_000)?
             as usize,
-        concurrency: count(&raw.concurrency, "poll.concurrency", 8, 256)? as usize,
+        concurrency: count(&raw.concurrency, "poll.concurrency", 32, 256)? as usize,
         min_interval,
         max_interval,
         max_backoff,
@@ -660,10 +682,14 @@ impl SourceList {
     pub fn parse(path: &Path, text: &str) -> Result<SourceList, Error> {
         let cx = FileCx { path, text };
         let raw: RawSourceList = cx.parse()?;
+        let filter = match &raw.filter {
+            Some(f) => topic_filter(&cx, "filter", &f.include, &f.exclude, None)?,
+            None => TopicFilter::default(),
+        };
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut sources = Vec::with_capacity(raw.source.len());
         for raw_source in raw.source {
-            let source = validate_source(&cx, &raw_source)?;
+            let source = validate_source(&cx, &raw_source, &filter)?;
             let key = crate::canonical::canonical_url(&source.url).to_string();
             let line = cx.line_of(raw_source.url.span().start);
             if let Some(first) = seen.insert(key, line) {
@@ -678,11 +704,47 @@ impl SourceList {
         Ok(SourceList {
             path: path.to_path_buf(),
             sources,
+            filter,
         })
     }
 }
 
-fn validate_source(cx: &FileCx<'_>, raw: &RawSource) -> Result<Source, Error> {
+/// Keywords (and a prefix) as a filter; a bad one names its line and key.
+fn topic_filter(
+    cx: &FileCx<'_>,
+    table: &str,
+    include: &[Spanned<String>],
+    exclude: &[Spanned<String>],
+    url_prefix: Option<&Spanned<String>>,
+) -> Result<TopicFilter, Error> {
+    let check = |values: &[Spanned<String>], key: &str| -> Result<Vec<String>, Error> {
+        values
+            .iter()
+            .map(|v| {
+                TopicFilter::new(std::slice::from_ref(v.get_ref()), &[], None)
+                    .map(|_| v.get_ref().clone())
+                    .map_err(|e| {
+                        cx.problem(Some(v.span()), &format!("{table}.{key}"), e.to_string())
+                    })
+            })
+            .collect()
+    };
+    let include = check(include, "include")?;
+    let exclude = check(exclude, "exclude")?;
+    TopicFilter::new(&include, &exclude, url_prefix.map(|p| p.get_ref().as_str())).map_err(|e| {
+        cx.problem(
+            url_prefix.map(|p| p.span()),
+            &format!("{table}.url_prefix"),
+            e.to_string(),
+        )
+    })
+}
+
+fn validate_source(
+    cx: &FileCx<'_>,
+    raw: &RawSource,
+    list_filter: &TopicFilter,
+) -> Result<Source, Error> {
     let name = non_empty(cx, &raw.name, "source.name")?.trim().to_string();
     let url = http_url(cx, &raw.url, "source.url")?;
     let mut tags: Vec<String> = Vec::new();
@@ -711,6 +773,14 @@ fn validate_source(cx: &FileCx<'_>, raw: &RawSource) -> Result<Source, Error> {
         Some(raw_selectors) => selectors(cx, &name, raw_selectors)?,
         None => Overrides::NONE,
     };
+    let own = topic_filter(
+        cx,
+        "source",
+        raw.include.as_deref().unwrap_or(&[]),
+        &raw.exclude,
+        raw.url_prefix.as_ref(),
+    )?;
+    let topics = TopicFilter::combined(list_filter, &own, raw.include.is_some());
     Ok(Source {
         name,
         url,
@@ -718,6 +788,7 @@ fn validate_source(cx: &FileCx<'_>, raw: &RawSource) -> Result<Source, Error> {
         interval,
         max_pages,
         selectors,
+        topics,
     })
 }
 
@@ -920,6 +991,48 @@ mod tests {
         check_error(
             sources("[[source]]\nname = \"a\"\nurl = \"https://x.se/\"\nselectors = { titel = \"h1\" }\n"),
             &["sources.toml:4", "unknown field `titel`"],
+        );
+    }
+
+    #[test]
+    fn topic_filters_combine_and_bad_keywords_name_their_line() {
+        let list = sources(
+            "[filter]\ninclude = [\"företag\", \"näringsliv\"]\nexclude = [\"lediga jobb\"]\n\n\
+             [[source]]\nname = \"a\"\nurl = \"https://a.se/\"\n\n\
+             [[source]]\nname = \"b\"\nurl = \"https://b.se/nyheter/\"\ninclude = []\nexclude = [\"skola\"]\nurl_prefix = \"/nyheter/naringsliv/\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            list.sources[0].topics.describe(),
+            "include: företag, näringsliv; exclude: lediga jobb"
+        );
+        assert_eq!(
+            list.sources[1].topics.describe(),
+            "exclude: lediga jobb, skola; url_prefix: /nyheter/naringsliv/"
+        );
+        assert_eq!(
+            list.filter.describe(),
+            "include: företag, näringsliv; exclude: lediga jobb"
+        );
+        check_error(
+            sources(
+                "[[source]]\nname = \"a\"\nurl = \"https://a.se/\"\nexclude = [\"ok\", \" / \"]\n",
+            ),
+            &["sources.toml:4", "source.exclude", "not a keyword"],
+        );
+        check_error(
+            sources(
+                "[[source]]\nname = \"a\"\nurl = \"https://a.se/\"\nurl_prefix = \"nyheter\"\n",
+            ),
+            &["sources.toml:4", "source.url_prefix"],
+        );
+        check_error(
+            sources("[filter]\ninclude = [\"\"]\n"),
+            &["sources.toml:2", "filter.include"],
+        );
+        check_error(
+            sources("[filter]\nurl_prefix = \"/x/\"\n"),
+            &["unknown field"],
         );
     }
 

@@ -41,8 +41,33 @@ pub struct App {
     /// URLs of the sources in the current source list: a source removed by a
     /// reload is skipped even when a running round already had it.
     active: RwLock<HashSet<String>>,
-    /// `[poll] concurrency` hosts at a time, across all running rounds.
+    /// [`active_hosts`] hosts at a time, across all running rounds.
     hosts: tokio::sync::Semaphore,
+    n_hosts: usize,
+}
+
+/// At most this many hosts are polled side by side.
+pub const MAX_ACTIVE_HOSTS: usize = 4096;
+
+/// What a request is assumed to take, to size [`active_hosts`].
+const TYPICAL_REQUEST: Duration = Duration::from_millis(50);
+
+/// How many hosts are polled side by side. Requests are bounded by `[poll]
+/// concurrency` in the fetch client, after each host's politeness delay, so
+/// a host sleeping out its delay holds no request slot. A host in progress
+/// still costs memory, above all its open connection (tens of KB of
+/// buffers), so only as many are started as keep every request slot busy:
+/// `concurrency` hosts when there is no delay (each host's requests then go
+/// back to back on one connection), about `concurrency × (1 + host_delay /
+/// 50 ms)` otherwise, so that a round over a thousand single-source hosts
+/// with the default delay takes as long as its slowest host, not the sum
+/// of their delays.
+pub fn active_hosts(concurrency: usize, host_delay: Duration) -> usize {
+    let per_slot = 1 + host_delay.as_millis() / TYPICAL_REQUEST.as_millis();
+    let hosts = (concurrency.max(1) as u128).saturating_mul(per_slot);
+    usize::try_from(hosts)
+        .unwrap_or(usize::MAX)
+        .min(MAX_ACTIVE_HOSTS)
 }
 
 /// What one poll round did, for logs and exit codes.
@@ -57,8 +82,7 @@ impl App {
     /// Opens the store and builds the shared HTTP client.
     pub fn open(config: Config) -> anyhow::Result<App> {
         // The store's error names the file and the cause.
-        let store = store::Store::open(&config.database)?;
-        let store = store::Handle::new(store);
+        let store = store::Handle::open(&config.database, store::READERS)?;
         let client = fetch::Client::new(config.poll.fetch_settings())
             .context("building the HTTP client")?
             .remembering_robots(Arc::new(store.clone()));
@@ -73,9 +97,12 @@ impl App {
                 articles: config.articles.clone(),
             },
             metrics: Arc::clone(&metrics),
+            cpu: refresh::CpuPool::per_core(),
         };
+        let n_hosts = active_hosts(config.poll.concurrency, config.poll.host_delay);
         Ok(App {
-            hosts: tokio::sync::Semaphore::new(config.poll.concurrency.max(1)),
+            hosts: tokio::sync::Semaphore::new(n_hosts),
+            n_hosts,
             config,
             store,
             refresher,
@@ -108,9 +135,10 @@ impl App {
             .collect())
     }
 
-    /// Polls `sources` once: hosts in parallel (at most `[poll] concurrency`),
-    /// the sources of one host one after another in list order, so that the
-    /// earlier source of a cross-post wins and a host sees one request at a time.
+    /// Polls `sources` once: hosts in parallel (at most [`active_hosts`],
+    /// with at most `[poll] concurrency` requests in flight), the sources of
+    /// one host one after another in list order, so that the earlier source
+    /// of a cross-post wins and a host sees one request at a time.
     pub async fn poll_round(&self, sources: &[(SourceRow, Source)]) -> RoundSummary {
         let mut by_host: Vec<(String, Vec<&(SourceRow, Source)>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -137,7 +165,7 @@ impl App {
                 }
                 outcomes
             })
-            .buffer_unordered(self.config.poll.concurrency.max(1))
+            .buffer_unordered(self.n_hosts)
             .collect()
             .await;
         let outcomes: Vec<Option<usize>> = results.into_iter().flatten().collect();
@@ -158,7 +186,12 @@ impl App {
         let cutoff = now.checked_sub(retention).unwrap_or(Timestamp::MIN);
         match self
             .store
-            .call(move |s| s.purge_older_than(cutoff, now))
+            .call(move |s| {
+                // Links a topic filter turned away are forgotten as old
+                // articles are (and read once more if still listed).
+                s.forget_filtered_before(cutoff)?;
+                s.purge_older_than(cutoff, now)
+            })
             .await
         {
             Ok(0) => {}
@@ -177,7 +210,7 @@ impl App {
     /// Renders the merged feed from the store, as Atom and as JSON Feed.
     pub async fn render_feed(&self) -> anyhow::Result<Feeds> {
         let limit = self.config.feed.max_entries;
-        let articles = self.store.call(move |s| s.newest_articles(limit)).await?;
+        let articles = self.store.read(move |s| s.newest_articles(limit)).await?;
         let meta = FeedMeta {
             id: self.config.feed.id.clone(),
             title: self.config.feed.title.clone(),
@@ -189,7 +222,7 @@ impl App {
     /// Renders the feed of the articles from sources with `tag`; `None`
     /// when no source in the list has that tag.
     pub async fn render_tag_feed(&self, tag: &str) -> anyhow::Result<Option<Feeds>> {
-        let rows = self.store.call(|s| s.sources()).await?;
+        let rows = self.store.read(|s| s.sources()).await?;
         if !rows
             .iter()
             .any(|r| r.active && r.tags.iter().any(|t| t == tag))
@@ -200,7 +233,7 @@ impl App {
         let key = tag.to_string();
         let articles = self
             .store
-            .call(move |s| s.newest_articles_tagged(&key, limit))
+            .read(move |s| s.newest_articles_tagged(&key, limit))
             .await?;
         let meta = FeedMeta {
             id: format!("{}/{tag}", self.config.feed.id),
@@ -560,7 +593,7 @@ pub async fn run(
 /// store that fails now (disk full, locked) is retried in a minute, not
 /// fatal: the feed keeps being served meanwhile.
 async fn refresh_rows(app: &App, sources: &mut Vec<(SourceRow, Source)>) {
-    match app.store.call(|s| s.sources()).await {
+    match app.store.read(|s| s.sources()).await {
         Ok(rows) => {
             let mut by_url: HashMap<String, SourceRow> =
                 rows.into_iter().map(|r| (r.url.clone(), r)).collect();
@@ -658,6 +691,19 @@ fn time_to_next(sources: &[(SourceRow, Source)], now: Timestamp) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hosts_in_progress_follow_the_slots_and_the_delay() {
+        let ms = Duration::from_millis;
+        assert_eq!(active_hosts(32, Duration::ZERO), 32);
+        assert_eq!(active_hosts(32, ms(2000)), 32 * 41);
+        assert!(
+            active_hosts(32, ms(2000)) >= 1000,
+            "a round over 1 000 hosts is one wave"
+        );
+        assert_eq!(active_hosts(256, Duration::from_secs(60)), MAX_ACTIVE_HOSTS);
+        assert_eq!(active_hosts(0, Duration::ZERO), 1);
+    }
 
     #[test]
     fn tag_feeds_live_beside_the_merged_feed() {

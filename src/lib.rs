@@ -33,3 +33,4 @@ pub mod serve;
 pub mod source_file;
 pub mod status;
 pub mod store;
+pub mod topic;

@@ -11,6 +11,7 @@ use tracing_subscriber::EnvFilter;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format, default_level(&cli.command));
+    raise_open_file_limit();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -31,6 +32,16 @@ fn main() -> ExitCode {
             eprintln!("muniflux: {}", cli::error_chain(failure.error()));
             ExitCode::from(failure.exit_code())
         }
+    }
+}
+
+/// A poll keeps a connection open per host in progress (hundreds with the
+/// default host delay), more than the 1 024 files systemd and most shells
+/// allow by default; their hard limit is far higher and is there to be
+/// asked for, as systemd recommends.
+fn raise_open_file_limit() {
+    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(error = %err, "could not raise the open-file limit");
     }
 }
 

@@ -77,6 +77,7 @@ pub struct Metrics {
     polls_not_modified: AtomicU64,
     polls_failed: AtomicU64,
     new_articles: AtomicU64,
+    filtered_articles: AtomicU64,
     errors_by_kind: Mutex<BTreeMap<String, u64>>,
     reloads_ok: AtomicU64,
     reloads_failed: AtomicU64,
@@ -101,6 +102,13 @@ impl Metrics {
                 *errors.entry(kind.to_string()).or_default() += 1;
             }
         }
+    }
+
+    /// Links a topic filter turned away (each counted once, when it was
+    /// read and judged).
+    pub fn record_filtered(&self, n: usize) {
+        self.filtered_articles
+            .fetch_add(n as u64, Ordering::Relaxed);
     }
 
     pub fn record_reload(&self, ok: bool) {
@@ -148,6 +156,12 @@ impl Metrics {
             "muniflux_new_articles_total",
             "Articles stored for the first time.",
             &[("", get(&self.new_articles))],
+        );
+        counter(
+            &mut out,
+            "muniflux_filtered_articles_total",
+            "Articles a source's topic filter turned away.",
+            &[("", get(&self.filtered_articles))],
         );
         counter(
             &mut out,
@@ -207,6 +221,13 @@ fn source_gauges(out: &mut String, sources: &[SourceHealth], now: Timestamp) {
         &active,
         |s| i64::try_from(s.n_articles).ok(),
     );
+    gauge(
+        out,
+        "muniflux_source_filtered_articles",
+        "Links the source's topic filter turned away (remembered, not fetched again).",
+        &active,
+        |s| i64::try_from(s.n_filtered).ok(),
+    );
 }
 
 /// One gauge with a sample per source that has a value.
@@ -252,6 +273,8 @@ mod tests {
         metrics.record_poll(PollResult::NotModified);
         metrics.record_poll(PollResult::Failed { kind: "http_5xx" });
         metrics.record_poll(PollResult::Failed { kind: "http_5xx" });
+        metrics.record_filtered(4);
+        metrics.record_filtered(1);
         let latency = Histogram::default();
         latency.observe(Duration::from_millis(80));
         latency.observe(Duration::from_secs(3));
@@ -263,6 +286,7 @@ mod tests {
             last_success_at: Some("2026-01-01T00:00:00Z".parse().unwrap()),
             error_count: 2,
             n_articles: 7,
+            n_filtered: 9,
             ..SourceHealth::default()
         };
         let text = metrics.render(&latency, &[source], now);
@@ -272,6 +296,8 @@ mod tests {
             "muniflux_polls_total{outcome=\"error\"} 2",
             "muniflux_poll_errors_total{kind=\"http_5xx\"} 2",
             "muniflux_new_articles_total 3",
+            "muniflux_filtered_articles_total 5",
+            "muniflux_source_filtered_articles{source=\"Ale \\\"kommun\\\"\",url=\"https://ale.se/\"} 9",
             "muniflux_fetch_duration_seconds_bucket{le=\"0.05\"} 0",
             "muniflux_fetch_duration_seconds_bucket{le=\"0.1\"} 1",
             "muniflux_fetch_duration_seconds_bucket{le=\"5\"} 2",

@@ -237,6 +237,9 @@ pub struct FeedItem {
     pub content_html: Option<String>,
     /// Summary (Atom `summary`, RSS `description`) as raw HTML.
     pub summary_html: Option<String>,
+    /// The item's categories (RSS `category`, Atom `category` label or
+    /// term, JSON Feed `tags`), for topic filters.
+    pub categories: Vec<String>,
 }
 
 /// What kind of document a fetched page is, decided from its content.

@@ -11,6 +11,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+
 use jiff::Timestamp;
 use url::Url;
 
@@ -23,10 +25,11 @@ use crate::extract::{
 };
 use crate::fetch::{self, Outcome, Validators};
 use crate::metrics::{Metrics, PollResult};
-use crate::model::{Article, FeedItem, PageKind};
+use crate::model::{Article, FeedItem, ListPage, PageKind};
 use crate::schedule;
-use crate::store::{self, ArticleId, FeedItemVersion, KnownUrl, PageCheck, SourceRow};
-use crate::store::{PollRecord, PollResult as StoredResult};
+use crate::store::{self, ArticleId, FeedItemVersion, KnownUrl, PageCheck, ReadPage, SourceRow};
+use crate::store::{PollRecord, PollResult as StoredResult, PollWrites};
+use crate::topic::{Subject, TopicFilter};
 
 /// Limits for one refresh.
 #[derive(Debug, Clone)]
@@ -59,12 +62,18 @@ pub struct Report {
     pub n_seen: usize,
     /// Links that led to no article (a list of non-article pages, robots).
     pub n_skipped: usize,
+    /// Links the source's topic filter turned away in this poll.
+    pub n_filtered: usize,
+    /// Links it had turned away before (remembered, not fetched).
+    pub n_filtered_before: usize,
     /// Stored articles whose page was re-checked.
     pub n_revalidated: usize,
     /// Stored articles updated in place because their page was corrected.
     pub n_corrected: usize,
     /// Articles that failed; the source itself was read.
     pub errors: Vec<String>,
+    /// The poll's small writes, made with its outcome in one transaction.
+    writes: PollWrites,
 }
 
 /// Why a whole source could not be read.
@@ -115,6 +124,58 @@ pub struct Refresher {
     pub store: store::Handle,
     pub settings: Settings,
     pub metrics: Arc<Metrics>,
+    /// Where list pages, feeds and articles are parsed.
+    pub cpu: CpuPool,
+}
+
+/// A bounded pool for the CPU-heavy work of a poll (decoding, parsing,
+/// extraction): at most `size` jobs run at once on the blocking pool. Pages
+/// waiting here keep their request slots (see [`fetch::Page`]), so a burst
+/// of responses waits in memory bounded by `[poll] concurrency`, not in
+/// hundreds of threads.
+#[derive(Clone)]
+pub struct CpuPool(Arc<Semaphore>);
+
+impl CpuPool {
+    /// A pool of `size` jobs at once (at least one).
+    pub fn new(size: usize) -> CpuPool {
+        CpuPool(Arc::new(Semaphore::new(size.max(1))))
+    }
+
+    /// One job per core.
+    pub fn per_core() -> CpuPool {
+        CpuPool::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+
+    /// Runs `job` on the blocking pool once a place is free; `Err` only
+    /// when the job panicked.
+    pub async fn run<T, F>(&self, job: F) -> Result<T, tokio::task::JoinError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        // Never fails: the semaphore is never closed.
+        let _place = self.0.acquire().await;
+        tokio::task::spawn_blocking(job).await
+    }
+}
+
+/// A source page as parsed: the list's links (and next page) or the feed's
+/// items; its body is gone.
+enum Parsed {
+    List(ListPage),
+    Feed {
+        items: Vec<FeedItem>,
+        ttl: Option<Duration>,
+    },
+}
+
+/// What a source's configuration asks of the articles it leads to: the
+/// extraction overrides, and the topics kept.
+#[derive(Clone, Copy)]
+struct Rules<'a> {
+    selectors: &'a Overrides,
+    topics: &'a TopicFilter,
 }
 
 /// Feed text with at least this many words is the whole article; less is a
@@ -129,7 +190,7 @@ impl Refresher {
     pub async fn refresh(&self, row: &SourceRow, source: &Source) -> Result<Report, Error> {
         let started = std::time::Instant::now();
         let result = self
-            .refresh_and_revalidate(row, source.max_pages, &source.selectors)
+            .refresh_and_revalidate(row, source.max_pages, &source.selectors, &source.topics)
             .await;
         let now = Timestamp::now();
         let state = schedule::State {
@@ -143,7 +204,14 @@ impl Refresher {
         let record = poll_record(state, &result, now);
         let next_check = record.next_check_at;
         let id = row.id;
-        self.store.call(move |s| s.record_poll(id, &record)).await?;
+        let mut result = result;
+        let writes = match &mut result {
+            Ok(report) => std::mem::take(&mut report.writes),
+            Err(_) => PollWrites::default(),
+        };
+        self.store
+            .call(move |s| s.finish_poll(id, &record, &writes))
+            .await?;
         let duration_ms = started.elapsed().as_millis() as u64;
         match &result {
             Ok(report) => {
@@ -154,10 +222,11 @@ impl Refresher {
                         n_new: report.n_new,
                     }
                 });
+                self.metrics.record_filtered(report.n_filtered);
                 tracing::info!(
                     source = %row.name, url = %row.url,
                     status = %report.status.map_or_else(|| "-".to_string(), |s| s.to_string()),
-                    n_new = report.n_new, n_seen = report.n_seen,
+                    n_new = report.n_new, n_seen = report.n_seen, n_filtered = report.n_filtered,
                     n_errors = report.errors.len(), duration_ms,
                     next_check = %next_check, error = report.errors.first().map(String::as_str).unwrap_or(""),
                     "polled"
@@ -183,16 +252,34 @@ impl Refresher {
         source: &SourceRow,
         max_pages: Option<u32>,
         selectors: &Overrides,
+        topics: &TopicFilter,
     ) -> Result<Report, Error> {
         let id = source.id;
-        let fetch_url = self.store.call(move |s| s.fetch_url(id)).await?;
-        let fetch_url = fetch_url.unwrap_or_else(|| source.url.clone());
+        let configured = source.url.clone();
+        let (fetch_url, validators, noted_filter) = self
+            .store
+            .read(move |s| {
+                let url = s.fetch_url(id)?.unwrap_or(configured);
+                let validators = s.validators(&url)?;
+                Ok((url, validators, s.noted_filter(id)?))
+            })
+            .await?;
         let url = Url::parse(&fetch_url).map_err(|e| Error::BadUrl {
             url: fetch_url.clone(),
             reason: e.to_string(),
         })?;
-        let key = fetch_url.clone();
-        let validators = self.store.call(move |s| s.validators(&key)).await?;
+        // A changed topic filter reads the whole page again, so every link
+        // is judged by the new filter.
+        let filter = topics.fingerprint();
+        let validators = if noted_filter == Some(filter) {
+            validators
+        } else {
+            let key = fetch_url.clone();
+            self.store
+                .call(move |s| s.note_filter(id, &key, filter))
+                .await?;
+            Validators::default()
+        };
         let page = match self.client.fetch_page(&url, &validators).await? {
             Outcome::NotModified => {
                 return Ok(Report {
@@ -203,50 +290,81 @@ impl Refresher {
             }
             Outcome::Fetched(page) => page,
         };
+        let mut report = Report {
+            status: Some(page.status),
+            moved_to: page.moved_permanently.clone(),
+            ..Report::default()
+        };
         if let Some(moved) = &page.moved_permanently {
             // Fetched from the new URL from now on; the operator is told
             // once here and on the status page until the list is updated.
-            let to = moved.to_string();
-            self.store.call(move |s| s.set_moved(id, &to)).await?;
+            report.writes.set_moved(id, moved.as_str());
             tracing::warn!(source = %source.name, url = %source.url, new_url = %moved,
                 "source moved permanently (every redirect was 301/308): polling the new URL; update the source list");
         }
-        let kind = page_kind(page.content_type.as_deref(), &page.body);
-        let mut report = match kind {
-            PageKind::Feed => self.refresh_feed(source, &page, selectors).await?,
-            PageKind::Html => {
-                let max_pages = max_pages.unwrap_or(self.settings.max_pages);
-                self.refresh_list(source, page.clone(), max_pages, selectors)
-                    .await?
-            }
-        };
-        report.kind = Some(kind);
-        report.status = Some(page.status);
-        report.moved_to = page.moved_permanently.clone();
-        let ttl = match kind {
-            PageKind::Feed => extract::ttl::feed_ttl(&page.body),
-            PageKind::Html => None,
-        };
-        report.freshness = page.freshness.max(ttl);
         // Validators are kept only when everything was read, so an article
         // that failed is retried next time instead of hidden behind a 304.
         let key = page
             .moved_permanently
             .as_ref()
             .map_or(fetch_url, Url::to_string);
-        let validators = page.validators.clone();
-        let complete = report.errors.is_empty();
+        let (page_url, validators, freshness) =
+            (page.url.clone(), page.validators.clone(), page.freshness);
+        // The page's body goes (and its request slot with it) once parsed.
+        let parsed = self.parse_source(page, selectors).await?;
+        match parsed {
+            Parsed::Feed { items, ttl } => {
+                report.kind = Some(PageKind::Feed);
+                report.freshness = freshness.max(ttl);
+                self.refresh_feed(source, items, Rules { selectors, topics }, &mut report)
+                    .await?;
+            }
+            Parsed::List(list) => {
+                report.kind = Some(PageKind::Html);
+                report.freshness = freshness;
+                let max_pages = max_pages.unwrap_or(self.settings.max_pages);
+                let rules = Rules { selectors, topics };
+                self.refresh_list(source, page_url, list, max_pages, rules, &mut report)
+                    .await?;
+            }
+        }
         let now = Timestamp::now();
-        self.store
-            .call(move |s| {
-                if complete {
-                    s.save_validators(&key, &validators, now)
-                } else {
-                    s.clear_validators(&key)
-                }
-            })
-            .await?;
+        if report.errors.is_empty() {
+            report.writes.save_validators(&key, &validators, now);
+        } else {
+            report.writes.clear_validators(&key, now);
+        }
         Ok(report)
+    }
+
+    /// A source page on the CPU pool: a feed's items (with its `<ttl>`) or
+    /// a list page's links.
+    async fn parse_source(
+        &self,
+        page: fetch::Page,
+        selectors: &Overrides,
+    ) -> Result<Parsed, Error> {
+        let url = page.url.clone();
+        let chosen = selectors.clone();
+        let parsed: Result<Parsed, extract::Error> = self
+            .cpu
+            .run(
+                move || match page_kind(page.content_type.as_deref(), &page.body) {
+                    PageKind::Feed => {
+                        let items =
+                            items_from_feed(&page.body, page.content_type.as_deref(), &page.url)?;
+                        let ttl = extract::ttl::feed_ttl(&page.body);
+                        Ok(Parsed::Feed { items, ttl })
+                    }
+                    PageKind::Html => Ok(Parsed::List(parse_list(&page, &chosen))),
+                },
+            )
+            .await
+            .map_err(|e| extract::Error::InvalidFeed {
+                url,
+                reason: e.to_string(),
+            })?;
+        Ok(parsed?)
     }
 
     /// The source (new articles), then corrections of its recent articles,
@@ -256,9 +374,12 @@ impl Refresher {
         source: &SourceRow,
         max_pages: Option<u32>,
         selectors: &Overrides,
+        topics: &TopicFilter,
     ) -> Result<Report, Error> {
         let started = Timestamp::now();
-        let mut report = self.refresh_inner(source, max_pages, selectors).await?;
+        let mut report = self
+            .refresh_inner(source, max_pages, selectors, topics)
+            .await?;
         self.revalidate_recent(source, started, selectors, &mut report)
             .await?;
         Ok(report)
@@ -268,74 +389,67 @@ impl Refresher {
     async fn refresh_list(
         &self,
         source: &SourceRow,
-        first: fetch::Page,
+        first_url: Url,
+        first: ListPage,
         max_pages: u32,
-        selectors: &Overrides,
-    ) -> Result<Report, Error> {
-        let mut report = Report::default();
+        rules: Rules<'_>,
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        let selectors = rules.selectors;
         let mut links: Vec<Url> = Vec::new();
         let mut seen_links: HashSet<Url> = HashSet::new();
-        let mut visited: HashSet<Url> = HashSet::from([canonical_url(&first.url)]);
-        let mut page = first;
+        let mut visited: HashSet<Url> = HashSet::from([canonical_url(&first_url)]);
+        let mut list = first;
         let mut pages_read = 1;
         loop {
-            let html = charset::decode(&page.body, page.content_type.as_deref());
-            let base = page.url.clone();
-            let chosen = selectors.clone();
-            let list =
-                tokio::task::spawn_blocking(move || links_from_list_with(&html, &base, &chosen))
-                    .await
-                    .unwrap_or_default();
-            let mut any_unknown = false;
-            for link in list.links {
-                let key = canonical_url(&link);
-                if !seen_links.insert(key.clone()) {
-                    continue;
-                }
-                any_unknown |= self.known(&key).await?.is_none();
-                links.push(link);
-            }
+            let fresh: Vec<Url> = list
+                .links
+                .into_iter()
+                .filter(|link| seen_links.insert(canonical_url(link)))
+                .collect();
+            let keys: Vec<Url> = fresh.iter().map(canonical_url).collect();
+            let known: Vec<Option<KnownUrl>> = self
+                .store
+                .read(move |s| keys.iter().map(|k| s.known_url(k)).collect())
+                .await?;
+            let any_unknown = known.iter().any(Option::is_none);
+            links.extend(fresh);
             let Some(next) = list.next_page else { break };
             // Newest first: once a page holds nothing unknown, older pages don't either.
             if pages_read >= max_pages || !any_unknown || !visited.insert(canonical_url(&next)) {
                 break;
             }
-            match self.client.fetch_page(&next, &Validators::default()).await {
-                Ok(Outcome::Fetched(p)) => page = p,
+            list = match self.client.fetch_page(&next, &Validators::default()).await {
+                Ok(Outcome::Fetched(page)) => {
+                    let chosen = selectors.clone();
+                    self.cpu
+                        .run(move || parse_list(&page, &chosen))
+                        .await
+                        .unwrap_or_default()
+                }
                 Ok(Outcome::NotModified) => break,
                 Err(err) => {
                     report.errors.push(err.to_string());
                     break;
                 }
-            }
+            };
             pages_read += 1;
         }
         for link in links {
-            self.offer_link(source, &link, None, None, selectors, &mut report)
+            self.offer_link(source, &link, None, None, rules, report)
                 .await?;
         }
-        Ok(report)
+        Ok(())
     }
 
     /// A feed: each item, with full text from the feed or from its page.
     async fn refresh_feed(
         &self,
         source: &SourceRow,
-        page: &fetch::Page,
-        selectors: &Overrides,
-    ) -> Result<Report, Error> {
-        let body = page.body.clone();
-        let content_type = page.content_type.clone();
-        let url = page.url.clone();
-        let items = tokio::task::spawn_blocking(move || {
-            items_from_feed(&body, content_type.as_deref(), &url)
-        })
-        .await
-        .map_err(|e| extract::Error::InvalidFeed {
-            url: page.url.clone(),
-            reason: e.to_string(),
-        })??;
-        let mut report = Report::default();
+        items: Vec<FeedItem>,
+        rules: Rules<'_>,
+        report: &mut Report,
+    ) -> Result<(), Error> {
         let trusted = self.trusts_guids(source, &items).await?;
         for item in items {
             let Some(link) = item.link.clone() else {
@@ -349,20 +463,20 @@ impl Refresher {
                 None => None,
             };
             let stored_under = self
-                .offer_link(source, &link, Some(item), alias, selectors, &mut report)
+                .offer_link(source, &link, Some(item), alias, rules, report)
                 .await?;
             if let (Some(guid), Some(stored_under)) = (guid, stored_under) {
-                let source_id = source.id;
                 let link = canonical_url(&link).to_string();
-                let now = Timestamp::now();
-                self.store
-                    .call(move |s| {
-                        s.record_feed_guid(source_id, &guid, &link, stored_under.as_str(), now)
-                    })
-                    .await?;
+                report.writes.record_feed_guid(
+                    source.id,
+                    &guid,
+                    &link,
+                    stored_under.as_str(),
+                    Timestamp::now(),
+                );
             }
         }
-        Ok(report)
+        Ok(())
     }
 
     /// Whether this feed's GUIDs still identify its items: not once they
@@ -372,7 +486,7 @@ impl Refresher {
         let source_id = source.id;
         let (distrusted, previous) = self
             .store
-            .call(move |s| Ok((s.guid_distrust(source_id)?, s.guids_by_link(source_id)?)))
+            .read(move |s| Ok((s.guid_distrust(source_id)?, s.guids_by_link(source_id)?)))
             .await?;
         if distrusted.is_some() {
             return Ok(false);
@@ -412,7 +526,7 @@ impl Refresher {
         let (source_id, guid) = (source.id, guid.to_string());
         let found = self
             .store
-            .call(move |s| s.article_url_by_guid(source_id, &guid))
+            .read(move |s| s.article_url_by_guid(source_id, &guid))
             .await?;
         Ok(found.and_then(|u| Url::parse(&u).ok()))
     }
@@ -421,7 +535,7 @@ impl Refresher {
     /// purged one), if anything.
     async fn known(&self, key: &Url) -> Result<Option<KnownUrl>, Error> {
         let key = key.clone();
-        Ok(self.store.call(move |s| s.known_url(&key)).await?)
+        Ok(self.store.read(move |s| s.known_url(&key)).await?)
     }
 
     /// One article link (from a list or a feed item, with the URL a trusted
@@ -435,13 +549,14 @@ impl Refresher {
         link: &Url,
         item: Option<FeedItem>,
         alias: Option<Url>,
-        selectors: &Overrides,
+        rules: Rules<'_>,
         report: &mut Report,
     ) -> Result<Option<Url>, Error> {
+        let Rules { selectors, topics } = rules;
         let key = canonical_url(link);
         for candidate in std::iter::once(key).chain(alias) {
             if let Some(known) = self.known(&candidate).await? {
-                self.note_known(source, known).await?;
+                Self::note_known(source, known, report);
                 if let (KnownUrl::Article(id), Some(item)) = (known, &item) {
                     if self.correct_from_feed(source, link, id, item).await? {
                         report.n_corrected += 1;
@@ -454,6 +569,13 @@ impl Refresher {
         if report.n_new >= self.settings.max_new_articles {
             return Ok(None);
         }
+        if self.filtered_before(source, link, topics, report).await? {
+            return Ok(None);
+        }
+        let categories = item
+            .as_ref()
+            .map(|i| i.categories.clone())
+            .unwrap_or_default();
         let read = match item {
             Some(item) => self.article_from_item(link, item, selectors).await,
             None => self.fetch_article(link, selectors).await,
@@ -483,19 +605,92 @@ impl Refresher {
                 return Ok(None);
             }
         };
+        let verdict = topics.verdict(&Subject {
+            url: link,
+            title: &read.article.title,
+            body: &read.article.body_text,
+            categories: &categories,
+        });
+        if !verdict.passes() {
+            self.turn_away(source, link, topics, verdict.reason(), report)
+                .await?;
+            return Ok(None);
+        }
         let urls = article_keys(&read.article, link);
         let main = urls[0].clone();
         let source_id = source.id;
         let now = Timestamp::now();
         let outcome = self
             .store
-            .call(move |s| store_read_article(s, source_id, read, &urls, now))
+            .call(move |s| {
+                let date_source = date_source(&read.article);
+                s.store_read_article(
+                    source_id,
+                    &read.article,
+                    &urls,
+                    Some(&date_source),
+                    read.page.as_ref(),
+                    now,
+                )
+            })
             .await?;
         match outcome {
             Some(upsert) if upsert.is_new() => report.n_new += 1,
             _ => report.n_seen += 1,
         }
         Ok(Some(main))
+    }
+
+    /// Whether the source's topic filter keeps `link` out before it is
+    /// fetched: it is outside `url_prefix` (remembered now), or the same
+    /// filter turned it away before.
+    async fn filtered_before(
+        &self,
+        source: &SourceRow,
+        link: &Url,
+        topics: &TopicFilter,
+        report: &mut Report,
+    ) -> Result<bool, Error> {
+        if topics.is_empty() {
+            return Ok(false);
+        }
+        if let Some(verdict) = topics.link_verdict(link) {
+            self.turn_away(source, link, topics, verdict.reason(), report)
+                .await?;
+            return Ok(true);
+        }
+        let (source_id, key, filter) = (source.id, canonical_url(link), topics.fingerprint());
+        let reason = self
+            .store
+            .read(move |s| s.filtered_reason(source_id, &key, filter))
+            .await?;
+        if let Some(reason) = reason {
+            report.n_filtered_before += 1;
+            tracing::debug!(source = %source.name, url = %link, reason = %reason, "turned away by the topic filter before");
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Remembers that the source's topic filter turned `link` away.
+    async fn turn_away(
+        &self,
+        source: &SourceRow,
+        link: &Url,
+        topics: &TopicFilter,
+        reason: &str,
+        report: &mut Report,
+    ) -> Result<(), Error> {
+        report.n_filtered += 1;
+        tracing::debug!(source = %source.name, url = %link, reason = %reason, "turned away by the topic filter");
+        report.writes.record_filtered(
+            source.id,
+            &canonical_url(link),
+            topics.fingerprint(),
+            reason,
+            Timestamp::now(),
+        );
+        Ok(())
     }
 
     /// A known article whose whole text this feed item carries: when the
@@ -530,16 +725,12 @@ impl Refresher {
     }
 
     /// Notes that `source` links to a known article; a purged one stays purged.
-    async fn note_known(&self, source: &SourceRow, known: KnownUrl) -> Result<(), Error> {
-        let KnownUrl::Article(article_id) = known else {
-            return Ok(());
-        };
-        let source_id = source.id;
-        let now = Timestamp::now();
-        self.store
-            .call(move |s| s.link_source(article_id, source_id, now))
-            .await?;
-        Ok(())
+    fn note_known(source: &SourceRow, known: KnownUrl, report: &mut Report) {
+        if let KnownUrl::Article(article_id) = known {
+            report
+                .writes
+                .link_source(article_id, source.id, Timestamp::now());
+        }
     }
 
     /// Fetches and extracts one article page, unless it was found to be no
@@ -548,7 +739,7 @@ impl Refresher {
         let key = canonical_url(link);
         let remembered = self
             .store
-            .call(move |s| s.skipped_link(&key))
+            .read(move |s| s.skipped_link(&key))
             .await
             .map_err(|err| ArticleError::Failed(err.to_string()))?;
         if let Some(skipped) = remembered.filter(|s| s.retry_at > Timestamp::now()) {
@@ -566,8 +757,8 @@ impl Refresher {
             Err(err) => return Err(ArticleError::Failed(err.to_string())),
         };
         let validators = page.validators.clone();
-        let article = extract_page(page, selectors).await?;
-        let version = PageVersion {
+        let article = self.extract_page(page, selectors).await?;
+        let version = ReadPage {
             url: article.url.clone(),
             validators,
             story_hash: dedup::story_hash(&article.title, &article.body_text),
@@ -576,6 +767,46 @@ impl Refresher {
             article,
             page: Some(version),
         })
+    }
+
+    /// Extracts the article of a fetched page on the CPU pool, with the
+    /// source's selectors; the page (and its request slot) goes with it.
+    async fn extract_page(
+        &self,
+        page: fetch::Page,
+        selectors: &Overrides,
+    ) -> Result<Article, ArticleError> {
+        let link = page.url.clone();
+        let chosen = selectors.clone();
+        let now = Timestamp::now();
+        let extracted = self
+            .cpu
+            .run(move || {
+                if let Some(what) = not_a_page(page.content_type.as_deref(), &page.body) {
+                    return Err(ArticleError::NotArticle(format!(
+                        "{} is {what}, not an article page",
+                        page.url
+                    )));
+                }
+                if page_kind(page.content_type.as_deref(), &page.body) == PageKind::Feed {
+                    return Err(ArticleError::NotArticle(format!(
+                        "{} is a feed, not an article",
+                        page.url
+                    )));
+                }
+                let html = charset::decode(&page.body, page.content_type.as_deref());
+                drop(page.body);
+                match extract_article_with(&html, &page.url, now, &chosen) {
+                    Ok(article) => Ok(article),
+                    Err(err @ extract::Error::NoArticle { .. }) => {
+                        Err(ArticleError::NotArticle(err.to_string()))
+                    }
+                    Err(err) => Err(ArticleError::Failed(err.to_string())),
+                }
+            })
+            .await
+            .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
+        extracted
     }
 
     /// A feed item as an article: its own text when it is the full article,
@@ -628,11 +859,14 @@ impl Refresher {
         let (source_id, limit) = (source.id, settings.revalidate_per_poll);
         let due = self
             .store
-            .call(move |s| s.pages_to_revalidate(source_id, seen_since, started, limit))
+            .read(move |s| s.pages_to_revalidate(source_id, seen_since, started, limit))
             .await?;
         for check in due {
             report.n_revalidated += 1;
-            if self.revalidate_page(source, &check, selectors).await? {
+            if self
+                .revalidate_page(source, &check, selectors, report)
+                .await?
+            {
                 report.n_corrected += 1;
             }
         }
@@ -649,6 +883,7 @@ impl Refresher {
         source: &SourceRow,
         check: &PageCheck,
         selectors: &Overrides,
+        report: &mut Report,
     ) -> Result<bool, Error> {
         let article_id = check.article;
         let now = Timestamp::now();
@@ -662,9 +897,7 @@ impl Refresher {
         let page = match fetched {
             Ok(Outcome::Fetched(page)) => page,
             Ok(Outcome::NotModified) => {
-                self.store
-                    .call(move |s| s.page_unchanged(article_id, None, now))
-                    .await?;
+                report.writes.page_unchanged(article_id, None, now);
                 return Ok(false);
             }
             Err(err) => {
@@ -672,14 +905,12 @@ impl Refresher {
                 // after the others have had their turn.
                 tracing::debug!(source = %source.name, url = %check.url, error = %err,
                     "revalidating an article failed");
-                self.store
-                    .call(move |s| s.page_unchanged(article_id, None, now))
-                    .await?;
+                report.writes.page_unchanged(article_id, None, now);
                 return Ok(false);
             }
         };
         let validators = page.validators.clone();
-        let article = match extract_page(page, selectors).await {
+        let article = match self.extract_page(page, selectors).await {
             Ok(article) => article,
             Err(
                 ArticleError::Skip(reason)
@@ -688,16 +919,16 @@ impl Refresher {
             ) => {
                 tracing::debug!(source = %source.name, url = %check.url, reason = %reason,
                     "revalidated page has no article");
-                self.store
-                    .call(move |s| s.page_unchanged(article_id, Some(&validators), now))
-                    .await?;
+                report
+                    .writes
+                    .page_unchanged(article_id, Some(&validators), now);
                 return Ok(false);
             }
         };
         if dedup::story_hash(&article.title, &article.body_text) == check.story_hash {
-            self.store
-                .call(move |s| s.page_unchanged(article_id, Some(&validators), now))
-                .await?;
+            report
+                .writes
+                .page_unchanged(article_id, Some(&validators), now);
             return Ok(false);
         }
         tracing::info!(source = %source.name, url = %check.url, "article corrected");
@@ -712,77 +943,13 @@ impl Refresher {
 /// item that carried the whole text).
 struct Read {
     article: Article,
-    page: Option<PageVersion>,
+    page: Option<ReadPage>,
 }
 
-/// What is kept of an article page to check it for corrections later.
-struct PageVersion {
-    url: Url,
-    validators: Validators,
-    story_hash: u64,
-}
-
-/// Stores a read article unless one of its URLs was purged, and remembers
-/// the page it was read from. `None` when it was purged.
-fn store_read_article(
-    store: &mut store::Store,
-    source: store::SourceId,
-    read: Read,
-    urls: &[Url],
-    now: Timestamp,
-) -> store::Result<Option<store::Upsert>> {
-    for url in urls {
-        if store.is_purged(url)? {
-            return Ok(None);
-        }
-    }
-    let date_source = date_source(&read.article);
-    let upsert = store.upsert_article(source, &read.article, urls, Some(&date_source), now)?;
-    for url in urls {
-        // A page that was no article when last tried is one now.
-        store.forget_skipped_link(url)?;
-    }
-    if let Some(page) = read.page {
-        store.record_article_page(
-            upsert.id(),
-            &page.url,
-            &page.validators,
-            page.story_hash,
-            now,
-        )?;
-    }
-    Ok(Some(upsert))
-}
-
-/// Extracts the article of a fetched page (off the async executor), with
-/// the source's selectors.
-async fn extract_page(page: fetch::Page, selectors: &Overrides) -> Result<Article, ArticleError> {
-    let link = page.url.clone();
-    if let Some(what) = not_a_page(page.content_type.as_deref(), &page.body) {
-        return Err(ArticleError::NotArticle(format!(
-            "{link} is {what}, not an article page"
-        )));
-    }
-    if page_kind(page.content_type.as_deref(), &page.body) == PageKind::Feed {
-        return Err(ArticleError::NotArticle(format!(
-            "{link} is a feed, not an article"
-        )));
-    }
+/// A list page's links (and next page), read with the source's selectors.
+fn parse_list(page: &fetch::Page, selectors: &Overrides) -> ListPage {
     let html = charset::decode(&page.body, page.content_type.as_deref());
-    let url = page.url.clone();
-    let now = Timestamp::now();
-    let chosen = selectors.clone();
-    let extracted =
-        tokio::task::spawn_blocking(move || extract_article_with(&html, &url, now, &chosen))
-            .await
-            .map_err(|e| ArticleError::Failed(format!("extracting {link}: {e}")))?;
-    match extracted {
-        Ok(article) => Ok(article),
-        Err(err @ extract::Error::NoArticle { .. }) => {
-            Err(ArticleError::NotArticle(err.to_string()))
-        }
-        Err(err) => Err(ArticleError::Failed(err.to_string())),
-    }
+    links_from_list_with(&html, &page.url, selectors)
 }
 
 /// What the store keeps of one poll, with the next check from the schedule.
@@ -805,7 +972,12 @@ fn poll_record(
             result: StoredResult::Success {
                 warning: summarize_errors(&report.errors),
                 n_new: report.n_new,
-                empty: (!report.not_modified).then_some(report.n_new + report.n_seen == 0),
+                // A page whose links the topic filter all turned away still
+                // yielded articles: it is not the empty page warned about.
+                empty: (!report.not_modified).then_some(
+                    report.n_new + report.n_seen + report.n_filtered + report.n_filtered_before
+                        == 0,
+                ),
                 kind: report.kind,
             },
         },

@@ -468,7 +468,7 @@ impl Observed {
     /// Every source's health from the store, or a 500 naming the failure.
     async fn sources(&self) -> Result<Vec<store::SourceHealth>, Response> {
         self.store
-            .call(|s| s.source_health())
+            .read(|s| s.source_health())
             .await
             .map_err(|err| internal_error(&err))
     }

@@ -107,7 +107,7 @@ pub fn render_html(
          <p>{n_active} sources, {n_warned} with warnings. \
          <a href=\"/feed.atom\">feed.atom</a> · <a href=\"/metrics\">metrics</a> · generated {now}</p>\n\
          <table>\n<tr><th>source</th><th>tags</th><th>last poll</th><th>status</th>\
-         <th>last success</th><th>last error</th><th>articles</th><th>next check</th>\
+         <th>last success</th><th>last error</th><th>articles</th><th>filtered out</th><th>next check</th>\
          <th>warnings</th></tr>\n",
         title = escape(title),
         now = now.strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -133,7 +133,7 @@ pub fn render_html(
             writeln!(
             html,
             "<tr class=\"{class}\"><td><a href=\"{url}\">{name}</a>{removed}</td><td>{tags}</td>\
-             <td>{polled}</td><td>{status}</td><td>{success}</td><td>{error}</td><td>{n}</td>\
+             <td>{polled}</td><td>{status}</td><td>{success}</td><td>{error}</td><td>{n}</td><td>{filtered}</td>\
              <td>{next}</td><td>{warnings}</td></tr>",
             url = escape(&source.url),
             name = escape(&source.name),
@@ -148,6 +148,7 @@ pub fn render_html(
             status = source.last_status.map(|s| s.to_string()).unwrap_or_default(),
             success = ago(source.last_success_at, now),
             n = source.n_articles,
+            filtered = source.n_filtered,
             next = if source.active {
                 ago(source.next_check_at, now)
             } else {
@@ -170,10 +171,11 @@ pub fn render_table(sources: &[SourceHealth], thresholds: Thresholds, now: Times
         "LAST SUCCESS",
         "ERRORS",
         "ARTICLES",
+        "FILTERED",
         "NEXT CHECK",
         "LAST ERROR / WARNINGS",
     ];
-    let mut rows: Vec<[String; 8]> = vec![header.map(str::to_string)];
+    let mut rows: Vec<[String; 9]> = vec![header.map(str::to_string)];
     for source in sources {
         let mut notes: Vec<String> = source.last_error.iter().cloned().collect();
         notes.extend(warnings(source, thresholds, now));
@@ -190,6 +192,7 @@ pub fn render_table(sources: &[SourceHealth], thresholds: Thresholds, now: Times
             ago(source.last_success_at, now),
             source.error_count.to_string(),
             source.n_articles.to_string(),
+            source.n_filtered.to_string(),
             if source.active {
                 ago(source.next_check_at, now)
             } else {
@@ -198,7 +201,7 @@ pub fn render_table(sources: &[SourceHealth], thresholds: Thresholds, now: Times
             notes.join("; "),
         ]);
     }
-    let mut widths = [0usize; 8];
+    let mut widths = [0usize; 9];
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
@@ -345,6 +348,7 @@ mod tests {
             last_error_at: Some(at(40)),
             last_status: Some(503),
             empty_polls: 4,
+            n_filtered: 37,
             ..healthy()
         };
         let sources = [healthy(), broken];
@@ -367,6 +371,10 @@ mod tests {
             assert!(lines[2].contains(needle), "table lacks {needle}: {table}");
         }
         assert!(lines[1].contains("Ale <kommun>") && lines[1].contains("12"));
+        // Links the topic filter turned away, in their own column.
+        let column = lines[0].find("FILTERED").unwrap();
+        assert!(lines[2][column..].starts_with("37 "), "{table}");
+        assert!(html.contains("<th>filtered out</th>") && html.contains("<td>37</td>"));
     }
 
     #[test]

@@ -71,6 +71,13 @@ pub async fn run(config_path: &Path, request: Request) -> Result<(), Failure> {
     )
     .await
     .map_err(anyhow::Error::from)?;
+    let mut report = report;
+    if let Some(list) = config
+        .as_ref()
+        .and_then(|c| SourceList::load(&c.sources).ok())
+    {
+        show_topic_filters(&mut report, &list);
+    }
     if request.json {
         print_json(&report)?;
         for note in &report.notes {
@@ -107,6 +114,43 @@ pub async fn run(config_path: &Path, request: Request) -> Result<(), Failure> {
         print_edit(&config.sources, &edit)?;
     }
     Ok(())
+}
+
+/// Says in each candidate's `why` how many of its items pass the topic
+/// filter that would apply to it (its source's, when it is one, else the
+/// list's `[filter]`), judged by headline and address: the text is not
+/// fetched.
+fn show_topic_filters(report: &mut Report, list: &SourceList) {
+    for candidate in &mut report.candidates {
+        let key = crate::canonical::canonical_url(&candidate.url);
+        let filter = list
+            .sources
+            .iter()
+            .find(|s| crate::canonical::canonical_url(&s.url) == key)
+            .map_or(&list.filter, |s| &s.topics);
+        if filter.is_empty() || candidate.items.is_empty() {
+            continue;
+        }
+        let passing = candidate
+            .items
+            .iter()
+            .filter(|item| {
+                filter
+                    .verdict(&crate::topic::Subject {
+                        url: &item.url,
+                        title: &item.title,
+                        body: "",
+                        categories: &[],
+                    })
+                    .passes()
+            })
+            .count();
+        candidate.why.push_str(&format!(
+            "; {passing} of {} items pass the topic filter ({}) by headline and address",
+            candidate.items.len(),
+            filter.describe()
+        ));
+    }
 }
 
 /// An unreadable source list is refused before the site is bothered.

@@ -211,13 +211,22 @@ pub async fn discover(
         let html = charset::decode(&page.body, page.content_type.as_deref());
         let info = page::read_page(&html, &page.url);
         site_name = info.site_name.clone();
-        let sections = seeds_of_page(&mut seeds, &html, &page.url, &info, &scope, true);
-        for section in sections.into_iter().take(limits.max_sections) {
+        // Business sections, and their own sub-sections ("Näringsliv" ->
+        // "Företagare" -> "Nyheter"), breadth first.
+        let mut sections = seeds_of_page(&mut seeds, &html, &page.url, &info, &scope, true);
+        let mut read: Vec<Url> = Vec::new();
+        while !sections.is_empty() && read.len() < limits.max_sections {
+            let section = sections.remove(0);
+            if read.contains(&canonical_url(&section)) {
+                continue;
+            }
+            read.push(canonical_url(&section));
             if let Fetched::Page(p) = fetcher.get(&section).await {
                 if page_kind(p.content_type.as_deref(), &p.body) == PageKind::Html {
                     let html = charset::decode(&p.body, p.content_type.as_deref());
                     let info = page::read_page(&html, &p.url);
-                    seeds_of_page(&mut seeds, &html, &p.url, &info, &scope, false);
+                    let deeper = seeds_of_page(&mut seeds, &html, &p.url, &info, &scope, false);
+                    sections.extend(deeper);
                 }
             }
         }
@@ -370,8 +379,14 @@ fn seeds_of_page(
                     prior,
                 );
             }
-            (None, Some(_)) if is_start && !not_news => {
-                // A business section: its own page may link the news list.
+            (None, Some(_))
+                if !not_news
+                    && (is_start
+                        || target.path().starts_with(&folder_of(url))
+                            && folder_of(url).len() > 1) =>
+            {
+                // A business section (on the start page, or a sub-section
+                // of one): its own page may link the news list.
                 let prior = if words::business_word(&text_words).is_some() {
                     2
                 } else {

@@ -110,6 +110,8 @@ pub struct Ranked {
     pub articles: usize,
     /// The newest three (dated items by date, then in list order).
     pub newest: Vec<Item>,
+    /// Every item it yields.
+    pub items: Vec<Item>,
     pub business: bool,
     pub score: u32,
     pub why: String,
@@ -333,6 +335,7 @@ fn score(e: Evaluated, stream: usize) -> Ranked {
         kind,
         articles,
         newest,
+        items,
         business,
         score: score.clamp(if articles > 0 { 1 } else { 0 }, 100) as u32,
         why: why.join("; "),
@@ -355,6 +358,7 @@ fn unusable(
         kind,
         articles: 0,
         newest: Vec::new(),
+        items: Vec::new(),
         business: false,
         score: 0,
         why: why.join("; "),

@@ -112,6 +112,7 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
             .title
             .as_ref()
             .and_then(|rule| rule.matches(&doc, &dom).first().copied()),
+        use_model: true,
     };
     let chosen_bodies = overrides
         .body
@@ -121,6 +122,19 @@ pub fn read_page(html: &str, url: &Url, now: Timestamp, overrides: &Overrides) -
     let body = match chosen_bodies {
         Some(bodies) => cx.chosen_body(&bodies),
         None => match cx.found_body() {
+            // A short body on a page with much more prose: the class words
+            // may have hidden the article; the markup alone may find it.
+            Ok(body) if is_short_beside(&body, &page) => {
+                let plain = Page::analyse(&dom, true);
+                let plain_cx = PageCx {
+                    page: &plain,
+                    ..cx.clone()
+                };
+                match plain_cx.found_body() {
+                    Ok(other) if body_chars(&other) >= 2 * body_chars(&body) => Ok(other),
+                    _ => Ok(body),
+                }
+            }
             Ok(body) => Ok(body),
             Err(Refusal::Page(err)) => Err(err),
             Err(Refusal::Final(err) | Refusal::Region(_, err)) => {
@@ -192,6 +206,9 @@ struct PageCx<'p, 'd, 'a> {
     canonical: Option<Url>,
     /// The headline a `title` selector chose.
     chosen_headline: Option<u32>,
+    /// Whether the learned block scorer filters the body (not while its
+    /// training samples are gathered).
+    use_model: bool,
 }
 
 /// The article's main element, headline, title and paragraphs.
@@ -200,6 +217,9 @@ struct Body {
     headline: Option<u32>,
     title: String,
     blocks: Vec<Block>,
+    /// The features of each block before the learned scorer, when the
+    /// heuristics found the body (empty for a selector's body).
+    features: Vec<model::Features>,
 }
 
 impl PageCx<'_, '_, '_> {
@@ -229,6 +249,7 @@ impl PageCx<'_, '_, '_> {
             headline,
             title,
             blocks,
+            features: Vec::new(),
         })
     }
 
@@ -293,6 +314,12 @@ impl PageCx<'_, '_, '_> {
         let title = title(self.dom, headline, main)
             .ok_or_else(|| refuse(self.no_article("no headline")))?;
         let blocks = page.body_blocks(main, &side, headline, &title, &self.base);
+        let features = page.block_features(main, &blocks);
+        let blocks = if self.use_model {
+            scored_blocks(blocks, &features)
+        } else {
+            blocks
+        };
         let body_chars = blocks_text(&blocks).chars().count();
         if looks_like_error_page(&title) && body_chars < MAX_ERROR_PAGE_CHARS {
             return Err(Refusal::Page(self.no_article("an error page")));
@@ -313,8 +340,79 @@ impl PageCx<'_, '_, '_> {
             headline,
             title,
             blocks,
+            features: if self.use_model { Vec::new() } else { features },
         })
     }
+}
+
+/// Characters of a body's text.
+fn body_chars(body: &Body) -> usize {
+    body.blocks.iter().map(|b| b.text.chars().count()).sum()
+}
+
+/// Whether a found body is short while the page holds several times more
+/// prose than it: a teaser or a caption chosen instead of the article.
+fn is_short_beside(body: &Body, page: &Page<'_, '_>) -> bool {
+    let chars = body_chars(body);
+    chars < MIN_ARTICLE_PROSE_CHARS as usize
+        && page.prose[page.body as usize] as usize >= 4 * chars.max(MIN_BODY_CHARS)
+}
+
+/// The blocks the learned scorer keeps; all of them when it would leave
+/// less than an article's worth of text (the scorer refines a body, it
+/// never empties one).
+fn scored_blocks(blocks: Vec<Block>, features: &[model::Features]) -> Vec<Block> {
+    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    let keep = model::kept(&texts, features);
+    let kept_chars: usize = blocks
+        .iter()
+        .zip(&keep)
+        .filter(|(_, keep)| **keep)
+        .map(|(block, _)| block.text.chars().count())
+        .sum();
+    if kept_chars < MIN_BODY_CHARS {
+        return blocks;
+    }
+    blocks
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(block, keep)| keep.then_some(block))
+        .collect()
+}
+
+/// Training samples for the learned block scorer: the text and features of
+/// each block of the body the heuristics find on a page, before the scorer
+/// filters them (see `src/bin/train_blocks.rs`). `None` when the page gives
+/// no article.
+pub fn block_samples(html: &str, url: &Url) -> Option<Vec<(String, model::Features)>> {
+    let doc = Html::parse_document(&bounded_nesting(html));
+    let dom = Dom::new(&doc);
+    let page = Page::analyse(&dom, false);
+    let cx = PageCx {
+        dom: &dom,
+        page: &page,
+        url,
+        base: base_url(&dom, url),
+        canonical: canonical(&dom, url),
+        chosen_headline: None,
+        use_model: false,
+    };
+    let body = cx.found_body().ok().or_else(|| {
+        let plain = Page::analyse(&dom, true);
+        PageCx {
+            page: &plain,
+            ..cx.clone()
+        }
+        .found_body()
+        .ok()
+    })?;
+    Some(
+        body.blocks
+            .into_iter()
+            .map(|b| b.text)
+            .zip(body.features)
+            .collect(),
+    )
 }
 
 /// Why one reading of a page found no article.
@@ -996,7 +1094,8 @@ impl<'d, 'a> Page<'d, 'a> {
             if heading_level(dom.tag(i)).is_some() && normalize_space(&dom.text(i)) == title {
                 return true;
             }
-            self.is_link_box(i) || headline.is_some_and(|h| i < h && self.is_kicker(i))
+            (self.is_link_box(i) && (self.text[i as usize] as f32) < 0.5 * main_text)
+                || headline.is_some_and(|h| i < h && self.is_kicker(i))
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
         let mut blocks: Vec<Block> = blocks.into_iter().filter(keep_block).collect();
@@ -1237,12 +1336,23 @@ fn title(dom: &Dom<'_>, headline: Option<u32>, main: u32) -> Option<String> {
     }
     if let Some(og) = meta_content(dom, "og:title") {
         let text = strip_site_suffix(&normalize_space(&og));
-        if usable(&text) {
+        if usable(&text) && !is_host_name(&text) {
             return Some(text);
         }
     }
     let text = strip_site_suffix(page_title.as_deref()?);
     usable(&text).then_some(text)
+}
+
+/// A title that is a site's host name ("visitkoping.se", "www.kommun.se"):
+/// templates put it in `og:title` on pages without their own.
+fn is_host_name(title: &str) -> bool {
+    !title.contains(char::is_whitespace)
+        && title.contains('.')
+        && title
+            .rsplit('.')
+            .next()
+            .is_some_and(|tld| (2..=6).contains(&tld.len()) && tld.chars().all(char::is_alphabetic))
 }
 
 /// The last segment of a `<title>` after its last separator, when there is
@@ -1441,5 +1551,6 @@ fn strip_byline_label(text: &str) -> String {
     text.trim().to_string()
 }
 
+pub mod model;
 #[cfg(test)]
 mod tests;

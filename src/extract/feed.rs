@@ -108,9 +108,19 @@ fn item_from_entry(entry: Entry, format: Format, feed_url: &Url) -> FeedItem {
             let time = timestamp(date.timestamp(), date.timestamp_subsec_nanos());
             FoundDate::new(time, DateSource::Feed, format.updated_name())
         });
+    let categories = entry
+        .categories
+        .iter()
+        .filter_map(|c| {
+            let text = c.label.as_deref().unwrap_or(&c.term);
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            (!text.is_empty()).then_some(text)
+        })
+        .collect();
     FeedItem {
         guid,
         link,
+        categories,
         title: entry
             .title
             .as_ref()
@@ -516,6 +526,17 @@ mod tests {
             content: Bara text &amp; inget mer.
         "#,
         );
+    }
+
+    #[test]
+    fn categories_are_kept_for_topic_filters() {
+        let url = Url::parse("https://www.example.se/rss").unwrap();
+        let rss = b"<rss version=\"2.0\"><channel><title>t</title><item><title>a</title><link>/a</link><category>N\xc3\xa4ringsliv</category><category> Skola  och barn </category></item></channel></rss>";
+        let items = items_from_feed(rss, None, &url).unwrap();
+        assert_eq!(items[0].categories, ["Näringsliv", "Skola och barn"]);
+        let atom = b"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>t</title><id>x</id><updated>2024-01-01T00:00:00Z</updated><entry><id>1</id><title>a</title><updated>2024-01-01T00:00:00Z</updated><category term=\"biz\" label=\"F\xc3\xb6retag\"/><category term=\"skola\"/></entry></feed>";
+        let items = items_from_feed(atom, None, &url).unwrap();
+        assert_eq!(items[0].categories, ["Företag", "skola"]);
     }
 
     #[test]

@@ -13,12 +13,14 @@ mod robots;
 mod tests;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use jiff::Timestamp;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 use self::gate::Gate;
@@ -29,6 +31,9 @@ use crate::metrics::Histogram;
 /// Hops followed before giving up (browsers allow about 20; CMS setups need
 /// two or three: http -> https -> www -> trailing slash).
 pub const MAX_REDIRECTS: usize = 10;
+
+/// How long an idle connection is kept past `host_delay`.
+const IDLE_AFTER_DELAY: Duration = Duration::from_secs(2);
 
 /// Connect timeout, unless the total timeout is shorter.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -47,6 +52,9 @@ pub struct Settings {
     pub max_body_bytes: u64,
     /// Minimum gap between two requests to one host (zero allowed).
     pub host_delay: Duration,
+    /// Requests in flight at once across all hosts (`[poll] concurrency`);
+    /// a response counts until its [`Page`] is dropped.
+    pub concurrency: usize,
 }
 
 /// Validators for a conditional GET, stored per URL.
@@ -71,7 +79,16 @@ pub struct Page {
     /// How long the server says the page stays fresh (Cache-Control
     /// max-age, else Expires minus Date), for the schedule.
     pub freshness: Option<Duration>,
+    /// The request slot this page still holds: a body waiting to be parsed
+    /// counts as a request in flight, so bodies in memory are bounded by
+    /// `concurrency` however far parsing falls behind. Drop the page (parse
+    /// it, keep what was parsed) before fetching the next one.
+    _slot: Slot,
 }
+
+/// A request slot, shared by clones of the page that holds it.
+#[derive(Debug, Clone)]
+struct Slot(#[allow(dead_code)] Arc<OwnedSemaphorePermit>);
 
 /// One per fetch and consumed at once, so the size difference between the
 /// variants costs nothing worth a Box.
@@ -200,6 +217,10 @@ pub struct Client {
     http: reqwest::Client,
     settings: Settings,
     gate: Gate,
+    /// `concurrency` slots: taken after the per-host gate lets a request
+    /// go (so a host sleeping out its delay holds none), kept until the
+    /// response is read, or for a page until it is dropped.
+    slots: Arc<Semaphore>,
     robots: robots::Cache,
     /// Time to the response headers of every request, for `/metrics`.
     latency: Histogram,
@@ -222,6 +243,7 @@ struct Response {
     body: Bytes,
     /// Whether every redirect hop (if any) was 301 or 308.
     redirected_permanently: bool,
+    slot: OwnedSemaphorePermit,
 }
 
 impl Client {
@@ -235,10 +257,17 @@ impl Client {
             .brotli(true)
             // Followed by hand, so that each hop meets robots.txt and the gate.
             .redirect(reqwest::redirect::Policy::none())
+            // One request at a time per host needs one connection per host;
+            // it is kept past the host delay for the next request of the
+            // same poll, then closed: thousands of hosts are not thousands
+            // of idle sockets and buffers.
+            .pool_max_idle_per_host(1)
+            .pool_idle_timeout(settings.host_delay + IDLE_AFTER_DELAY)
             .build()
             .map_err(|err| Error::Client(err.to_string()))?;
         Ok(Client {
             http,
+            slots: Arc::new(Semaphore::new(settings.concurrency.max(1))),
             settings,
             gate: Gate::default(),
             robots: robots::Cache::default(),
@@ -249,7 +278,7 @@ impl Client {
     /// The same client, also remembering robots.txt answers in `memory`
     /// (the store), so other processes and later runs reuse them until
     /// they expire.
-    pub fn remembering_robots(mut self, memory: std::sync::Arc<dyn RobotsMemory>) -> Client {
+    pub fn remembering_robots(mut self, memory: Arc<dyn RobotsMemory>) -> Client {
         self.robots = robots::Cache::remembering(memory);
         self
     }
@@ -279,6 +308,7 @@ impl Client {
             freshness: freshness(&response.headers, Timestamp::now()),
             url: response.url,
             body: response.body,
+            _slot: Slot(Arc::new(response.slot)),
         };
         Ok(Outcome::Fetched(page))
     }
@@ -314,6 +344,7 @@ impl Client {
                 Purpose::Robots => self.settings.host_delay,
             };
             let _permit = self.gate.enter(&gate::host_key(&url), delay).await;
+            let slot = self.slot().await;
             let response = self.send(&url, validators).await?;
             let Some(location) = redirect_location(&url, &response)? else {
                 let status = response.status();
@@ -335,6 +366,7 @@ impl Client {
                     headers,
                     body,
                     redirected_permanently,
+                    slot,
                 });
             };
             redirected_permanently &= matches!(response.status().as_u16(), 301 | 308);
@@ -350,6 +382,14 @@ impl Client {
             url: start.clone(),
             limit: MAX_REDIRECTS,
         })
+    }
+
+    /// A request slot; waits while `concurrency` requests are in flight.
+    async fn slot(&self) -> OwnedSemaphorePermit {
+        Arc::clone(&self.slots)
+            .acquire_owned()
+            .await
+            .expect("the slots are never closed")
     }
 
     /// One GET, with the conditional headers, timed and logged.

@@ -201,6 +201,7 @@ fn settings() -> Settings {
         timeout: Duration::from_secs(10),
         max_body_bytes: 1024 * 1024,
         host_delay: Duration::ZERO,
+        concurrency: 8,
     }
 }
 

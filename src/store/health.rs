@@ -41,6 +41,8 @@ pub struct SourceHealth {
     pub last_new_at: Option<Timestamp>,
     /// What the source's URL served when it was last read; `None` before.
     pub kind: Option<PageKind>,
+    /// Links its topic filter turned away (remembered, not fetched again).
+    pub n_filtered: u64,
 }
 
 /// What one poll did, for [`Store::record_poll`].
@@ -72,7 +74,8 @@ pub enum PollResult {
 const HEALTH_SELECT: &str = "SELECT s.name, s.url, s.fetch_url, s.tags, s.active, s.created_at,
         s.last_polled_at, s.last_success_at, s.last_status, s.last_error, s.last_error_at,
         s.error_count, s.next_check_at, s.empty_polls, s.last_new_at,
-        (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = s.id), s.kind
+        (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = s.id), s.kind,
+        (SELECT COUNT(*) FROM filtered_links f WHERE f.source_id = s.id)
     FROM sources s";
 
 impl Store {
@@ -195,6 +198,7 @@ impl Store {
                         .get::<_, Option<String>>(16)?
                         .as_deref()
                         .and_then(kind_of_name),
+                    n_filtered: r.get::<_, i64>(17)? as u64,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -236,6 +240,7 @@ mod tests {
             interval: None,
             max_pages: None,
             selectors: Default::default(),
+            topics: Default::default(),
         };
         let rows = store.sync_sources(&[source], now(0)).unwrap();
         (store, rows[0].id)

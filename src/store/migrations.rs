@@ -13,6 +13,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 
@@ -209,6 +210,27 @@ CREATE TABLE skipped_links (
     attempts   INTEGER NOT NULL,
     skipped_at INTEGER NOT NULL,
     retry_at   INTEGER NOT NULL
+);
+";
+
+/// Links a source's topic filter turned away (issue 11), with the
+/// fingerprint of that filter, so they are not fetched every poll and are
+/// counted per source; and the fingerprint of each source's filter at its
+/// last poll, so a changed filter reads the source's list again in full.
+const V8: &str = "
+CREATE TABLE filtered_links (
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    url       TEXT NOT NULL,
+    filter    INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    seen_at   INTEGER NOT NULL,
+    PRIMARY KEY (source_id, url)
+) WITHOUT ROWID;
+CREATE INDEX filtered_links_by_time ON filtered_links (seen_at);
+
+CREATE TABLE source_filters (
+    source_id INTEGER PRIMARY KEY REFERENCES sources (id),
+    filter    INTEGER NOT NULL
 );
 ";
 

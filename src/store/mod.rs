@@ -5,9 +5,11 @@
 //! every call on the blocking pool so SQLite never blocks the executor.
 
 mod feed_guids;
+mod filtered;
 mod fingerprints;
 mod health;
 mod migrations;
+mod poll_writes;
 mod retention;
 mod revalidate;
 mod robots;
@@ -18,12 +20,14 @@ pub use revalidate::{FeedItemVersion, PageCheck};
 pub use skipped::SkippedLink;
 
 pub use health::{PollRecord, PollResult, SourceHealth};
+pub use poll_writes::PollWrites;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension};
+use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config;
@@ -79,6 +83,15 @@ pub struct SourceRow {
     pub error_count: u32,
     pub next_check_at: Option<Timestamp>,
     pub n_articles: u64,
+}
+
+/// The page an article was read from: where it is checked for corrections,
+/// with its validators and [`dedup::story_hash`] as read.
+#[derive(Debug, Clone)]
+pub struct ReadPage {
+    pub url: Url,
+    pub validators: Validators,
+    pub story_hash: u64,
 }
 
 /// What happened to one article offered to the store.
@@ -180,6 +193,19 @@ impl Store {
             source,
         })?;
         Store::init(conn, &shown)
+    }
+
+    /// A second connection to the database at `path` (already opened and
+    /// migrated by [`Store::open`]) that refuses writes, for a
+    /// [`Handle`]'s readers.
+    fn open_reader(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|source| Error::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Store { conn })
     }
 
     pub fn open_in_memory() -> Result<Store> {
@@ -337,6 +363,44 @@ impl Store {
         let outcome = upsert_in(&tx, source, article, urls, date_source, now)?;
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// Stores one article read on `source` ([`Store::upsert_article`])
+    /// with the page it was read from ([`Store::record_article_page`]), in
+    /// one transaction; `None`, storing nothing, when one of its URLs was
+    /// purged.
+    pub fn store_read_article(
+        &mut self,
+        source: SourceId,
+        article: &Article,
+        urls: &[Url],
+        date_source: Option<&str>,
+        page: Option<&ReadPage>,
+        now: Timestamp,
+    ) -> Result<Option<Upsert>> {
+        let tx = self.conn.transaction()?;
+        for url in urls {
+            if retention::is_tombstone(&tx, url)? {
+                return Ok(None);
+            }
+        }
+        let outcome = upsert_in(&tx, source, article, urls, date_source, now)?;
+        for url in urls {
+            // A page that was no article when last tried is one now.
+            skipped::forget(&tx, url)?;
+        }
+        if let Some(page) = page {
+            revalidate::insert_article_page(
+                &tx,
+                outcome.id(),
+                &page.url,
+                &page.validators,
+                page.story_hash,
+                now,
+            )?;
+        }
+        tx.commit()?;
+        Ok(Some(outcome))
     }
 
     /// The newest `limit` articles, newest first (by published date, else
@@ -610,35 +674,100 @@ fn keep_coarser_published(
     Ok(())
 }
 
-/// The async face of the store: each call runs on the blocking pool.
+/// How many read-only connections a [`Handle`] opened on a file keeps:
+/// reads (validators, known URLs, revalidation picks, the feed, the status
+/// page) run on these beside the one writer, which WAL allows, instead of
+/// queueing behind it.
+pub const READERS: usize = 4;
+
+/// The async face of the store. Each call runs on the blocking pool, but
+/// only once it has its turn: one write at a time on the one writing
+/// connection, and as many reads as there are reading connections. Waiting
+/// for a turn is an async wait, so a burst of calls never parks a blocking
+/// thread per call.
 #[derive(Clone)]
 pub struct Handle {
-    store: Arc<Mutex<Store>>,
+    writer: Arc<Mutex<Store>>,
+    write_turn: Arc<Semaphore>,
+    readers: Option<Arc<Readers>>,
+}
+
+/// The reading connections not in use, and a turn for each.
+struct Readers {
+    idle: Mutex<Vec<Store>>,
+    turn: Semaphore,
 }
 
 impl Handle {
+    /// A handle whose reads share the one connection with the writes (an
+    /// in-memory store has no other).
     pub fn new(store: Store) -> Handle {
         Handle {
-            store: Arc::new(Mutex::new(store)),
+            writer: Arc::new(Mutex::new(store)),
+            write_turn: Arc::new(Semaphore::new(1)),
+            readers: None,
         }
     }
 
-    /// Runs `f` with the store on a blocking thread.
+    /// Opens the database at `path` ([`Store::open`], migrating it) with
+    /// `readers` more connections that only read.
+    pub fn open(path: &Path, readers: usize) -> Result<Handle> {
+        let mut handle = Handle::new(Store::open(path)?);
+        if readers > 0 {
+            let idle = (0..readers)
+                .map(|_| Store::open_reader(path))
+                .collect::<Result<Vec<_>>>()?;
+            handle.readers = Some(Arc::new(Readers {
+                idle: Mutex::new(idle),
+                turn: Semaphore::new(readers),
+            }));
+        }
+        Ok(handle)
+    }
+
+    /// Runs `f` with the writing connection on a blocking thread, after the
+    /// writes queued before it.
     pub async fn call<T, F>(&self, f: F) -> Result<T>
     where
         F: FnOnce(&mut Store) -> Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        let store = Arc::clone(&self.store);
+        // Never fails: the semaphore is never closed.
+        let _turn = self.write_turn.acquire().await;
+        let store = Arc::clone(&self.writer);
+        tokio::task::spawn_blocking(move || f(&mut lock(&store)))
+            .await
+            .map_err(|e| Error::Task(e.to_string()))?
+    }
+
+    /// Runs `f`, which only reads, on a reading connection (or the writing
+    /// one when there are none), without waiting for writes.
+    pub async fn read<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&Store) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let Some(readers) = &self.readers else {
+            return self.call(move |s| f(s)).await;
+        };
+        let _turn = readers.turn.acquire().await;
+        let readers = Arc::clone(readers);
         tokio::task::spawn_blocking(move || {
-            let mut guard = store
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
+            // A turn guarantees an idle connection.
+            let store = lock(&readers.idle).pop().expect("a reader per turn");
+            let result = f(&store);
+            lock(&readers.idle).push(store);
+            result
         })
         .await
         .map_err(|e| Error::Task(e.to_string()))?
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

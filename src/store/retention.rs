@@ -17,6 +17,15 @@ pub enum KnownUrl {
     Purged,
 }
 
+/// See [`Store::is_purged`].
+pub(super) fn is_tombstone(conn: &rusqlite::Connection, canonical: &Url) -> Result<bool> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM tombstones WHERE url = ?1")?;
+    Ok(stmt
+        .query_row([canonical.as_str()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 impl Store {
     /// The stored or purged article under this canonical URL, if any.
     pub fn known_url(&self, canonical: &Url) -> Result<Option<KnownUrl>> {
@@ -28,13 +37,7 @@ impl Store {
 
     /// Whether an article under this canonical URL was purged.
     pub fn is_purged(&self, canonical: &Url) -> Result<bool> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT 1 FROM tombstones WHERE url = ?1")?;
-        Ok(stmt
-            .query_row([canonical.as_str()], |_| Ok(()))
-            .optional()?
-            .is_some())
+        is_tombstone(&self.conn, canonical)
     }
 
     /// Purges every article first seen no later than `cutoff` whose own

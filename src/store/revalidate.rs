@@ -36,6 +36,31 @@ const EVERY_POLL_FOR: jiff::SignedDuration = jiff::SignedDuration::from_hours(24
 /// / 1 day) more checks over the window instead of one per poll.
 pub const SPACING_DIVISOR: i64 = 16;
 
+/// See [`Store::record_article_page`].
+pub(super) fn insert_article_page(
+    conn: &rusqlite::Connection,
+    article: ArticleId,
+    url: &Url,
+    validators: &Validators,
+    story_hash: u64,
+    now: Timestamp,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO article_pages
+             (article_id, url, etag, last_modified, story_hash, checked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        article.0,
+        url.as_str(),
+        validators.etag,
+        validators.last_modified,
+        story_hash as i64,
+        ms(now)
+    ])?;
+    Ok(())
+}
+
 /// The revalidation pick of one source. It starts from that source's range
 /// of `article_sources_by_source` (`source_id`, then `first_seen_at` within
 /// the window), so its cost follows the source's recent articles, never the
@@ -123,20 +148,7 @@ impl Store {
         story_hash: u64,
         now: Timestamp,
     ) -> Result<()> {
-        self.conn.execute(
-            "INSERT OR IGNORE INTO article_pages
-                 (article_id, url, etag, last_modified, story_hash, checked_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                article.0,
-                url.as_str(),
-                validators.etag,
-                validators.last_modified,
-                story_hash as i64,
-                ms(now)
-            ],
-        )?;
-        Ok(())
+        insert_article_page(&self.conn, article, url, validators, story_hash, now)
     }
 
     /// Up to `limit` pages due for a check when `source` is polled at `now`

@@ -72,7 +72,7 @@ impl RobotsMemory for Handle {
     fn recall<'a>(&'a self, origin: &'a str) -> BoxFuture<'a, Option<RememberedRobots>> {
         Box::pin(async move {
             let key = origin.to_string();
-            match self.call(move |s| s.remembered_robots(&key)).await {
+            match self.read(move |s| s.remembered_robots(&key)).await {
                 Ok(found) => found,
                 Err(err) => {
                     tracing::warn!(origin, error = %err, "reading the remembered robots.txt failed");

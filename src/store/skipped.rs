@@ -85,11 +85,15 @@ impl Store {
 
     /// Forgets a link that turned out to be an article after all.
     pub fn forget_skipped_link(&mut self, canonical: &Url) -> Result<()> {
-        self.conn
-            .prepare_cached("DELETE FROM skipped_links WHERE url = ?1")?
-            .execute([canonical.as_str()])?;
-        Ok(())
+        forget(&self.conn, canonical)
     }
+}
+
+/// See [`Store::forget_skipped_link`].
+pub(super) fn forget(conn: &rusqlite::Connection, canonical: &Url) -> Result<()> {
+    conn.prepare_cached("DELETE FROM skipped_links WHERE url = ?1")?
+        .execute([canonical.as_str()])?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ fn source(u: &str, tags: &[&str]) -> config::Source {
         interval: None,
         max_pages: None,
         selectors: Default::default(),
+        topics: Default::default(),
     }
 }
 

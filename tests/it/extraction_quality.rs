@@ -18,15 +18,15 @@ use muniflux::score::realpages;
 /// to let a change through.
 mod floors {
     /// scrapinghub-aeb: news body F1 with the page URL, and without.
-    pub const NEWS_BODY_F1: [f64; 2] = [0.9457, 0.9520];
+    pub const NEWS_BODY_F1: [f64; 2] = [0.9494, 0.9560];
     /// trafilatura-eval: segment F1 with the page URL, and without.
-    pub const SEGMENT_F1: [f64; 2] = [0.8997, 0.8980];
+    pub const SEGMENT_F1: [f64; 2] = [0.9135, 0.9120];
     /// htmldate-eval: published-day accuracy, without the URL.
     pub const PUBLISHED_DAY_ACCURACY: f64 = 0.9010;
     /// realpages: content pages (of 34) that give an article, and whose
     /// title is their first `<h1>`, with the page URL.
     pub const REAL_CONTENT_PAGES_WITH_ARTICLE: usize = 33;
-    pub const REAL_TITLES_EQUAL_TO_H1: usize = 29;
+    pub const REAL_TITLES_EQUAL_TO_H1: usize = 30;
 }
 
 fn shared(folder: &str) -> Option<PathBuf> {

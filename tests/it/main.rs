@@ -29,12 +29,19 @@ mod identity;
 /// host_delay, permanent redirects, `muniflux sources`.
 mod politeness;
 
+/// Request slots and host delays: one slot serves every kind of poll; a
+/// sleeping host leaves it to others.
+mod scale;
+
 /// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
 mod service;
 
 /// `discover`: ranked news lists and feeds of fixture sites and the
 /// corpus, `--add`, bad input.
 mod discover;
+
+/// Topic filters in a poll, in `sources`, `extract` and `discover`.
+mod topics;
 
 /// `sources --opml` and `import`: the source list out as OPML and back in.
 mod opml;

@@ -305,6 +305,8 @@ fn run_serves_endpoints_reloads_sources_and_stops_cleanly() {
     for needle in [
         "muniflux_polls_total{outcome=\"fetched\"} 1",
         "muniflux_new_articles_total 2",
+        "muniflux_filtered_articles_total 0",
+        "muniflux_source_filtered_articles{source=\"Exempelby RSS\"",
         "muniflux_fetch_duration_seconds_count",
         "muniflux_source_last_success_age_seconds{source=\"Exempelby RSS\"",
     ] {

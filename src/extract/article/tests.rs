@@ -595,3 +595,12 @@ fn the_page_tail_after_the_article_is_not_body() {
             "Punkt ett\n\nFakta\n\nKontakt: Mikael Andersson, näringslivschef\n\nVi ses på mässan i Kalmar i maj."
         ), "{body}");
 }
+
+#[test]
+fn a_host_name_in_og_title_is_not_the_title() {
+    let html = page(
+        r#"<title>Cookies och personuppgifter - Besök Staden</title><meta property="og:title" content="besokstaden.se">"#,
+        &format!("<div class='content'>{}</div>", article_paragraphs()),
+    );
+    assert_eq!(extract(&html).unwrap().title, "Cookies och personuppgifter");
+}
