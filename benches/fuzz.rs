@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Prints each input that panics, takes more than a second of CPU time
-//! (or is still running after ten), allocates more
+//! (or is still running after ten seconds of CPU time), allocates more
 //! than 64 MB at once or breaks an invariant (canonical URLs are
 //! idempotent, body HTML holds no script), saving it under `--out`
 //! (default `target/fuzz-findings`), then a summary with inputs per second.
@@ -41,8 +41,9 @@ use url::Url;
 /// An input taking more CPU time than this is a hang. CPU time, not wall
 /// time: on a shared machine a slow second says more about the neighbours.
 const HANG: Duration = Duration::from_secs(1);
-/// An input still running after this long (wall time) is reported while it
-/// runs, in case it never ends.
+/// An input that has taken this much CPU time and still runs is reported
+/// while it runs, in case it never ends. CPU time again: under `nice` on a
+/// busy machine a normal input can wait ten seconds of wall time.
 const STUCK: Duration = Duration::from_secs(10);
 /// More than this allocated at once during one input is a finding.
 const MAX_ALLOCATED: usize = 64 * 1024 * 1024;
@@ -582,7 +583,8 @@ enum Finding {
 /// The input being run, for the watchdog.
 #[derive(Default)]
 struct Current {
-    started: Option<Instant>,
+    /// The fuzzing thread's CPU time when the input started.
+    started: Option<Duration>,
     input: Option<Arc<Input>>,
     reported: bool,
 }
@@ -683,7 +685,7 @@ fn main() {
         {
             let mut now = current.lock().unwrap_or_else(|p| p.into_inner());
             *now = Current {
-                started: Some(Instant::now()),
+                started: Some(thread_cpu_time()),
                 input: Some(Arc::clone(&input)),
                 reported: false,
             };
@@ -788,16 +790,19 @@ fn replay(files: &[PathBuf], last_panic: &Mutex<String>) {
     }
 }
 
-/// Reports an input still running after [`STUCK`], once; gives up on the
-/// run when one runs for a minute (it will not come back).
+/// Reports an input still running after [`STUCK`] of CPU time, once; gives
+/// up on the run when one has taken a minute (it will not come back).
+/// Started on the main thread, which fuzzes.
 fn watchdog(current: &Mutex<Current>, findings: &Mutex<Vec<(Finding, PathBuf)>>, out: &Path) {
+    // The main thread's id is the process id.
+    let fuzzing_thread = format!("/proc/self/task/{}/stat", std::process::id());
     loop {
         std::thread::sleep(Duration::from_millis(50));
         let mut now = current.lock().unwrap_or_else(|p| p.into_inner());
         let (Some(started), Some(input)) = (now.started, now.input.clone()) else {
             continue;
         };
-        let running = started.elapsed();
+        let running = cpu_time_of(&fuzzing_thread).saturating_sub(started);
         if running > STUCK && !now.reported {
             now.reported = true;
             let finding = Finding::Hang(running);
@@ -858,7 +863,12 @@ fn report(finding: &Finding, path: &Path) {
 /// `/proc/thread-self/stat` in clock ticks of 10 ms; zero where that file
 /// is missing, which turns hang detection off.
 fn thread_cpu_time() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+    cpu_time_of("/proc/thread-self/stat")
+}
+
+/// CPU time of the thread whose `stat` file is `path`.
+fn cpu_time_of(path: &str) -> Duration {
+    let Ok(stat) = std::fs::read_to_string(path) else {
         return Duration::ZERO;
     };
     // Fields after the command name, which may hold spaces: state is the
