@@ -195,10 +195,11 @@ const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp", "ftps",
 const IMAGE_SCHEMES: &[&str] = &["http", "https"];
 
 /// Resolves a link or image URL against the page; `None` for scripts and
-/// unparseable values.
+/// unparseable values and addresses longer than
+/// [`MAX_LINK_LEN`](crate::canonical::MAX_LINK_LEN).
 pub fn absolute_url(base: &Url, raw: &str) -> Option<Url> {
     let raw = raw.trim();
-    if raw.is_empty() {
+    if raw.is_empty() || raw.len() > crate::canonical::MAX_LINK_LEN {
         return None;
     }
     base.join(raw)
@@ -686,6 +687,15 @@ mod tests {
         check_html(
             r#"<p>A<span hidden><img src="/t.gif"></span><img src="/b.jpg" width="300" style="height:auto"></p>"#,
             "<p>A<img src=\"https://www.example.se/b.jpg\" alt=\"\"></p>",
+        );
+    }
+
+    #[test]
+    fn addresses_longer_than_the_limit_are_dropped() {
+        let long = format!("/{}", "x".repeat(crate::canonical::MAX_LINK_LEN));
+        check_html(
+            &format!(r#"<p><a href="{long}">Text</a><img src="{long}"></p>"#),
+            "<p>Text</p>",
         );
     }
 
