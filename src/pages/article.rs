@@ -160,3 +160,71 @@ fn corrections_list(corrections: &[Correction], content_lang: &str) -> String {
     }
     html
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{ArticleId, ArticleLine, SourceId};
+    use jiff::Timestamp;
+
+    #[test]
+    fn corrections_and_identity_are_shown_escaped() {
+        let at: Timestamp = "2026-05-04T08:00:00Z".parse().unwrap();
+        let view = ArticleView {
+            line: ArticleLine {
+                id: ArticleId(7),
+                title: "Vägarbete <på> Storgatan".into(),
+                url: "https://ale.se/n/1?a=1&b=2".into(),
+                published: None,
+                updated: None,
+                date_source: None,
+                first_seen_at: at,
+                sort_at: at.as_second(),
+                source: None,
+                body_chars: Some(42),
+            },
+            entry_id: "tag:muniflux,2026:ale.se/n/1".into(),
+            author: None,
+            body_html: "<p>Storgatan stängs av för vägarbete.</p>".into(),
+            urls: vec![
+                "https://ale.se/n/1?a=1&b=2".into(),
+                "javascript:alert(1)".into(),
+            ],
+            sources: vec![(SourceId(3), "Ale & co".into(), at)],
+            page: None,
+            changed_at: at,
+        };
+        let correction = Correction {
+            at,
+            title_before: "Vägarbete".into(),
+            title_after: "Vägarbete <på> Storgatan".into(),
+            updated_before: None,
+            updated_after: Some("2026-05-04".into()),
+            chars_before: 30,
+            chars_after: 42,
+            removed: vec!["Gatan stängs <i>måndag</i>.".into()],
+            added: vec![],
+        };
+        let frame = Frame {
+            site: "Test",
+            title: "Test",
+            root: "../",
+            now: at,
+        };
+        let html = render(&view, &[correction], &frame);
+        assert!(html.contains("<h1 lang=\"sv\">Vägarbete &lt;på&gt; Storgatan</h1>"));
+        assert!(html.contains("<code>tag:muniflux,2026:ale.se/n/1</code>"));
+        assert!(html.contains("href=\"https://ale.se/n/1?a=1&amp;b=2\""));
+        // A URL that is no web address is shown, not linked.
+        assert!(!html.contains("href=\"javascript:"));
+        assert!(html.contains("<li>javascript:alert(1)</li>"));
+        assert!(html.contains("<a href=\"../sources/3\" lang=\"sv\">Ale &amp; co</a>"));
+        assert!(html.contains("Corrections (1)"));
+        assert!(
+            html.contains("headline; body (30 → 42 characters); updated date none → 2026-05-04")
+        );
+        assert!(html.contains("<del>Vägarbete</del><ins>Vägarbete &lt;på&gt; Storgatan</ins>"));
+        assert!(html.contains("<del>Gatan stängs &lt;i&gt;måndag&lt;/i&gt;.</del>"));
+        assert!(html.contains("<p>Storgatan stängs av för vägarbete.</p>"));
+    }
+}
