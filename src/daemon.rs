@@ -219,6 +219,25 @@ impl App {
         render_off_executor(meta, articles).await
     }
 
+    /// The merged feed in Atom only, for `muniflux export`: the JSON Feed
+    /// and the compressed copies are the server's, and at thousands of
+    /// entries they took most of an export's time and memory.
+    pub async fn render_atom(&self) -> anyhow::Result<String> {
+        let limit = self.config.feed.max_entries;
+        let articles = self.store.read(move |s| s.newest_articles(limit)).await?;
+        let meta = FeedMeta {
+            id: self.config.feed.id.clone(),
+            title: self.config.feed.title.clone(),
+            self_url: self.config.feed_self_url(),
+        };
+        tokio::task::spawn_blocking(move || {
+            let entries: Vec<Entry> = articles.iter().map(entry_of).collect();
+            export::render_atom(&meta, &entries, Timestamp::now())
+        })
+        .await
+        .map_err(|err| anyhow::anyhow!("rendering the feed failed: {err}"))
+    }
+
     /// Renders the feed of the articles from sources with `tag`; `None`
     /// when no source in the list has that tag.
     pub async fn render_tag_feed(&self, tag: &str) -> anyhow::Result<Option<Feeds>> {
