@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Prints each input that panics, takes more than a second of CPU time
-//! (or is still running after ten), allocates more
+//! (or is still running after ten seconds of CPU time), allocates more
 //! than 64 MB at once or breaks an invariant (canonical URLs are
 //! idempotent, body HTML holds no script), saving it under `--out`
 //! (default `target/fuzz-findings`), then a summary with inputs per second.
@@ -41,8 +41,9 @@ use url::Url;
 /// An input taking more CPU time than this is a hang. CPU time, not wall
 /// time: on a shared machine a slow second says more about the neighbours.
 const HANG: Duration = Duration::from_secs(1);
-/// An input still running after this long (wall time) is reported while it
-/// runs, in case it never ends.
+/// An input that has taken this much CPU time and still runs is reported
+/// while it runs, in case it never ends. CPU time again: under `nice` on a
+/// busy machine a normal input can wait ten seconds of wall time.
 const STUCK: Duration = Duration::from_secs(10);
 /// More than this allocated at once during one input is a finding.
 const MAX_ALLOCATED: usize = 64 * 1024 * 1024;
@@ -403,10 +404,13 @@ fn mutate(rng: &mut TestRng, seed: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
 fn exercise(input: &Input) {
     let url = Url::parse(input.url).expect("a valid test URL");
     let now: Timestamp = "2024-06-01T12:00:00Z".parse().expect("a timestamp");
+    stage("charset");
     let _ = charset::choose(&input.body, input.content_type);
     let text = charset::decode(&input.body, input.content_type);
+    stage("sniff");
     let _ = sniff::page_kind(input.content_type, &input.body);
     let _ = sniff::not_a_page(input.content_type, &input.body);
+    stage("feed");
     if let Ok(items) = items_from_feed(&input.body, input.content_type, &url) {
         for item in items {
             if let Some(link) = &item.link {
@@ -418,20 +422,58 @@ fn exercise(input: &Input) {
         }
     }
     let overrides = Overrides::default();
+    stage("list");
     let list = links_from_list_with(&text, &url, &overrides);
     for link in list.links.iter().chain(list.next_page.as_ref()) {
         check_canonical(link);
     }
+    stage("article");
     if let Ok(article) = extract_article_with(&text, &url, now, &overrides) {
         check_body_html(&article.body_html);
         check_canonical(&article.url);
     }
     // Strings of the page as URLs against the page's own.
+    stage("urls");
     for raw in text.split(['"', '\'', ' ', '<', '>']).take(2_000) {
         if let Ok(joined) = url.join(raw) {
             check_canonical(&joined);
         }
     }
+    stage("");
+}
+
+thread_local! {
+    /// With `--replay`: the stage running, its start (CPU time) and the
+    /// live bytes then.
+    static STAGES: std::cell::RefCell<Option<(&'static str, Duration, usize)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The most any one stage allocated at once in this replay.
+static STAGE_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Marks the start of a stage (`""`: the end). With `--replay`, prints the
+/// CPU time and the most memory each stage took.
+fn stage(name: &'static str) {
+    STAGES.with(|stages| {
+        let mut stages = stages.borrow_mut();
+        let Some((running, started, live)) = stages.as_mut() else {
+            return;
+        };
+        if !running.is_empty() {
+            let peak = PEAK.load(Ordering::Relaxed).saturating_sub(*live);
+            STAGE_PEAK.fetch_max(peak, Ordering::Relaxed);
+            println!(
+                "  {running:<8} {:>6.3} s CPU, {:>7.1} MB at most",
+                thread_cpu_time().saturating_sub(*started).as_secs_f64(),
+                peak as f64 / 1e6
+            );
+        }
+        *running = name;
+        *started = thread_cpu_time();
+        *live = LIVE.load(Ordering::Relaxed);
+        PEAK.store(*live, Ordering::Relaxed);
+    });
 }
 
 #[track_caller]
@@ -541,7 +583,8 @@ enum Finding {
 /// The input being run, for the watchdog.
 #[derive(Default)]
 struct Current {
-    started: Option<Instant>,
+    /// The fuzzing thread's CPU time when the input started.
+    started: Option<Duration>,
     input: Option<Arc<Input>>,
     reported: bool,
 }
@@ -642,7 +685,7 @@ fn main() {
         {
             let mut now = current.lock().unwrap_or_else(|p| p.into_inner());
             *now = Current {
-                started: Some(Instant::now()),
+                started: Some(thread_cpu_time()),
                 input: Some(Arc::clone(&input)),
                 reported: false,
             };
@@ -716,13 +759,14 @@ fn replay(files: &[PathBuf], last_panic: &Mutex<String>) {
             failed = true;
             continue;
         };
+        println!("{}:", file.display());
+        STAGES.with(|stages| *stages.borrow_mut() = Some(("", Duration::ZERO, 0)));
+        STAGE_PEAK.store(0, Ordering::Relaxed);
         let started = Instant::now();
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
         let cpu_before = thread_cpu_time();
         let outcome = catch_unwind(AssertUnwindSafe(|| exercise(&input)));
         let cpu = thread_cpu_time().saturating_sub(cpu_before);
-        let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+        let peak = STAGE_PEAK.load(Ordering::Relaxed);
         let verdict = match outcome {
             Err(_) => format!(
                 "PANIC {}",
@@ -746,16 +790,19 @@ fn replay(files: &[PathBuf], last_panic: &Mutex<String>) {
     }
 }
 
-/// Reports an input still running after [`STUCK`], once; gives up on the
-/// run when one runs for a minute (it will not come back).
+/// Reports an input still running after [`STUCK`] of CPU time, once; gives
+/// up on the run when one has taken a minute (it will not come back).
+/// Started on the main thread, which fuzzes.
 fn watchdog(current: &Mutex<Current>, findings: &Mutex<Vec<(Finding, PathBuf)>>, out: &Path) {
+    // The main thread's id is the process id.
+    let fuzzing_thread = format!("/proc/self/task/{}/stat", std::process::id());
     loop {
         std::thread::sleep(Duration::from_millis(50));
         let mut now = current.lock().unwrap_or_else(|p| p.into_inner());
         let (Some(started), Some(input)) = (now.started, now.input.clone()) else {
             continue;
         };
-        let running = started.elapsed();
+        let running = cpu_time_of(&fuzzing_thread).saturating_sub(started);
         if running > STUCK && !now.reported {
             now.reported = true;
             let finding = Finding::Hang(running);
@@ -816,7 +863,12 @@ fn report(finding: &Finding, path: &Path) {
 /// `/proc/thread-self/stat` in clock ticks of 10 ms; zero where that file
 /// is missing, which turns hang detection off.
 fn thread_cpu_time() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+    cpu_time_of("/proc/thread-self/stat")
+}
+
+/// CPU time of the thread whose `stat` file is `path`.
+fn cpu_time_of(path: &str) -> Duration {
+    let Ok(stat) = std::fs::read_to_string(path) else {
         return Duration::ZERO;
     };
     // Fields after the command name, which may hold spaces: state is the

@@ -1105,18 +1105,38 @@ impl<'d, 'a> Page<'d, 'a> {
     }
 
     /// The headline: the first `h1` in the main element, else the nearest
-    /// `h1` before it that is not in page chrome.
+    /// `h1` before it that is not in page chrome; but when the page names
+    /// its title (`og:title`, `<title>`) and another `h1` agrees with that
+    /// better, that one. A first `h1` that holds the site's logo or a
+    /// section name agrees with neither.
     fn headline(&self, main: u32) -> Option<u32> {
         let dom = self.dom;
         let usable = |i: u32| !self.boiler[i as usize] || self.hints[i as usize].header_only;
         let end = dom.nodes[main as usize].end;
         let in_main =
             (main..=end).find(|&i| dom.tag(i) == "h1" && self.text[i as usize] > 0 && usable(i));
-        in_main.or_else(|| {
+        let first = in_main.or_else(|| {
             (0..main).rev().find(|&i| {
                 dom.tag(i) == "h1" && self.text[i as usize] > 0 && !self.in_boiler_chrome(i)
             })
-        })
+        });
+        let claims = title_claims(dom);
+        let agreement = |i: u32| title_agreement(&normalize_space(&dom.text(i)), &claims);
+        let first_agreement = first.map_or(0, agreement);
+        if claims.is_empty() || first_agreement == FULL_AGREEMENT {
+            return first;
+        }
+        let mut best = (first_agreement, first);
+        for i in dom.elements_named("h1") {
+            if Some(i) == first || self.text[i as usize] == 0 || self.in_boiler_chrome(i) {
+                continue;
+            }
+            let score = agreement(i);
+            if score > best.0 {
+                best = (score, Some(i));
+            }
+        }
+        best.1
     }
 
     /// Boilerplate other than a `header` (an article header holds the h1).
@@ -1400,6 +1420,56 @@ fn title(dom: &Dom<'_>, headline: Option<u32>, main: u32) -> Option<String> {
     }
     let text = strip_site_suffix(page_title.as_deref()?);
     usable(&text).then_some(text)
+}
+
+/// How well a headline's text agrees with what the page says its title is:
+/// 0 not at all, 1 the headline holds a title's head (a kicker before it),
+/// 2 a title holds the headline ("Opinion | Headline", "Headline - Site"),
+/// 3 a title's head is the headline.
+type TitleAgreement = u8;
+const FULL_AGREEMENT: TitleAgreement = 3;
+
+/// The page's own statements of its title, lower-cased: `og:title` and
+/// `<title>`.
+fn title_claims(dom: &Dom<'_>) -> Vec<String> {
+    let page_title = dom
+        .elements_named("title")
+        .next()
+        .map(|t| normalize_space(&dom.text(t)));
+    [
+        meta_content(dom, "og:title").map(|t| normalize_space(&t)),
+        page_title,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|t| t.to_lowercase())
+    .filter(|t| !t.is_empty())
+    .collect()
+}
+
+fn title_agreement(headline: &str, claims: &[String]) -> TitleAgreement {
+    let headline = headline.to_lowercase();
+    if headline.chars().count() < 4 {
+        return 0;
+    }
+    claims
+        .iter()
+        .map(|claim| {
+            let head = strip_site_suffix(claim);
+            if head == headline || *claim == headline {
+                FULL_AGREEMENT
+            } else if claim.contains(&headline) {
+                2
+            } else if 2 * head.chars().count() >= headline.chars().count()
+                && headline.contains(&head)
+            {
+                1
+            } else {
+                0
+            }
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// A title that is a site's host name ("visitkoping.se", "www.kommun.se"):

@@ -70,6 +70,9 @@ pub fn choose(body: &[u8], content_type: Option<&str>) -> Decoding {
     }
     let declared = content_type
         .and_then(header_charset)
+        // UTF-16 without a BOM and without a NUL byte is a false label (a
+        // server set to "utf-16" serving ASCII-compatible pages).
+        .filter(|encoding| encoding.is_ascii_compatible() || looks_like_utf16(body))
         // A document cannot name UTF-16 in ASCII-compatible bytes and mean
         // it; `output_encoding` maps that (and "replacement") to UTF-8.
         .or_else(|| xml_prolog_encoding(body).map(Encoding::output_encoding))
@@ -97,6 +100,13 @@ pub fn choose(body: &[u8], content_type: Option<&str>) -> Decoding {
     } else {
         Decoding::Utf8Else(legacy)
     }
+}
+
+/// Whether a body without a BOM can be UTF-16: text in it has NUL bytes
+/// (every ASCII character is one byte and a NUL), markup-only ASCII has
+/// none.
+fn looks_like_utf16(body: &[u8]) -> bool {
+    body[..body.len().min(1024)].contains(&0)
 }
 
 /// How much of a body is UTF-8: non-ASCII characters in valid UTF-8, and
@@ -404,6 +414,7 @@ mod tests {
             Some("iso-8859-1"),
             Some("windows-1252"),
             Some("us-ascii"),
+            Some("utf-16"),
         ];
         let places = [
             Place::Header,
@@ -468,6 +479,22 @@ mod tests {
         body.extend_from_slice(text_bytes);
         body.extend_from_slice(suffix.as_bytes());
         (body, content_type, format!("{prefix}{text}{suffix}"))
+    }
+
+    #[test]
+    fn utf16_declared_by_the_server_is_believed_only_with_nul_bytes() {
+        check(
+            b"a\x00\xe5\x00",
+            Some("text/html; charset=utf-16le"),
+            "UTF-16LE",
+            "aå",
+        );
+        check(
+            "<p>Växjö</p>".as_bytes(),
+            Some("text/html; charset=utf-16"),
+            "UTF-8",
+            "<p>Växjö</p>",
+        );
     }
 
     #[test]

@@ -529,6 +529,12 @@ fn hint_with<'e>(
     facts_of: &mut dyn FnMut(&'e str, bool) -> WordFacts,
 ) -> Hint {
     let tag = element.name();
+    // The page's root elements carry page-wide state in their classes
+    // (`logged-out`, `section-in-nav`, `no-js`), never a region's role:
+    // read as words they would make the whole page chrome.
+    if matches!(tag, "html" | "body") {
+        return Hint::default();
+    }
     let (mut class, mut id, mut role, mut itemprop) = (None, None, "", None);
     let mut aria_hidden = false;
     for (name, value) in element.attrs() {

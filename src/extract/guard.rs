@@ -287,7 +287,14 @@ impl Iterator for Tags<'_> {
                     let name_end = start + 1 + len;
                     self.at = name_end;
                     let name = &name[..len.min(16)];
-                    if is_raw_text(name) {
+                    if self.foreign > 0 && breaks_out_of_foreign_content(name) {
+                        // The parser closes the open `<svg>`/`<math>`.
+                        self.foreign = 0;
+                    }
+                    // In SVG and MathML, `<style>`, `<script>` and `<title>`
+                    // are plain elements: tags inside them are tags (a
+                    // fuzzed page hid 19 000 `<div>`s in an SVG `<style>`).
+                    if self.foreign == 0 && is_raw_text(name) {
                         // Skip to the matching end tag; it is not counted,
                         // like the start tag.
                         self.at = self.raw_text_end(name_end, name);
@@ -337,6 +344,57 @@ impl Tags<'_> {
             at = start + 1;
         }
     }
+}
+
+/// HTML start tags that end foreign content: the parser pops every open
+/// SVG and MathML element and goes on in HTML (HTML's "breakout" list).
+fn breaks_out_of_foreign_content(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"b" | b"big"
+            | b"blockquote"
+            | b"body"
+            | b"br"
+            | b"center"
+            | b"code"
+            | b"dd"
+            | b"div"
+            | b"dl"
+            | b"dt"
+            | b"em"
+            | b"embed"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"head"
+            | b"hr"
+            | b"i"
+            | b"img"
+            | b"li"
+            | b"listing"
+            | b"menu"
+            | b"meta"
+            | b"nobr"
+            | b"ol"
+            | b"p"
+            | b"pre"
+            | b"ruby"
+            | b"s"
+            | b"small"
+            | b"span"
+            | b"strong"
+            | b"strike"
+            | b"sub"
+            | b"sup"
+            | b"table"
+            | b"tt"
+            | b"u"
+            | b"ul"
+            | b"var"
+    )
 }
 
 /// Offset of the first `<`.
@@ -411,6 +469,41 @@ mod tests {
         let flat = bounded_nesting(&html);
         assert!(max_depth(&flat) <= MAX_DEPTH);
         assert!(flat.contains("<text>Djupt</text>"));
+    }
+
+    /// How deep the parser really nests `html`.
+    fn parsed_depth(html: &str) -> usize {
+        let doc = scraper::Html::parse_document(html);
+        doc.tree
+            .nodes()
+            .map(|node| node.ancestors().count())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Found by the fuzz bench: `<div>`s in an SVG `<style>` are tags to
+    /// the parser, which nested them 19 000 deep (1.4 s of parsing).
+    #[test]
+    fn raw_text_elements_of_svg_hold_tags() {
+        let html = format!(
+            "<p>Logga</p><svg><defs><style>.cls-1{{fill:red}}{}.cls-3{{}}</style></defs></svg><p>Text</p>",
+            "<div>".repeat(20_000)
+        );
+        assert!(max_depth(&html) > 20_000);
+        let flat = bounded_nesting(&html);
+        assert!(max_depth(&flat) <= MAX_DEPTH);
+        assert!(
+            parsed_depth(&flat) <= MAX_DEPTH + 10,
+            "{}",
+            parsed_depth(&flat)
+        );
+        assert!(flat.contains("<p>Text</p>"));
+        // Still raw text in HTML, also after a breakout tag ended the SVG.
+        assert_eq!(
+            max_depth("<svg><style>x</style></svg><style><div><div></style>"),
+            2
+        );
+        assert_eq!(max_depth("<svg><g><p>ut</p><style><div><div></style>"), 2);
     }
 
     #[test]

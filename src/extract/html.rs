@@ -24,7 +24,7 @@ use url::Url;
 
 use super::dom::{
     heading_level, is_block_tag, is_control_tag, is_hidden_element, is_invisible_tag,
-    is_small_form, Dom, NONE,
+    is_small_form, Dom,
 };
 use super::guard::bounded_nesting;
 
@@ -64,7 +64,8 @@ pub struct Block {
     pub text: String,
     /// Inline HTML of the paragraph (not yet sanitised), absolute URLs.
     pub html: String,
-    /// Pre-order index of the element that opened the block.
+    /// Pre-order index of the element that opened the block: always a node
+    /// of the rendered subtree, never `NONE`.
     pub origin: u32,
 }
 
@@ -121,7 +122,9 @@ pub fn render_blocks(
     while let Some((index, _)) = open.pop() {
         renderer.leave(dom, index);
     }
-    renderer.flush(NONE);
+    // Text left over sits in an inline root (a `<span>` chosen as the
+    // body), which no block element closed: its origin is the root.
+    renderer.flush(root);
     renderer.blocks
 }
 
@@ -195,10 +198,11 @@ const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp", "ftps",
 const IMAGE_SCHEMES: &[&str] = &["http", "https"];
 
 /// Resolves a link or image URL against the page; `None` for scripts and
-/// unparseable values.
+/// unparseable values and addresses longer than
+/// [`MAX_LINK_LEN`](crate::canonical::MAX_LINK_LEN).
 pub fn absolute_url(base: &Url, raw: &str) -> Option<Url> {
     let raw = raw.trim();
-    if raw.is_empty() {
+    if raw.is_empty() || raw.len() > crate::canonical::MAX_LINK_LEN {
         return None;
     }
     base.join(raw)
@@ -584,6 +588,36 @@ mod tests {
         assert_eq!(cleaned.html.trim(), expected);
     }
 
+    /// Found by the fuzz bench: text after the last block of an inline
+    /// root (a `<span>` chosen as the article's body) had no origin, and
+    /// the article's tail trimming indexed its facts with it.
+    #[test]
+    fn every_block_comes_from_the_rendered_subtree() {
+        let doc = Html::parse_document(
+            "<body><span><p>Första stycket.</p>Sista raden <b>fet</b></span></body>",
+        );
+        let dom = Dom::new(&doc);
+        let span = (0..dom.len() as u32)
+            .find(|&i| dom.tag(i) == "span")
+            .unwrap();
+        let blocks = render_blocks(&dom, span, &base(), &mut |_| false);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Första stycket.", "Sista raden fet"]);
+        assert_eq!(blocks[1].origin, span);
+
+        let paragraph = "<p>Kommunen bygger en ny skola i Norrby som ska stå klar till hösten nästa år, berättar rektorn för tidningen. Det blir plats för fyrahundra elever och en idrottshall.</p>";
+        let page = format!(
+            "<html><head><title>Ny skola i Norrby</title></head><body><span><h1>Ny skola i Norrby</h1>{}<p><a href='/a'>Tillbaka</a></p>Kort rad</span></body></html>",
+            paragraph.repeat(4)
+        );
+        let now = "2024-06-01T12:00:00Z".parse().unwrap();
+        let article = crate::extract::article::extract_article(&page, &base(), now).unwrap();
+        assert!(
+            article.body_text.contains("fyrahundra elever"),
+            "{article:?}"
+        );
+    }
+
     #[test]
     fn paragraphs_are_separated_by_one_blank_line() {
         check_text("<p>Ett  \n två</p><p>Tre</p>", "Ett två\n\nTre");
@@ -686,6 +720,15 @@ mod tests {
         check_html(
             r#"<p>A<span hidden><img src="/t.gif"></span><img src="/b.jpg" width="300" style="height:auto"></p>"#,
             "<p>A<img src=\"https://www.example.se/b.jpg\" alt=\"\"></p>",
+        );
+    }
+
+    #[test]
+    fn addresses_longer_than_the_limit_are_dropped() {
+        let long = format!("/{}", "x".repeat(crate::canonical::MAX_LINK_LEN));
+        check_html(
+            &format!(r#"<p><a href="{long}">Text</a><img src="{long}"></p>"#),
+            "<p>Text</p>",
         );
     }
 

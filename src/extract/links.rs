@@ -77,9 +77,11 @@ pub(super) fn text_before(dom: &Dom<'_>, text: &[u32]) -> Vec<u32> {
     before
 }
 
+/// A link that may lead to an article. Its URL is stored once per
+/// distinct URL ([`ListAnalysis::urls`]): the parser clones an unclosed
+/// link into every block after it, so one `<a>` can become 200 000.
 struct Candidate {
     index: u32,
-    url: Url,
     url_id: u32,
 }
 
@@ -130,6 +132,8 @@ struct ListAnalysis<'d, 'a> {
     /// order: the text between two nodes is a difference, not a scan.
     text_before: Vec<u32>,
     candidates: Vec<Candidate>,
+    /// The distinct candidate URLs, by `url_id`.
+    urls: Vec<Url>,
     /// Per node: the one candidate URL id in its subtree, `NONE` or `MANY`.
     url_in: Vec<u32>,
 }
@@ -172,6 +176,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             text,
             text_before,
             candidates: Vec::new(),
+            urls: Vec::new(),
             url_in: vec![NONE; n],
         };
         analysis.collect_candidates();
@@ -180,20 +185,29 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
 
     fn collect_candidates(&mut self) {
         let dom = self.dom;
+        // Each distinct href is resolved and judged once: a page can repeat
+        // one (or the parser clone one) hundreds of thousands of times.
+        let mut by_href: HashMap<&str, Option<u32>> = HashMap::new();
         let mut ids: HashMap<String, u32> = HashMap::new();
         for index in dom.elements_named("a") {
             if self.places[index as usize].chrome {
                 continue;
             }
-            let Some(url) = dom.attr(index, "href").and_then(|h| self.resolve(h)) else {
+            let Some(href) = dom.attr(index, "href") else {
                 continue;
             };
-            if !self.may_be_article(&url) {
-                continue;
+            let url_id = *by_href.entry(href).or_insert_with(|| {
+                let url = self.resolve(href).filter(|url| self.may_be_article(url))?;
+                let next_id = self.urls.len() as u32;
+                let id = *ids.entry(url.to_string()).or_insert(next_id);
+                if id == next_id {
+                    self.urls.push(url);
+                }
+                Some(id)
+            });
+            if let Some(url_id) = url_id {
+                self.candidates.push(Candidate { index, url_id });
             }
-            let next_id = ids.len() as u32;
-            let url_id = *ids.entry(url.to_string()).or_insert(next_id);
-            self.candidates.push(Candidate { index, url, url_id });
         }
         for candidate in &self.candidates {
             self.url_in[candidate.index as usize] = candidate.url_id;
@@ -212,9 +226,17 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         }
     }
 
+    /// The URL of candidate `k`.
+    fn url(&self, k: usize) -> &Url {
+        &self.urls[self.candidates[k].url_id as usize]
+    }
+
     /// An absolute http(s) URL on the page's site, without fragment.
     fn resolve(&self, href: &str) -> Option<Url> {
         let href = href.trim();
+        if href.len() > crate::canonical::MAX_LINK_LEN {
+            return None;
+        }
         let lower = href.get(..11).unwrap_or(href).to_ascii_lowercase();
         if href.is_empty()
             || href.starts_with('#')

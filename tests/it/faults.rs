@@ -9,7 +9,7 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 
 use muniflux::store::Store;
@@ -173,14 +173,29 @@ fn respond(path: &str, stream: &mut TcpStream) {
             stream,
             "200 OK",
             &[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
-            &gzip_bomb(),
+            &GZIP_BOMB,
         ),
         "/brotli-bomb/" => reply(
             stream,
             "200 OK",
             &[("Content-Type", "text/html"), ("Content-Encoding", "br")],
-            &brotli_bomb(),
+            &BROTLI_BOMB,
         ),
+        "/trasig-gzip/" => reply(
+            stream,
+            "200 OK",
+            &[("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+            b"\x1f\x8b\x08\x00this is not deflate data at all, just text",
+        ),
+        "/langsamma-huvuden/" => {
+            // The status line and headers one byte every 300 ms.
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" {
+                if stream.write_all(&[*byte]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(300));
+            }
+        }
         "/till-fil/" => reply(
             stream,
             "302 Found",
@@ -274,7 +289,15 @@ fn latin1(stream: &mut TcpStream, page: &str) {
     );
 }
 
-/// 64 MiB of spaces, gzipped to about 64 KiB.
+/// 64 MiB of spaces, gzipped to about 64 KiB. Made before the poll starts
+/// (each test forces it first): compressing it in a debug build on a busy machine
+/// took longer than the poll's 2 s timeout.
+static GZIP_BOMB: LazyLock<Vec<u8>> = LazyLock::new(gzip_bomb);
+
+/// 64 MiB of spaces, brotli-compressed to a few hundred bytes; made before
+/// the poll like [`GZIP_BOMB`].
+static BROTLI_BOMB: LazyLock<Vec<u8>> = LazyLock::new(brotli_bomb);
+
 fn gzip_bomb() -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let chunk = vec![b' '; 1 << 20];
@@ -284,11 +307,10 @@ fn gzip_bomb() -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-/// 64 MiB of spaces, brotli-compressed to a few hundred bytes.
 fn brotli_bomb() -> Vec<u8> {
     let mut out = Vec::new();
     {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
         let chunk = vec![b' '; 1 << 20];
         for _ in 0..64 {
             writer.write_all(&chunk).unwrap();
@@ -416,6 +438,7 @@ fn a_connection_reset_mid_body_is_an_error() {
 #[test]
 fn a_gzip_bomb_stops_at_the_body_limit() {
     let server = Hostile::start();
+    LazyLock::force(&GZIP_BOMB);
     let config = config(&server, "/gzip-bomb/");
     let log = poll_within(&config, POLL_BOUND);
     check_fault_is_contained(&config, &log, "exceeds the limit");
@@ -424,9 +447,26 @@ fn a_gzip_bomb_stops_at_the_body_limit() {
 #[test]
 fn a_brotli_bomb_stops_at_the_body_limit() {
     let server = Hostile::start();
+    LazyLock::force(&BROTLI_BOMB);
     let config = config(&server, "/brotli-bomb/");
     let log = poll_within(&config, POLL_BOUND);
     check_fault_is_contained(&config, &log, "exceeds the limit");
+}
+
+#[test]
+fn a_corrupt_gzip_body_is_an_error() {
+    let server = Hostile::start();
+    let config = config(&server, "/trasig-gzip/");
+    let log = poll_within(&config, POLL_BOUND);
+    check_fault_is_contained(&config, &log, "/trasig-gzip/");
+}
+
+#[test]
+fn trickling_headers_time_out() {
+    let server = Hostile::start();
+    let config = config(&server, "/langsamma-huvuden/");
+    let log = poll_within(&config, POLL_BOUND);
+    check_fault_is_contained(&config, &log, "timed out");
 }
 
 #[test]

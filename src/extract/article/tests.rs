@@ -636,3 +636,31 @@ fn a_host_name_in_og_title_is_not_the_title() {
     );
     assert_eq!(extract(&html).unwrap().title, "Cookies och personuppgifter");
 }
+
+#[test]
+fn the_h1_the_page_title_names_is_the_headline_not_a_logo_h1() {
+    // The masthead's logo is an h1 of its own, in the same element as the
+    // article, before its headline; og:title and <title> name the story.
+    let html = page(
+        r#"<title>Nytt näringslivsråd - Norrby Tidning</title>
+        <meta property="og:title" content="Debatt | Nytt näringslivsråd">"#,
+        &format!(
+            r#"<div id="page"><h1><a href="/">Norrby Tidning</a> <a href="/debatt">Debatt</a></h1>
+            <h1>Nytt näringslivsråd</h1><p>{LONG}</p><p>{LONG}</p></div>"#
+        ),
+    );
+    check(&html, "Nytt näringslivsråd", &format!("{LONG}\n\n{LONG}"));
+}
+
+#[test]
+fn class_words_on_the_body_element_do_not_make_the_page_chrome() {
+    // Page-wide state classes on <body> ("section-in-nav", "logged-out")
+    // are not a region's role: the headline above the text is still found.
+    let html = format!(
+        r#"<!DOCTYPE html><html class="no-js"><head><title>Norrby kommun</title></head>
+        <body class="page section-in-nav logged-out">
+        <div class="top"><h1>Nytt näringslivsråd</h1></div>
+        <div class="text"><p>{LONG}</p><p>{LONG}</p></div></body></html>"#
+    );
+    check(&html, "Nytt näringslivsråd", &format!("{LONG}\n\n{LONG}"));
+}

@@ -135,7 +135,7 @@ impl ListAnalysis<'_, '_> {
         chosen
             .into_iter()
             .filter(|&k| seen.insert(self.candidates[k].url_id))
-            .map(|k| self.candidates[k].url.clone())
+            .map(|k| self.url(k).clone())
             .collect()
     }
 
@@ -188,7 +188,7 @@ impl ListAnalysis<'_, '_> {
         let collections: FastSet<Collection> = grouping.groups[best]
             .members
             .iter()
-            .filter_map(|m| collection(&self.candidates[m.0].url))
+            .filter_map(|m| collection(self.url(m.0)))
             .collect();
         if collections.is_empty() {
             return Vec::new();
@@ -201,7 +201,7 @@ impl ListAnalysis<'_, '_> {
             }
             for &(k, item) in &group.members {
                 let candidate = &self.candidates[k];
-                if !collection(&candidate.url).is_some_and(|c| collections.contains(&c)) {
+                if !collection(self.url(k)).is_some_and(|c| collections.contains(&c)) {
                     continue;
                 }
                 let facts = self.item_facts(k, item);
@@ -250,16 +250,15 @@ impl ListAnalysis<'_, '_> {
             }
             let facts = self.item_facts(k, item);
             quality += facts.quality();
-            likeness += url_likeness(&candidate.url, root);
+            let url = self.url(k);
+            likeness += url_likeness(url, root);
             if facts.date || facts.dated_url {
                 dated += 1.0;
             }
-            if in_section(&candidate.url, NEWS_SECTIONS) {
+            if in_section(url, NEWS_SECTIONS) {
                 news += 1.0;
             }
-            if in_section(&candidate.url, EVENT_SECTIONS)
-                && !in_section(&candidate.url, NEWS_SECTIONS)
-            {
+            if in_section(url, EVENT_SECTIONS) && !in_section(url, NEWS_SECTIONS) {
                 events += 1.0;
             }
         }
@@ -331,7 +330,7 @@ impl ListAnalysis<'_, '_> {
             headline: headline(&title),
             heading,
             date,
-            dated_url: has_dated_segment(&self.candidates[k].url),
+            dated_url: has_dated_segment(self.url(k)),
             teaser: region_text >= title_chars + date_chars + 30,
             generic,
             // "Läs mer" at the end of a teaser is the item's link, not a
