@@ -251,7 +251,9 @@ async fn cmd_export(path: &Path, output: Option<&Path>) -> Result<(), Failure> {
             .with_context(|| format!("writing {}", out.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(feed.as_bytes()).context("writing to stdout")?;
+            stdout
+                .write_all(feed.as_bytes())
+                .context("writing to stdout")?;
             stdout.flush().context("writing to stdout")?;
         }
     }

@@ -1511,8 +1511,8 @@ fn strip_site_suffix(title: &str) -> String {
 
 /// Strong evidence that a page served with status 200 is an error page:
 /// a segment of its own `<title>`, or its headline, is an error message
-/// and nothing else ("404", "Error 404 | Kommun", "Sidan kunde inte hittas
-/// - Kommun"). A headline that merely holds the number or the words
+/// and nothing else ("404", "Error 404 | Kommun", "Sidan kunde inte
+/// hittas"). A headline that merely holds the number or the words
 /// ("Logistikföretaget anställer 404 personer", "Ett fel har uppstått i
 /// telefonväxeln") is news.
 fn has_error_title(dom: &Dom<'_>, title: &str) -> bool {
