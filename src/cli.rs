@@ -244,14 +244,16 @@ async fn cmd_poll(path: &Path) -> Result<(), Failure> {
 async fn cmd_export(path: &Path, output: Option<&Path>) -> Result<(), Failure> {
     let config = Config::load(path).map_err(|e| Failure::Config(e.into()))?;
     let app = App::open(config)?;
-    let feed = app.render_feed().await?.atom;
+    let feed = app.render_atom().await?;
     match output {
-        Some(out) => daemon::write_atomically(out, &feed.body)
+        Some(out) => daemon::write_atomically(out, feed.as_bytes())
             .await
             .with_context(|| format!("writing {}", out.display()))?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(&feed.body).context("writing to stdout")?;
+            stdout
+                .write_all(feed.as_bytes())
+                .context("writing to stdout")?;
             stdout.flush().context("writing to stdout")?;
         }
     }

@@ -17,6 +17,7 @@ use crate::export::{self, Entry, EntrySource, FeedMeta};
 use crate::fetch;
 use crate::metrics::Metrics;
 use crate::notify;
+use crate::pages;
 use crate::refresh::{self, Refresher};
 use crate::serve::{
     self, BoxFuture, FeedSlot, Feeds, Format, Observed, RenderedFeed, ServeState, TagFeeds,
@@ -43,6 +44,8 @@ pub struct App {
     active: RwLock<HashSet<String>>,
     /// [`active_hosts`] hosts at a time, across all running rounds.
     hosts: tokio::sync::Semaphore,
+    /// The source list as loaded now, for the source pages.
+    list: serve::ListSlot,
     n_hosts: usize,
 }
 
@@ -108,6 +111,7 @@ impl App {
             refresher,
             metrics,
             active: RwLock::default(),
+            list: serve::ListSlot::default(),
         })
     }
 
@@ -124,6 +128,7 @@ impl App {
             .await?;
         *self.active.write().unwrap_or_else(|p| p.into_inner()) =
             list.sources.iter().map(|s| s.url.to_string()).collect();
+        self.list.set(list.sources.clone());
         let by_url: HashMap<&str, &Source> =
             list.sources.iter().map(|s| (s.url.as_str(), s)).collect();
         Ok(rows
@@ -140,6 +145,7 @@ impl App {
     /// one host one after another in list order, so that the earlier source
     /// of a cross-post wins and a host sees one request at a time.
     pub async fn poll_round(&self, sources: &[(SourceRow, Source)]) -> RoundSummary {
+        let started_at = Timestamp::now();
         let mut by_host: Vec<(String, Vec<&(SourceRow, Source)>)> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for entry in sources {
@@ -170,10 +176,27 @@ impl App {
             .await;
         let outcomes: Vec<Option<usize>> = results.into_iter().flatten().collect();
         self.purge_expired().await;
-        RoundSummary {
+        let summary = RoundSummary {
             polled: outcomes.len(),
             failed: outcomes.iter().filter(|o| o.is_none()).count(),
             n_new: outcomes.iter().flatten().sum(),
+        };
+        self.record_round(&summary, started_at).await;
+        summary
+    }
+
+    /// Keeps when a round ran and what it did, for the status page. A
+    /// failure is logged; the round's work is stored already.
+    async fn record_round(&self, summary: &RoundSummary, started_at: Timestamp) {
+        let round = store::Round {
+            started_at,
+            finished_at: Timestamp::now(),
+            n_polled: summary.polled as u64,
+            n_failed: summary.failed as u64,
+            n_new: summary.n_new as u64,
+        };
+        if let Err(err) = self.store.call(move |s| s.record_round(&round)).await {
+            tracing::error!(error = %err, "recording the poll round failed");
         }
     }
 
@@ -211,12 +234,31 @@ impl App {
     pub async fn render_feed(&self) -> anyhow::Result<Feeds> {
         let limit = self.config.feed.max_entries;
         let articles = self.store.read(move |s| s.newest_articles(limit)).await?;
-        let meta = FeedMeta {
+        render_off_executor(self.merged_feed_meta(), articles).await
+    }
+
+    fn merged_feed_meta(&self) -> FeedMeta {
+        FeedMeta {
             id: self.config.feed.id.clone(),
             title: self.config.feed.title.clone(),
             self_url: self.config.feed_self_url(),
-        };
-        render_off_executor(meta, articles).await
+            stylesheet: Some(serve::STYLESHEET_FROM_MERGED.to_string()),
+        }
+    }
+
+    /// The merged feed in Atom only, for `muniflux export`: the JSON Feed
+    /// and the compressed copies are the server's, and at thousands of
+    /// entries they took most of an export's time and memory.
+    pub async fn render_atom(&self) -> anyhow::Result<String> {
+        let limit = self.config.feed.max_entries;
+        let articles = self.store.read(move |s| s.newest_articles(limit)).await?;
+        let meta = self.merged_feed_meta();
+        tokio::task::spawn_blocking(move || {
+            let entries: Vec<Entry> = articles.iter().map(entry_of).collect();
+            export::render_atom(&meta, &entries, Timestamp::now())
+        })
+        .await
+        .map_err(|err| anyhow::anyhow!("rendering the feed failed: {err}"))
     }
 
     /// Renders the feed of the articles from sources with `tag`; `None`
@@ -239,6 +281,7 @@ impl App {
             id: format!("{}/{tag}", self.config.feed.id),
             title: format!("{} – {tag}", self.config.feed.title),
             self_url: tag_feed_url(&self.config.feed_self_url(), tag, Format::Atom),
+            stylesheet: Some(serve::STYLESHEET_FROM_TAG_FEED.to_string()),
         };
         Ok(Some(render_off_executor(meta, articles).await?))
     }
@@ -632,6 +675,11 @@ async fn start_server(
             client: Arc::clone(&app.refresher.client),
             thresholds: app.config.server.warnings,
             title: app.config.feed.title.clone(),
+            list: app.list.clone(),
+            defaults: pages::source::Defaults {
+                interval: app.config.poll.interval,
+                max_pages: app.config.poll.max_pages,
+            },
         }),
     };
     let mut stop = stop;

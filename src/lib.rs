@@ -7,7 +7,9 @@
 //! parsing) -> `store` (SQLite, dedup) -> `export` (Atom, JSON Feed) -> `serve` (HTTP);
 //! `refresh` runs one source through that chain and `daemon` runs it on the
 //! `schedule` (pure: when each source is due). For operators: `status`
-//! (pure: source health and warnings, as a page and a table), `metrics`
+//! (pure: source health and warnings, and the `sources` table), `pages`
+//! (pure: the HTML pages of `/`, `/sources/<id>`, `/articles/<id>`, and
+//! the feeds' XSLT), `metrics`
 //! (Prometheus text) and `notify` (systemd's sd_notify). For growing the
 //! source list: `opml` (pure: the list as OPML and back) and `source_file`
 //! (appending `[[source]]` blocks to `sources.toml`, layout kept). See
@@ -26,6 +28,7 @@ pub mod metrics;
 pub mod model;
 pub mod notify;
 pub mod opml;
+pub mod pages;
 pub mod refresh;
 pub mod schedule;
 pub mod score;

@@ -201,7 +201,8 @@ impl Refresher {
             key: &row.url,
             errors: row.error_count,
         };
-        let record = poll_record(state, &result, now);
+        let mut record = poll_record(state, &result, now);
+        record.duration_ms = started.elapsed().as_millis() as u64;
         let next_check = record.next_check_at;
         let id = row.id;
         let mut result = result;
@@ -972,6 +973,7 @@ fn poll_record(
             result: StoredResult::Success {
                 warning: summarize_errors(&report.errors),
                 n_new: report.n_new,
+                n_seen: report.n_seen,
                 // A page whose links the topic filter all turned away still
                 // yielded articles: it is not the empty page warned about.
                 empty: (!report.not_modified).then_some(
@@ -980,6 +982,7 @@ fn poll_record(
                 ),
                 kind: report.kind,
             },
+            duration_ms: 0,
         },
         Err(err) => PollRecord {
             at: now,
@@ -994,6 +997,7 @@ fn poll_record(
             result: StoredResult::Failure {
                 error: fetch::error_chain(err),
             },
+            duration_ms: 0,
         },
     }
 }

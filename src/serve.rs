@@ -1,15 +1,17 @@
 //! HTTP for `muniflux run`: the merged feed and one feed per source tag,
-//! each as Atom and as JSON Feed (ETag / Last-Modified / 304, gzip, HEAD), a
-//! health check, Prometheus metrics, an HTML status page for operators, and
-//! the source list as OPML (`/sources.opml`).
+//! each as Atom and as JSON Feed (ETag / Last-Modified / 304, gzip, HEAD),
+//! the XSLT that shows an Atom feed in a browser (`/feed.xsl`), a health
+//! check, Prometheus metrics, the operator's pages (`/`, `/sources/<id>`,
+//! `/articles/<id>`), and the source list as OPML (`/sources.opml`).
 //!
 //! The merged feed is rendered once per poll round, in both formats from
 //! the same articles, and served from memory,
 //! so subscribers never wait on the database and keep getting the last good
 //! feed while sources fail. A tag's feed is rendered on its first request
 //! after a round and kept until the next one (most of ~300 tags are never
-//! asked for, so rendering them all each round would be waste). The status
-//! page and `/metrics` read source health from the store at request time.
+//! asked for, so rendering them all each round would be waste). The pages
+//! and `/metrics` read the store at request time, on its reading
+//! connections, each page in one turn.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,7 +20,7 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,11 +28,13 @@ use axum::Router;
 use bytes::Bytes;
 use jiff::Timestamp;
 
+use crate::config;
 use crate::fetch::{self, parse_http_date};
 use crate::metrics::Metrics;
 use crate::opml;
-use crate::status::{self, Thresholds};
-use crate::store;
+use crate::pages::{self, chart, source::Defaults, summary, Frame};
+use crate::status::Thresholds;
+use crate::store::{self, ArticleId, SourceId};
 
 /// One rendered feed with its validators, and its gzip and brotli forms.
 ///
@@ -271,15 +275,35 @@ pub trait TagFeeds: Send + Sync {
     fn tag_feed<'a>(&'a self, tag: &'a str) -> BoxFuture<'a, anyhow::Result<Option<Feeds>>>;
 }
 
-/// What the status page and `/metrics` read.
+/// What the pages and `/metrics` read.
 pub struct Observed {
     pub store: store::Handle,
     pub metrics: Arc<Metrics>,
     /// For its fetch latency histogram.
     pub client: Arc<fetch::Client>,
     pub thresholds: Thresholds,
-    /// The feed's title, as the page's heading.
+    /// The feed's title, as the pages' name.
     pub title: String,
+    /// The source list as loaded now, for each source's list entry.
+    pub list: ListSlot,
+    /// What a source without its own interval and page limit gets.
+    pub defaults: Defaults,
+}
+
+/// The source list as last loaded (the daemon replaces it on a reload).
+#[derive(Clone, Default)]
+pub struct ListSlot(Arc<RwLock<Arc<Vec<config::Source>>>>);
+
+impl ListSlot {
+    pub fn set(&self, sources: Vec<config::Source>) {
+        *self.0.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(sources);
+    }
+
+    /// The list's entry with this URL.
+    fn entry(&self, url: &str) -> Option<config::Source> {
+        let list = Arc::clone(&self.0.read().unwrap_or_else(|p| p.into_inner()));
+        list.iter().find(|s| s.url.as_str() == url).cloned()
+    }
 }
 
 /// Everything the routes share.
@@ -296,9 +320,12 @@ pub struct ServeState {
 /// HEAD is answered by every GET route (axum drops the body).
 pub fn router(state: ServeState) -> Router {
     let pages = Router::new()
-        .route("/", get(status_page))
+        .route("/", get(summary_page))
+        .route("/sources/{id}", get(source_page))
+        .route("/articles/{id}", get(article_page))
         .route("/metrics", get(metrics))
         .route("/sources.opml", get(sources_opml))
+        .route("/feed.xsl", get(feed_stylesheet))
         .layer(tower_http::compression::CompressionLayer::new());
     Router::new()
         .route("/feed.atom", get(feed_atom))
@@ -330,6 +357,30 @@ pub async fn bind(addr: SocketAddr) -> anyhow::Result<tokio::net::TcpListener> {
 
 async fn healthz() -> &'static str {
     "ok\n"
+}
+
+/// The XSLT that shows a feed opened in a browser as a page (entries and
+/// how to subscribe); each Atom feed names it in an `xml-stylesheet`
+/// instruction, relative to the feed, so it works behind a path prefix.
+const FEED_STYLESHEET: &str = include_str!("pages/feed.xsl");
+
+/// The stylesheet's address as the merged feed (`/feed.atom`) names it.
+pub const STYLESHEET_FROM_MERGED: &str = "feed.xsl";
+
+/// The stylesheet's address as a tag feed (`/feeds/<tag>.atom`) names it.
+pub const STYLESHEET_FROM_TAG_FEED: &str = "../feed.xsl";
+
+/// `/feed.xsl`. An XML media type: browsers apply only stylesheets served
+/// as XML.
+async fn feed_stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/xslt+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        FEED_STYLESHEET,
+    )
+        .into_response()
 }
 
 async fn feed_atom(State(state): State<ServeState>, headers: HeaderMap) -> Response {
@@ -400,28 +451,174 @@ fn not_rendered() -> Response {
         .into_response()
 }
 
-/// The status page: every source's last poll, success, error, articles and
-/// warnings.
-async fn status_page(State(state): State<ServeState>) -> Response {
+/// `GET /`: the summary, every source, the latest entries.
+async fn summary_page(State(state): State<ServeState>) -> Response {
     let observed = &state.observed;
-    let sources = match observed.sources().await {
-        Ok(sources) => sources,
-        Err(response) => return response,
+    let now = Timestamp::now();
+    let read = observed
+        .store
+        .read(move |s| {
+            let since = chart::since(now);
+            let sources = s
+                .source_health()?
+                .into_iter()
+                .map(|health| {
+                    let times = s.source_links_since(health.id, since)?;
+                    Ok(summary::SourceLine {
+                        daily: chart::daily(&times, now),
+                        health,
+                    })
+                })
+                .collect::<store::Result<Vec<_>>>()?;
+            Ok(summary::Summary {
+                sources,
+                new_last_week: s.articles_stored_since(
+                    now.checked_sub(summary::WEEK).unwrap_or(Timestamp::MIN),
+                )?,
+                last_round: s.last_round()?,
+                latest: s.latest_articles(summary::LATEST)?,
+            })
+        })
+        .await;
+    match read {
+        Ok(summary) => html_page(summary::render(
+            &summary,
+            observed.thresholds,
+            &observed.frame("", now),
+        )),
+        Err(err) => internal_error(&err),
+    }
+}
+
+/// Which page of a source's articles.
+#[derive(Debug, serde::Deserialize)]
+struct ArticlesAfter {
+    after: Option<String>,
+}
+
+/// `GET /sources/<id>`: one source, its polls and its articles.
+async fn source_page(
+    State(state): State<ServeState>,
+    Path(id): Path<String>,
+    Query(query): Query<ArticlesAfter>,
+) -> Response {
+    let observed = &state.observed;
+    let Ok(id) = id.parse::<i64>().map(SourceId) else {
+        return not_found(observed, "There is no such source.");
     };
-    let html = status::render_html(
-        &sources,
-        observed.thresholds,
-        Timestamp::now(),
-        &observed.title,
-    );
+    let now = Timestamp::now();
+    let after = query.after.as_deref().and_then(pages::source::parse_cursor);
+    let defaults = observed.defaults;
+    let read = observed
+        .store
+        .read(move |s| {
+            let Some(health) = s.source_health_of(id)? else {
+                return Ok(None);
+            };
+            let polls = s.recent_polls(id, pages::source::POLLS)?;
+            let mut articles = s.source_articles(id, after, pages::source::ARTICLES + 1)?;
+            let more = (articles.len() > pages::source::ARTICLES).then(|| {
+                articles.truncate(pages::source::ARTICLES);
+                let last = &articles[pages::source::ARTICLES - 1];
+                store::Cursor {
+                    sort_at: last.sort_at,
+                    id: last.id,
+                }
+            });
+            let times = s.source_links_since(id, chart::since(now))?;
+            Ok(Some(pages::source::SourcePage {
+                entry: None,
+                defaults,
+                daily: chart::daily(&times, now),
+                polls,
+                articles,
+                first_page: after.is_none(),
+                more,
+                health,
+            }))
+        })
+        .await;
+    match read {
+        Ok(Some(mut page)) => {
+            page.entry = observed
+                .list
+                .entry(&page.health.url)
+                .filter(|_| page.health.active);
+            html_page(pages::source::render(
+                &page,
+                observed.thresholds,
+                &observed.frame("../", now),
+            ))
+        }
+        Ok(None) => not_found(observed, "There is no such source."),
+        Err(err) => internal_error(&err),
+    }
+}
+
+/// `GET /articles/<id>`: one stored article.
+async fn article_page(State(state): State<ServeState>, Path(id): Path<String>) -> Response {
+    let observed = &state.observed;
+    let gone = "There is no such article: never stored, or purged after [articles] retention.";
+    let Ok(id) = id.parse::<i64>().map(ArticleId) else {
+        return not_found(observed, gone);
+    };
+    let read = observed
+        .store
+        .read(move |s| {
+            let Some(view) = s.article_view(id)? else {
+                return Ok(None);
+            };
+            Ok(Some((view, s.corrections(id)?)))
+        })
+        .await;
+    match read {
+        Ok(Some((view, corrections))) => html_page(pages::article::render(
+            &view,
+            &corrections,
+            &observed.frame("../", Timestamp::now()),
+        )),
+        Ok(None) => not_found(observed, gone),
+        Err(err) => internal_error(&err),
+    }
+}
+
+/// What the pages may do in a browser: show themselves, their styles and
+/// the images of article bodies; run nothing, send nothing, be framed by
+/// nothing.
+const PAGE_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src http: https: data:; \
+     media-src http: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+fn html_page(html: String) -> Response {
+    html_response(StatusCode::OK, html)
+}
+
+fn html_response(status: StatusCode, html: String) -> Response {
     (
+        status,
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, PAGE_POLICY),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
         html,
     )
         .into_response()
+}
+
+/// A 404 page that says what is missing and leads back to `/`.
+fn not_found(observed: &Observed, what: &str) -> Response {
+    let frame = Frame {
+        title: "Not found",
+        ..observed.frame("../", Timestamp::now())
+    };
+    let main = format!(
+        "<h1>Not found</h1>\n<p>{}</p>\n<p><a href=\"../\">All sources</a></p>\n",
+        pages::escape(what)
+    );
+    html_response(StatusCode::NOT_FOUND, pages::page(&frame, &main))
 }
 
 /// Prometheus text exposition.
@@ -465,6 +662,16 @@ async fn sources_opml(State(state): State<ServeState>) -> Response {
 }
 
 impl Observed {
+    /// The frame of a page `root` away from `/`.
+    fn frame<'a>(&'a self, root: &'a str, now: Timestamp) -> Frame<'a> {
+        Frame {
+            site: &self.title,
+            title: &self.title,
+            root,
+            now,
+        }
+    }
+
     /// Every source's health from the store, or a 500 naming the failure.
     async fn sources(&self) -> Result<Vec<store::SourceHealth>, Response> {
         self.store
@@ -475,7 +682,7 @@ impl Observed {
 }
 
 fn internal_error(err: &store::Error) -> Response {
-    tracing::error!(error = %err, "reading source health failed");
+    tracing::error!(error = %err, "reading the store for a page failed");
     (StatusCode::INTERNAL_SERVER_ERROR, format!("{err}\n")).into_response()
 }
 
@@ -487,11 +694,17 @@ fn feed_response(feed: &RenderedFeed, headers: &HeaderMap, format: Format) -> Re
             .get(header::ACCEPT_ENCODING)
             .and_then(|v| v.to_str().ok()),
     );
+    let for_browser = format == Format::Atom && asks_for_a_page(headers);
+    let vary = if for_browser {
+        "accept-encoding, accept"
+    } else {
+        "accept-encoding"
+    };
     let validators = [
         (header::ETAG, coding.etag(&feed.etag)),
         (header::LAST_MODIFIED, feed.last_modified.clone()),
         (header::CACHE_CONTROL, "public, max-age=300".to_string()),
-        (header::VARY, "accept-encoding".to_string()),
+        (header::VARY, vary.to_string()),
     ];
     if not_modified(headers, feed) {
         return (StatusCode::NOT_MODIFIED, validators).into_response();
@@ -500,15 +713,44 @@ fn feed_response(feed: &RenderedFeed, headers: &HeaderMap, format: Format) -> Re
     let length = body.len();
     let mut response = (validators, body).into_response();
     let response_headers = response.headers_mut();
-    response_headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(format.content_type()),
-    );
+    let content_type = if for_browser {
+        BROWSER_FEED_TYPE
+    } else {
+        format.content_type()
+    };
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response_headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     if let Some(encoding) = coding.content_encoding() {
         response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
     response
+}
+
+/// The Atom feed's type for a browser that opens it. Chromium shows a
+/// document served as `application/atom+xml` as plain text and never
+/// applies its stylesheet; as `application/xml` it applies the XSLT. The
+/// bytes are the same feed, so anything that parses it still can.
+const BROWSER_FEED_TYPE: &str = "application/xml; charset=utf-8";
+
+/// Whether the client asks for a page rather than a feed: browsers put
+/// `text/html` in `Accept` when they open an address; feed readers and
+/// validators ask for feeds (or anything).
+fn asks_for_a_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| {
+            accept.split(',').any(|item| {
+                let mut parts = item.split(';');
+                let media = parts.next().unwrap_or("").trim();
+                let refused = parts.any(|p| {
+                    p.split_once('=').is_some_and(|(k, v)| {
+                        k.trim().eq_ignore_ascii_case("q") && v.trim().parse::<f32>() == Ok(0.0)
+                    })
+                });
+                media.eq_ignore_ascii_case("text/html") && !refused
+            })
+        })
 }
 
 /// RFC 9110 §13.2.2: If-None-Match wins over If-Modified-Since. An ETag of
@@ -639,6 +881,45 @@ mod tests {
             "one ETag per representation"
         );
         assert_eq!(both.json.last_modified, both.atom.last_modified);
+    }
+
+    #[test]
+    fn a_browser_gets_the_atom_feed_as_xml_so_it_applies_the_stylesheet() {
+        let t: Timestamp = "2024-03-05T07:08:09Z".parse().unwrap();
+        let both = feeds("x", t);
+        let ask = |accept: Option<&str>, format: Format| {
+            let mut h = HeaderMap::new();
+            if let Some(accept) = accept {
+                h.insert(header::ACCEPT, HeaderValue::from_str(accept).unwrap());
+            }
+            let response = feed_response(both.get(format), &h, format);
+            let header = |name| response.headers()[name].to_str().unwrap().to_string();
+            (header(header::CONTENT_TYPE), header(header::VARY))
+        };
+        let browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        assert_eq!(
+            ask(Some(browser), Format::Atom),
+            (
+                BROWSER_FEED_TYPE.to_string(),
+                "accept-encoding, accept".to_string()
+            )
+        );
+        let atom = (
+            "application/atom+xml; charset=utf-8".to_string(),
+            "accept-encoding".to_string(),
+        );
+        for reader in [
+            None,
+            Some("*/*"),
+            Some("application/atom+xml,application/rss+xml;q=0.9,*/*;q=0.1"),
+            Some("text/html;q=0, application/atom+xml"),
+        ] {
+            assert_eq!(ask(reader, Format::Atom), atom, "{reader:?}");
+        }
+        assert_eq!(
+            ask(Some(browser), Format::Json).0,
+            "application/feed+json; charset=utf-8"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! Pure: source health for operators, as the HTML status page (`GET /`) and
-//! the terminal table of `muniflux sources`. Both show the same facts and
-//! the same warnings, computed here once.
+//! Pure: source health for operators: the warnings, the verdict (failing,
+//! warning, fine) and the terminal table of `muniflux sources`. The pages
+//! (`GET /` and the others, in `pages`) show the same facts and the same
+//! warnings, computed here once.
 //!
 //! The warnings aim at the commonest silent failure of scrapers: a page that
 //! still answers 200 but no longer yields articles (a redesign, a WAF page),
@@ -82,83 +83,39 @@ fn span(seconds: i64) -> String {
     }
 }
 
-/// The status page: one row per source (active ones; removed ones are
-/// listed after them, greyed).
-pub fn render_html(
-    sources: &[SourceHealth],
-    thresholds: Thresholds,
-    now: Timestamp,
-    title: &str,
-) -> String {
-    let n_active = sources.iter().filter(|s| s.active).count();
-    let n_warned = sources
-        .iter()
-        .filter(|s| !warnings(s, thresholds, now).is_empty())
-        .count();
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>muniflux: {title}</title>\n<style>\
-         body{{font-family:sans-serif;margin:1em}}table{{border-collapse:collapse}}\
-         td,th{{border:1px solid #ccc;padding:.2em .4em;text-align:left;vertical-align:top}}\
-         tr.warn{{background:#fff3cd}}tr.inactive{{color:#888}}.err{{color:#a00}}\
-         </style></head><body>\n<h1>{title}</h1>\n\
-         <p>{n_active} sources, {n_warned} with warnings. \
-         <a href=\"/feed.atom\">feed.atom</a> · <a href=\"/metrics\">metrics</a> · generated {now}</p>\n\
-         <table>\n<tr><th>source</th><th>tags</th><th>last poll</th><th>status</th>\
-         <th>last success</th><th>last error</th><th>articles</th><th>filtered out</th><th>next check</th>\
-         <th>warnings</th></tr>\n",
-        title = escape(title),
-        now = now.strftime("%Y-%m-%d %H:%M:%S UTC"),
-    );
-    for source in sources {
-        let warnings = warnings(source, thresholds, now);
-        let class = if !source.active {
-            "inactive"
-        } else if warnings.is_empty() {
-            "ok"
+/// How a source is doing, as the summary counts and sorts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Health {
+    /// Its last poll failed.
+    Failing,
+    /// Read, but with a warning ([`warnings`]).
+    Warning,
+    Fine,
+    /// No longer in the source list.
+    Removed,
+}
+
+impl Health {
+    pub fn of(source: &SourceHealth, thresholds: Thresholds, now: Timestamp) -> Health {
+        if !source.active {
+            Health::Removed
+        } else if source.error_count > 0 {
+            Health::Failing
+        } else if warnings(source, thresholds, now).is_empty() {
+            Health::Fine
         } else {
-            "warn"
-        };
-        let error = match (&source.last_error, source.last_error_at) {
-            (Some(e), at) => format!(
-                "<span class=\"err\">{}</span> ({})",
-                escape(e),
-                ago(at, now)
-            ),
-            (None, _) => String::new(),
-        };
-        let _ =
-            writeln!(
-            html,
-            "<tr class=\"{class}\"><td><a href=\"{url}\">{name}</a>{removed}</td><td>{tags}</td>\
-             <td>{polled}</td><td>{status}</td><td>{success}</td><td>{error}</td><td>{n}</td><td>{filtered}</td>\
-             <td>{next}</td><td>{warnings}</td></tr>",
-            url = escape(&source.url),
-            name = escape(&source.name),
-            removed = if source.active { "" } else { " (removed)" },
-            tags = source
-                .tags
-                .iter()
-                .map(|t| format!("<a href=\"/feeds/{0}.atom\">{0}</a>", escape(t)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            polled = ago(source.last_polled_at, now),
-            status = source.last_status.map(|s| s.to_string()).unwrap_or_default(),
-            success = ago(source.last_success_at, now),
-            n = source.n_articles,
-            filtered = source.n_filtered,
-            next = if source.active {
-                ago(source.next_check_at, now)
-            } else {
-                String::new()
-            },
-            warnings = escape(&warnings.join("; ")),
-        );
+            Health::Warning
+        }
     }
-    html.push_str("</table>\n</body></html>\n");
-    html
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Health::Failing => "failing",
+            Health::Warning => "warning",
+            Health::Fine => "fine",
+            Health::Removed => "removed",
+        }
+    }
 }
 
 /// The terminal table of `muniflux sources`: fixed-width columns, the last
@@ -233,31 +190,15 @@ fn truncate(text: &str, max: usize) -> String {
     cut
 }
 
-/// HTML text and attribute escaping.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn at(days: i64) -> Timestamp {
+    pub(crate) fn at(days: i64) -> Timestamp {
         Timestamp::from_second(1_767_225_600 + days * 86_400).unwrap()
     }
 
-    fn healthy() -> SourceHealth {
+    pub(crate) fn healthy() -> SourceHealth {
         SourceHealth {
             name: "Ale <kommun>".into(),
             url: "https://ale.se/nyheter/".into(),
@@ -339,42 +280,27 @@ mod tests {
     }
 
     #[test]
-    fn page_and_table_show_the_same_facts() {
-        let broken = SourceHealth {
-            name: "Bjuv".into(),
-            url: "https://bjuv.se/?a=1&b=2".into(),
-            error_count: 2,
-            last_error: Some("HTTP 503 from https://bjuv.se/".into()),
-            last_error_at: Some(at(40)),
-            last_status: Some(503),
-            empty_polls: 4,
-            n_filtered: 37,
+    fn failing_then_warning_then_fine_then_removed() {
+        let now = at(40);
+        let verdict = |source: SourceHealth| Health::of(&source, Thresholds::default(), now);
+        assert_eq!(verdict(healthy()), Health::Fine);
+        let failing = SourceHealth {
+            error_count: 1,
+            empty_polls: 5,
             ..healthy()
         };
-        let sources = [healthy(), broken];
-        let html = render_html(&sources, Thresholds::default(), at(40), "Test & co");
-        assert!(html.contains("Ale &lt;kommun&gt;"), "{html}");
-        assert!(html.contains("href=\"https://bjuv.se/?a=1&amp;b=2\""));
-        assert!(html.contains("<title>muniflux: Test &amp; co</title>"));
-        assert!(html.contains("2 sources, 1 with warnings"));
-        let table = render_table(&sources, Thresholds::default(), at(40));
-        let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines.len(), 3, "{table}");
-        assert!(lines[0].starts_with("SOURCE"));
-        for needle in [
-            "503",
-            "HTTP 503 from https://bjuv.se/",
-            "2 errors in a row",
-            "no articles found in the last 4 polls",
-        ] {
-            assert!(html.contains(needle), "page lacks {needle}");
-            assert!(lines[2].contains(needle), "table lacks {needle}: {table}");
-        }
-        assert!(lines[1].contains("Ale <kommun>") && lines[1].contains("12"));
-        // Links the topic filter turned away, in their own column.
-        let column = lines[0].find("FILTERED").unwrap();
-        assert!(lines[2][column..].starts_with("37 "), "{table}");
-        assert!(html.contains("<th>filtered out</th>") && html.contains("<td>37</td>"));
+        assert_eq!(verdict(failing.clone()), Health::Failing);
+        let empty = SourceHealth {
+            empty_polls: 5,
+            ..healthy()
+        };
+        assert_eq!(verdict(empty), Health::Warning);
+        let removed = SourceHealth {
+            active: false,
+            ..failing
+        };
+        assert_eq!(verdict(removed), Health::Removed);
+        assert!(Health::Failing < Health::Warning && Health::Fine < Health::Removed);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::io;
 
 use jiff::Timestamp;
 use quick_xml::escape::partial_escape;
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesDecl, BytesPI, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::model::{rfc3339_stockholm, PageDate};
@@ -47,6 +47,10 @@ pub struct FeedMeta {
     pub title: String,
     /// The feed's own public URL (`rel="self"`).
     pub self_url: String,
+    /// An XSLT stylesheet for browsers (`<?xml-stylesheet?>`), relative
+    /// to the feed's URL: a person who opens the feed sees a page, feed
+    /// readers ignore it. `None` writes none.
+    pub stylesheet: Option<String>,
 }
 
 /// Where an entry came from (Atom `source`).
@@ -243,6 +247,12 @@ fn write_document(
     updated: Timestamp,
 ) -> io::Result<()> {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
+    if let Some(href) = &meta.stylesheet {
+        let href = quick_xml::escape::escape(href.as_str());
+        w.write_event(Event::PI(BytesPI::new(format!(
+            "xml-stylesheet type=\"text/xsl\" href=\"{href}\""
+        ))))?;
+    }
     w.create_element("feed")
         .with_attribute(("xmlns", ATOM_NS))
         .with_attribute(("xml:lang", "sv"))

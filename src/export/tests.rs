@@ -25,6 +25,7 @@ fn meta() -> FeedMeta {
         id: "https://nyheter.example.se/feed.atom".into(),
         title: "Kommunnyheter".into(),
         self_url: "https://nyheter.example.se/feed.atom".into(),
+        stylesheet: None,
     }
 }
 
@@ -311,6 +312,33 @@ fn write_samples_for_external_validation() {
 fn hostile_input_still_gives_a_valid_feed() {
     let feed = assert_valid_atom(&render(&hostile_entries()));
     assert_eq!(feed.all("entry").len(), 2);
+}
+
+#[test]
+fn a_stylesheet_is_a_processing_instruction_before_the_feed() {
+    let meta = FeedMeta {
+        stylesheet: Some("../feed.xsl".into()),
+        ..meta()
+    };
+    let xml = render_atom(&meta, &golden_entries(), now());
+    assert!(
+        xml.starts_with(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+             <?xml-stylesheet type=\"text/xsl\" href=\"../feed.xsl\"?>\n<feed "
+        ),
+        "{xml}"
+    );
+    let feed = assert_valid_atom(&xml);
+    assert_eq!(feed.all("entry").len(), 2);
+    // The rest of the document is the feed without a stylesheet.
+    let plain = render(&golden_entries());
+    assert_eq!(
+        xml.replace(
+            "<?xml-stylesheet type=\"text/xsl\" href=\"../feed.xsl\"?>\n",
+            ""
+        ),
+        plain
+    );
 }
 
 #[test]
@@ -812,6 +840,7 @@ mod properties {
                 id: "https://nyheter.example.se/feed.atom".into(),
                 title,
                 self_url: "https://nyheter.example.se/feed.atom".into(),
+                stylesheet: None,
             };
             let xml = render_atom(&meta, &entries, now());
             let feed = parse_tree(&xml);

@@ -63,10 +63,68 @@ const MIN_CLOSING_PARAGRAPH_CHARS: usize = 100;
 /// A teaser's block is short: a longer block with a link at its start is a
 /// paragraph or an article, not a teaser.
 const MAX_TEASER_BLOCK_CHARS: u32 = 600;
-/// A page whose headline reads like an error ("404", "Sidan finns inte") is
-/// an error page only if its body is short: "Logistikföretaget anställer
-/// 404 personer" is news.
+/// A page whose title is an error message ("404", "Sidan finns inte") is
+/// an error page only if it has no article body, at most a short help text.
 const MAX_ERROR_PAGE_CHARS: usize = 600;
+/// The words an error page's title is made of ("404", "Error 404 - Page
+/// not found", "Sidan du söker kunde inte hittas"): a title segment with a
+/// word outside these is not an error message, whatever it contains.
+const ERROR_TITLE_WORDS: &[&str] = &[
+    "404",
+    "410",
+    "error",
+    "fel",
+    "felkod",
+    "http",
+    "status",
+    "oops",
+    "hoppsan",
+    "tyvärr",
+    "the",
+    "page",
+    "file",
+    "could",
+    "not",
+    "be",
+    "was",
+    "found",
+    "no",
+    "longer",
+    "exists",
+    "gone",
+    "sidan",
+    "sida",
+    "du",
+    "vi",
+    "söker",
+    "som",
+    "kunde",
+    "inte",
+    "ej",
+    "hittas",
+    "hittades",
+    "hittade",
+    "finns",
+    "längre",
+    "saknas",
+    "ett",
+    "har",
+    "uppstått",
+];
+/// Of those, the words that say what went wrong: "Sidan" or "Fel" alone is
+/// no evidence.
+const ERROR_TITLE_MARKS: &[&str] = &[
+    "404",
+    "410",
+    "found",
+    "gone",
+    "hittas",
+    "hittades",
+    "hittade",
+    "finns",
+    "saknas",
+    "uppstått",
+];
 /// Growing the main element must add at least this much good text.
 const MIN_GROWTH_CHARS: u32 = MIN_BLOCK_CHARS;
 
@@ -321,7 +379,7 @@ impl PageCx<'_, '_, '_> {
             blocks
         };
         let body_chars = blocks_text(&blocks).chars().count();
-        if looks_like_error_page(&title) && body_chars < MAX_ERROR_PAGE_CHARS {
+        if body_chars < MAX_ERROR_PAGE_CHARS && has_error_title(self.dom, &title) {
             return Err(Refusal::Page(self.no_article("an error page")));
         }
         if body_chars < MIN_BODY_CHARS {
@@ -1451,20 +1509,36 @@ fn strip_site_suffix(title: &str) -> String {
     title.to_string()
 }
 
-fn looks_like_error_page(title: &str) -> bool {
-    let lower = title.to_lowercase();
-    [
-        "404",
-        "sidan kunde inte hittas",
-        "sidan finns inte",
-        "sidan hittades inte",
-        "hittade inte sidan",
-        "page not found",
-        "not found",
-        "ett fel har uppstått",
-    ]
-    .iter()
-    .any(|p| lower.contains(p))
+/// Strong evidence that a page served with status 200 is an error page:
+/// a segment of its own `<title>`, or its headline, is an error message
+/// and nothing else ("404", "Error 404 | Kommun", "Sidan kunde inte
+/// hittas"). A headline that merely holds the number or the words
+/// ("Logistikföretaget anställer 404 personer", "Ett fel har uppstått i
+/// telefonväxeln") is news.
+fn has_error_title(dom: &Dom<'_>, title: &str) -> bool {
+    let page_title = dom.elements_named("title").next().map(|t| dom.text(t));
+    let is_error_title = |t: &str| {
+        t.split(['|', '–', '—', '·', ':'])
+            .flat_map(|t| t.split(" - "))
+            .any(is_error_message)
+    };
+    page_title.as_deref().is_some_and(is_error_title) || is_error_title(title)
+}
+
+/// Only error words, at least one of them saying what went wrong.
+fn is_error_message(segment: &str) -> bool {
+    let lower = segment.to_lowercase();
+    let mut words = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .peekable();
+    let mut marked = false;
+    words.peek().is_some()
+        && words.all(|w| {
+            marked |= ERROR_TITLE_MARKS.contains(&w);
+            ERROR_TITLE_WORDS.contains(&w)
+        })
+        && marked
 }
 
 fn meta_content(dom: &Dom<'_>, key: &str) -> Option<String> {

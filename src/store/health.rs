@@ -14,6 +14,7 @@ use crate::model::PageKind;
 /// One source's poll state and health, as stored.
 #[derive(Debug, Clone, Default)]
 pub struct SourceHealth {
+    pub id: SourceId,
     pub name: String,
     /// The URL in the source list.
     pub url: String,
@@ -52,6 +53,8 @@ pub struct PollRecord {
     pub status: Option<u16>,
     pub next_check_at: Timestamp,
     pub result: PollResult,
+    /// How long the poll took, revalidation included.
+    pub duration_ms: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +64,8 @@ pub enum PollResult {
     Success {
         warning: Option<String>,
         n_new: usize,
+        /// Article links that were already known.
+        n_seen: usize,
         /// Whether the page yielded no article; `None` for a 304.
         empty: Option<bool>,
         /// What the page was; `None` for a 304.
@@ -74,8 +79,8 @@ pub enum PollResult {
 const HEALTH_SELECT: &str = "SELECT s.name, s.url, s.fetch_url, s.tags, s.active, s.created_at,
         s.last_polled_at, s.last_success_at, s.last_status, s.last_error, s.last_error_at,
         s.error_count, s.next_check_at, s.empty_polls, s.last_new_at,
-        (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = s.id), s.kind,
-        (SELECT COUNT(*) FROM filtered_links f WHERE f.source_id = s.id)
+        s.n_articles, s.kind,
+        (SELECT COUNT(*) FROM filtered_links f WHERE f.source_id = s.id), s.id
     FROM sources s";
 
 impl Store {
@@ -102,14 +107,18 @@ impl Store {
         Ok(Store { conn })
     }
 
-    /// Records one poll's outcome and the next check, in one statement.
+    /// Records one poll's outcome and the next check on the source, and
+    /// the poll in its history ([`Store::recent_polls`]). Call it inside a
+    /// transaction ([`Store::finish_poll`]).
     pub fn record_poll(&mut self, id: SourceId, poll: &PollRecord) -> Result<()> {
+        super::history::insert_poll(&self.conn, id, poll)?;
         match &poll.result {
             PollResult::Success {
                 warning,
                 n_new,
                 empty,
                 kind,
+                ..
             } => self.conn.execute(
                 "UPDATE sources SET last_polled_at = ?2, last_success_at = ?2, error_count = 0,
                      last_status = ?3, next_check_at = ?4,
@@ -176,34 +185,45 @@ impl Store {
             .conn
             .prepare_cached(&format!("{HEALTH_SELECT} ORDER BY s.active DESC, s.id"))?;
         let rows = stmt
-            .query_map([], |r| {
-                Ok(SourceHealth {
-                    name: r.get(0)?,
-                    url: r.get(1)?,
-                    moved_to: r.get(2)?,
-                    tags: parse_tags(&r.get::<_, String>(3)?),
-                    active: r.get(4)?,
-                    created_at: Some(from_ts(r.get(5)?)),
-                    last_polled_at: opt_ts(r.get(6)?),
-                    last_success_at: opt_ts(r.get(7)?),
-                    last_status: r.get(8)?,
-                    last_error: r.get(9)?,
-                    last_error_at: opt_ts(r.get(10)?),
-                    error_count: r.get(11)?,
-                    next_check_at: opt_ts(r.get(12)?),
-                    empty_polls: r.get(13)?,
-                    last_new_at: opt_ts(r.get(14)?),
-                    n_articles: r.get::<_, i64>(15)? as u64,
-                    kind: r
-                        .get::<_, Option<String>>(16)?
-                        .as_deref()
-                        .and_then(kind_of_name),
-                    n_filtered: r.get::<_, i64>(17)? as u64,
-                })
-            })?
+            .query_map([], health_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+
+    /// One source with its health.
+    pub fn source_health_of(&self, id: SourceId) -> Result<Option<SourceHealth>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{HEALTH_SELECT} WHERE s.id = ?1"))?;
+        Ok(stmt.query_row([id.0], health_row).optional()?)
+    }
+}
+
+fn health_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SourceHealth> {
+    Ok(SourceHealth {
+        id: SourceId(r.get(18)?),
+        name: r.get(0)?,
+        url: r.get(1)?,
+        moved_to: r.get(2)?,
+        tags: parse_tags(&r.get::<_, String>(3)?),
+        active: r.get(4)?,
+        created_at: Some(from_ts(r.get(5)?)),
+        last_polled_at: opt_ts(r.get(6)?),
+        last_success_at: opt_ts(r.get(7)?),
+        last_status: r.get(8)?,
+        last_error: r.get(9)?,
+        last_error_at: opt_ts(r.get(10)?),
+        error_count: r.get(11)?,
+        next_check_at: opt_ts(r.get(12)?),
+        empty_polls: r.get(13)?,
+        last_new_at: opt_ts(r.get(14)?),
+        n_articles: r.get::<_, i64>(15)? as u64,
+        kind: r
+            .get::<_, Option<String>>(16)?
+            .as_deref()
+            .and_then(kind_of_name),
+        n_filtered: r.get::<_, i64>(17)? as u64,
+    })
 }
 
 /// How a page kind is stored.
@@ -254,9 +274,11 @@ mod tests {
             result: PollResult::Success {
                 warning: None,
                 n_new,
+                n_seen: 0,
                 empty,
                 kind: empty.map(|_| PageKind::Html),
             },
+            duration_ms: 20,
         }
     }
 
@@ -288,6 +310,7 @@ mod tests {
             result: PollResult::Failure {
                 error: "HTTP 429".into(),
             },
+            duration_ms: 20,
         };
         store.record_poll(id, &failure).unwrap();
         store.record_poll(id, &failure).unwrap();

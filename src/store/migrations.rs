@@ -14,6 +14,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V6),
         M::up(V7),
         M::up(V8),
+        M::up(V9),
     ])
 }
 
@@ -232,6 +233,74 @@ CREATE TABLE source_filters (
     source_id INTEGER PRIMARY KEY REFERENCES sources (id),
     filter    INTEGER NOT NULL
 );
+";
+
+/// What the operator's pages show (issue 14), each read from an index
+/// bounded by what the page shows:
+///
+/// - `polls`: one row per poll of a source (the last
+///   [`super::history::POLLS_KEPT`] are kept), for a source's poll history;
+/// - `rounds`: when each poll round started and ended, and what it did;
+/// - `corrections`: what a correction changed in an article, and when;
+/// - `article_sources.sort_at`: the article's feed order, copied (it never
+///   changes after the insert), so one source's articles newest first are
+///   a range of `article_sources_by_sort`;
+/// - `articles_by_first_seen`: the articles stored since a time (new
+///   articles in the last days) without reading all of them;
+/// - `sources.n_articles`: how many articles each source led to, kept by
+///   triggers, so listing sources never counts a source's every article.
+const V9: &str = "
+CREATE TABLE polls (
+    id           INTEGER PRIMARY KEY,
+    source_id    INTEGER NOT NULL REFERENCES sources (id),
+    at           INTEGER NOT NULL,
+    status       INTEGER,
+    outcome      TEXT NOT NULL, -- read, not modified, failed
+    n_new        INTEGER NOT NULL,
+    n_seen       INTEGER NOT NULL,
+    duration_ms  INTEGER NOT NULL,
+    error        TEXT
+);
+CREATE INDEX polls_by_source ON polls (source_id, id);
+
+CREATE TABLE rounds (
+    id          INTEGER PRIMARY KEY,
+    started_at  INTEGER NOT NULL, -- milliseconds
+    finished_at INTEGER NOT NULL, -- milliseconds
+    n_polled    INTEGER NOT NULL,
+    n_failed    INTEGER NOT NULL,
+    n_new       INTEGER NOT NULL
+);
+
+CREATE TABLE corrections (
+    id             INTEGER PRIMARY KEY,
+    article_id     INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    at             INTEGER NOT NULL,
+    title_before   TEXT NOT NULL,
+    title_after    TEXT NOT NULL,
+    updated_before TEXT,
+    updated_after  TEXT,
+    chars_before   INTEGER NOT NULL,
+    chars_after    INTEGER NOT NULL,
+    removed        TEXT NOT NULL, -- JSON list of paragraphs no longer in the body
+    added          TEXT NOT NULL  -- JSON list of paragraphs new in the body
+);
+CREATE INDEX corrections_by_article ON corrections (article_id, id);
+
+ALTER TABLE article_sources ADD COLUMN sort_at INTEGER NOT NULL DEFAULT 0;
+UPDATE article_sources SET sort_at = (SELECT a.sort_at FROM articles a WHERE a.id = article_id);
+CREATE INDEX article_sources_by_sort ON article_sources (source_id, sort_at DESC, article_id DESC);
+
+CREATE INDEX articles_by_first_seen ON articles (first_seen_at);
+
+ALTER TABLE sources ADD COLUMN n_articles INTEGER NOT NULL DEFAULT 0;
+UPDATE sources SET n_articles = (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = sources.id);
+CREATE TRIGGER article_sources_counted AFTER INSERT ON article_sources BEGIN
+    UPDATE sources SET n_articles = n_articles + 1 WHERE id = NEW.source_id;
+END;
+CREATE TRIGGER article_sources_uncounted AFTER DELETE ON article_sources BEGIN
+    UPDATE sources SET n_articles = n_articles - 1 WHERE id = OLD.source_id;
+END;
 ";
 
 #[cfg(test)]

@@ -8,19 +8,23 @@ mod feed_guids;
 mod filtered;
 mod fingerprints;
 mod health;
+mod history;
 mod migrations;
 mod poll_writes;
 mod retention;
 mod revalidate;
 mod robots;
 mod skipped;
+mod views;
 
 pub use retention::KnownUrl;
 pub use revalidate::{FeedItemVersion, PageCheck};
 pub use skipped::SkippedLink;
 
 pub use health::{PollRecord, PollResult, SourceHealth};
+pub use history::{Correction, Poll, PollOutcome, Round, POLLS_KEPT};
 pub use poll_writes::PollWrites;
+pub use views::{ArticleLine, ArticleView, Cursor};
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -61,7 +65,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// A source row id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceId(pub i64);
 
 /// An article row id.
@@ -508,8 +512,7 @@ fn parse_tags(json: &str) -> Vec<String> {
 }
 
 const SOURCE_SELECT: &str = "SELECT s.id, s.url, s.name, s.tags, s.active, s.last_polled_at,
-        s.last_success_at, s.last_error, s.error_count, s.next_check_at,
-        (SELECT COUNT(*) FROM article_sources a WHERE a.source_id = s.id)
+        s.last_success_at, s.last_error, s.error_count, s.next_check_at, s.n_articles
     FROM sources s";
 
 fn source_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SourceRow> {
@@ -604,7 +607,8 @@ fn insert_article_source(
     now: Timestamp,
 ) -> Result<()> {
     conn.execute(
-        "INSERT OR IGNORE INTO article_sources (article_id, source_id, first_seen_at) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO article_sources (article_id, source_id, first_seen_at, sort_at)
+         VALUES (?1, ?2, ?3, COALESCE((SELECT sort_at FROM articles WHERE id = ?1), 0))",
         params![article.0, source.0, ts(now)],
     )?;
     Ok(())

@@ -236,9 +236,11 @@ mod tests {
             result: PollResult::Success {
                 warning: None,
                 n_new: 0,
+                n_seen: 0,
                 empty: Some(false),
                 kind: None,
             },
+            duration_ms: 5,
         }
     }
 

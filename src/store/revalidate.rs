@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use url::Url;
 
-use super::{fingerprints, ts, ArticleId, Result, SourceId, Store};
+use super::{fingerprints, history, ts, ArticleId, Result, SourceId, Store};
 
 /// Check times are kept to the millisecond: a poll started in the same
 /// second as the previous one's checks must still see them as earlier.
@@ -221,6 +221,7 @@ impl Store {
     /// Updates an article in place from a corrected extraction of its page:
     /// new headline (unless the page lost it) and body, `updated` set to the page's update date when it
     /// is newer than what was stored, else to `now`; same row, id and URLs.
+    /// What changed is kept ([`Store::corrections`]).
     pub fn apply_correction(
         &mut self,
         id: ArticleId,
@@ -229,17 +230,19 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let stored: Option<(Option<String>, Option<String>)> = tx
+        type Stored = (Option<String>, Option<String>, String, String);
+        let stored: Option<Stored> = tx
             .query_row(
-                "SELECT published, updated FROM articles WHERE id = ?1",
+                "SELECT a.published, a.updated, a.title, b.body_text
+                 FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id = ?1",
                 [id.0],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((published, updated)) = stored else {
+        let Some((published, updated, title_before, body_before)) = stored else {
             return Ok(());
         };
-        let latest_known = [updated, published]
+        let latest_known = [updated.clone(), published]
             .iter()
             .flatten()
             .filter_map(|d| PageDate::parse_stored(d))
@@ -251,6 +254,23 @@ impl Store {
             .map(|d| d.date)
             .filter(|d| latest_known.is_none_or(|known| d.timestamp() > known))
             .unwrap_or(PageDate::Time(now));
+        let title_after = match corrected.title.trim() {
+            "" => title_before.as_str(),
+            title => title,
+        };
+        history::insert_correction(
+            &tx,
+            id,
+            &history::Versions {
+                title_before: &title_before,
+                title_after,
+                updated_before: updated.as_deref(),
+                updated_after: &new_updated.to_string(),
+                body_before: &body_before,
+                body_after: &corrected.body_text,
+            },
+            now,
+        )?;
         tx.execute(
             "UPDATE articles SET title = CASE WHEN ?2 = '' THEN title ELSE ?2 END,
                  title_norm = CASE WHEN ?2 = '' THEN title_norm ELSE ?3 END,

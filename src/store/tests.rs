@@ -188,6 +188,7 @@ fn poll_state_and_validators_round_trip() {
         result: PollResult::Failure {
             error: error.to_owned(),
         },
+        duration_ms: 1,
     };
     store
         .record_poll(src[0].id, &failure("timeout fetching https://a.se/list"))
@@ -206,9 +207,11 @@ fn poll_state_and_validators_round_trip() {
         result: PollResult::Success {
             warning: None,
             n_new: 0,
+            n_seen: 0,
             empty: Some(false),
             kind: Some(crate::model::PageKind::Feed),
         },
+        duration_ms: 1,
     };
     store.record_poll(src[0].id, &success).unwrap();
     let row = store.source_by_url("https://a.se/list").unwrap().unwrap();
@@ -559,6 +562,26 @@ fn a_correction_updates_the_article_in_place() {
     let after = store.newest_articles(1).unwrap().remove(0);
     assert_eq!(after.updated, Some(PageDate::Time(even_later)));
     assert_eq!(after.title, "Företagsnätverk", "a lost headline is kept");
+
+    // Both corrections are kept, with what they changed.
+    let corrections = store.corrections(id).unwrap();
+    assert_eq!(corrections.len(), 2);
+    let first = &corrections[0];
+    assert_eq!(first.at, later);
+    assert_eq!(first.added, ["Ett stycke till."]);
+    assert!(first.removed.is_empty());
+    assert_eq!(
+        (
+            first.updated_before.as_deref(),
+            first.updated_after.as_deref()
+        ),
+        (Some("2022-04-04"), Some("2022-04-12"))
+    );
+    assert_eq!(first.chars_before, BODY.chars().count() as u64);
+    let second = &corrections[1];
+    assert_eq!(second.title_before, second.title_after);
+    assert_eq!(second.removed, ["Ett stycke till."]);
+    assert_eq!(second.added, ["Ett stycke till. Rättat."]);
 }
 
 #[test]
@@ -813,4 +836,217 @@ fn one_sources_revalidation_pick_does_not_grow_with_the_store() {
     // About 51 of source 1's articles are in the window: the work is a
     // few dozen steps for each, far from one per stored article.
     assert!(large_steps < 100 * 51, "{large_steps} VM steps");
+}
+
+// ---------------------------------------------------------------- issue 14
+
+/// The VM and full-scan steps of running `sql` once with `params`.
+fn statement_cost(store: &Store, sql: &str, params: impl rusqlite::Params) -> (i32, i32) {
+    use rusqlite::StatementStatus::{FullscanStep, VmStep};
+    let mut stmt = store.conn.prepare_cached(sql).unwrap();
+    stmt.reset_status(VmStep);
+    stmt.reset_status(FullscanStep);
+    let mut rows = stmt.query(params).unwrap();
+    while rows.next().unwrap().is_some() {}
+    drop(rows);
+    (stmt.get_status(VmStep), stmt.get_status(FullscanStep))
+}
+
+/// The pages read about as many rows as they show: the latest entries, a
+/// page of one source's articles and its new articles per day cost the
+/// same among 100 000 stored articles as among 1 000, and no page query
+/// scans more than the rows it shows.
+#[test]
+fn page_reads_do_not_grow_with_the_store() {
+    let small = bulk_store(10, 100);
+    let large = bulk_store(1000, 100);
+    let since = now() - jiff::SignedDuration::from_hours(7 * 24);
+    type Cost = Box<dyn Fn(&Store) -> (i32, i32)>;
+    let queries: [(&str, Cost); 4] = [
+        (
+            "latest entries",
+            Box::new(|s| statement_cost(s, views::LATEST_ARTICLES, [30])),
+        ),
+        (
+            "a source's articles",
+            Box::new(|s| {
+                statement_cost(
+                    s,
+                    views::SOURCE_ARTICLES,
+                    params![1, i64::MAX, i64::MAX, 51],
+                )
+            }),
+        ),
+        (
+            "a source's articles, second page",
+            Box::new(|s| statement_cost(s, views::SOURCE_ARTICLES, params![1, 0, 501, 51])),
+        ),
+        (
+            "a source's new articles per day",
+            Box::new(move |s| {
+                statement_cost(s, views::SOURCE_LINKS_SINCE, params![1, since.as_second()])
+            }),
+        ),
+    ];
+    for (what, cost) in &queries {
+        let (small_steps, _) = cost(&small);
+        let (large_steps, full_scans) = cost(&large);
+        // The latest entries walk the feed-order index, and stop after
+        // the rows they show.
+        assert!(full_scans <= 51, "{what}: {full_scans} rows scanned");
+        assert!(
+            large_steps <= small_steps + small_steps / 10,
+            "{what}: {large_steps} VM steps among 100 000 articles, {small_steps} among 1 000"
+        );
+    }
+    // Counting the week's articles reads those articles' index entries,
+    // never the table.
+    let (_, full_scans) = statement_cost(&large, views::STORED_SINCE, [since.as_second()]);
+    assert_eq!(full_scans, 0);
+    // Each source's article count is kept, not counted.
+    let health = large.source_health_of(SourceId(1)).unwrap().unwrap();
+    assert_eq!(health.n_articles, 100);
+}
+
+#[test]
+fn article_counts_follow_links_and_purges() {
+    let (mut store, src) = store_with_sources();
+    let old = PageDate::Day("2025-01-02".parse().unwrap());
+    let a = article(
+        "https://a.se/n/1",
+        "Nytt företag i Alvesta",
+        BODY,
+        Some(old),
+    );
+    let id = add(&mut store, src[0].id, &a).id();
+    store.link_source(id, src[1].id, now()).unwrap();
+    store.link_source(id, src[1].id, now()).unwrap();
+    let b = article(
+        "https://a.se/n/2",
+        "Vägarbete på Storgatan",
+        "Storgatan stängs av för vägarbete under hela veckan, med omledning via Kungsgatan och Lilla torget för all trafik.",
+        Some(PageDate::Day("2026-12-01".parse().unwrap())),
+    );
+    add(&mut store, src[0].id, &b);
+    let counts = |store: &Store| -> Vec<u64> {
+        store
+            .source_health()
+            .unwrap()
+            .iter()
+            .map(|h| h.n_articles)
+            .collect()
+    };
+    assert_eq!(counts(&store), [2, 1]);
+    // The old article is purged: both sources lose it.
+    let cutoff = now() + jiff::SignedDuration::from_hours(1);
+    assert_eq!(store.purge_older_than(cutoff, now()).unwrap(), 1);
+    assert_eq!(counts(&store), [1, 0]);
+}
+
+#[test]
+fn a_sources_articles_page_in_feed_order() {
+    let (mut store, src) = store_with_sources();
+    let mut ids = Vec::new();
+    for day in 1..=7 {
+        let date = PageDate::Day(format!("2026-11-0{day}").parse().unwrap());
+        let a = article(
+            &format!("https://a.se/n/{day}"),
+            &format!(
+                "Nyhet nummer {day} om {}",
+                ["mark", "skola", "väg", "vatten", "park", "bad", "bibliotek"][day - 1]
+            ),
+            &format!("{day} {BODY} {}", "ord ".repeat(day * 7)),
+            Some(date),
+        );
+        ids.push(add(&mut store, src[0].id, &a).id());
+    }
+    ids.reverse();
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.source_articles(src[0].id, after, 3).unwrap();
+        seen.extend(page.iter().map(|l| l.id));
+        if page.len() < 3 {
+            break;
+        }
+        let last = page.last().unwrap();
+        after = Some(Cursor {
+            sort_at: last.sort_at,
+            id: last.id,
+        });
+    }
+    assert_eq!(seen, ids, "newest first, each once");
+    let first = &store.source_articles(src[0].id, None, 1).unwrap()[0];
+    assert_eq!(first.published.unwrap().to_string(), "2026-11-07");
+    assert_eq!(first.date_source, None, "stored without a date source");
+    assert!(first.body_chars.unwrap() > BODY.len() as u64);
+    assert!(store
+        .source_articles(src[1].id, None, 3)
+        .unwrap()
+        .is_empty());
+    let latest = store.latest_articles(2).unwrap();
+    assert_eq!(latest[0].id, ids[0]);
+    assert_eq!(latest[0].source.as_ref().unwrap().0, src[0].id);
+}
+
+#[test]
+fn polls_are_kept_per_source_newest_first() {
+    let (mut store, src) = store_with_sources();
+    for i in 0..(POLLS_KEPT + 5) {
+        let record = PollRecord {
+            at: now() + jiff::SignedDuration::from_secs(i * 60),
+            status: Some(200),
+            next_check_at: now(),
+            result: PollResult::Success {
+                warning: (i % 2 == 0).then(|| format!("warning {i}")),
+                n_new: i as usize,
+                n_seen: 3,
+                empty: Some(false),
+                kind: None,
+            },
+            duration_ms: 100 + i as u64,
+        };
+        store.record_poll(src[0].id, &record).unwrap();
+    }
+    let failure = PollRecord {
+        at: now(),
+        status: Some(503),
+        next_check_at: now(),
+        result: PollResult::Failure {
+            error: "HTTP 503 <b>".into(),
+        },
+        duration_ms: 7,
+    };
+    store.record_poll(src[1].id, &failure).unwrap();
+    let polls = store.recent_polls(src[0].id, 1000).unwrap();
+    assert_eq!(polls.len() as i64, POLLS_KEPT);
+    let newest = POLLS_KEPT + 4;
+    assert_eq!(polls[0].n_new, newest as u64);
+    assert_eq!(polls[0].duration_ms, 100 + newest as u64);
+    assert_eq!(polls[0].error, Some(format!("warning {newest}")));
+    assert_eq!(polls[0].outcome, PollOutcome::Read);
+    let other = store.recent_polls(src[1].id, 20).unwrap();
+    assert_eq!(other.len(), 1);
+    assert_eq!(
+        (other[0].outcome, other[0].status, other[0].error.as_deref()),
+        (PollOutcome::Failed, Some(503), Some("HTTP 503 <b>"))
+    );
+}
+
+#[test]
+fn rounds_are_remembered() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(store.last_round().unwrap(), None);
+    let round = |i: i64| Round {
+        started_at: now() + jiff::SignedDuration::from_secs(i * 600),
+        finished_at: now() + jiff::SignedDuration::from_millis(i * 600_000 + 12_345),
+        n_polled: 300,
+        n_failed: 2,
+        n_new: i as u64,
+    };
+    store.record_round(&round(1)).unwrap();
+    store.record_round(&round(2)).unwrap();
+    let last = store.last_round().unwrap().unwrap();
+    assert_eq!(last, round(2));
+    assert_eq!(last.duration_ms(), 12_345);
 }

@@ -36,6 +36,10 @@ mod scale;
 /// `muniflux run` for operators: endpoints, reload, SIGTERM; the systemd unit.
 mod service;
 
+/// The operator's pages (`/`, `/sources/<id>`, `/articles/<id>`) crawled
+/// and parsed, and the feeds' stylesheet.
+mod pages;
+
 /// `discover`: ranked news lists and feeds of fixture sites and the
 /// corpus, `--add`, bad input.
 mod discover;

@@ -16,28 +16,28 @@ fn fixtures() -> std::path::PathBuf {
 }
 
 /// A running `muniflux run` with its log in a file.
-struct Daemon {
+pub(crate) struct Daemon {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     log: std::path::PathBuf,
     rt: tokio::runtime::Runtime,
     http: reqwest::Client,
 }
 
-struct Got {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct Got {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Got {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 impl Daemon {
-    fn start(config: &TestConfig, port: u16) -> Daemon {
+    pub(crate) fn start(config: &TestConfig, port: u16) -> Daemon {
         let log = config.dir.path().join("muniflux.log");
         let child = Command::new(env!("CARGO_BIN_EXE_muniflux"))
             .args(["-c", config.path().to_str().unwrap(), "run"])
@@ -63,7 +63,12 @@ impl Daemon {
         }
     }
 
-    fn request(&self, method: reqwest::Method, path: &str, headers: &[(&str, &str)]) -> Got {
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Got {
         let url = format!("{}{path}", self.base);
         self.rt.block_on(async {
             let mut request = self.http.request(method, &url);
@@ -79,16 +84,16 @@ impl Daemon {
         })
     }
 
-    fn get(&self, path: &str) -> Got {
+    pub(crate) fn get(&self, path: &str) -> Got {
         self.request(reqwest::Method::GET, path, &[])
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// Waits (bounded) until `done` holds, polling every 100 ms.
-    fn wait_for(&self, what: &str, mut done: impl FnMut(&Daemon) -> bool) {
+    pub(crate) fn wait_for(&self, what: &str, mut done: impl FnMut(&Daemon) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while !done(self) {
             assert!(
@@ -100,7 +105,7 @@ impl Daemon {
         }
     }
 
-    fn signal(&self, name: &str) {
+    pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
             .args([&format!("-{name}"), &self.child.id().to_string()])
             .status()
@@ -109,7 +114,7 @@ impl Daemon {
     }
 
     /// Sends SIGTERM and returns the exit status and how long it took.
-    fn terminate(mut self) -> (std::process::ExitStatus, Duration) {
+    pub(crate) fn terminate(mut self) -> (std::process::ExitStatus, Duration) {
         let started = Instant::now();
         self.signal("TERM");
         loop {

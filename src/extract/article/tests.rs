@@ -579,6 +579,38 @@ fn a_number_in_a_headline_is_news_not_an_error_page() {
     check_none(&error);
 }
 
+/// A short news item (two paragraphs, under the error page's length) with
+/// the number or the words of an error in its headline is news; the same
+/// length under a title that is an error message is not.
+#[test]
+fn a_short_item_is_an_error_page_only_when_its_title_is_an_error_message() {
+    let brief = |title: &str| {
+        page(
+            &format!("<title>{title} - Kommun</title>"),
+            &format!("<article><h1>{title}</h1><p>{LONG}</p><p>{LONG}</p></article>"),
+        )
+    };
+    for news in [
+        "Logistikföretaget anställer 404 personer",
+        "Ett fel har uppstått i telefonväxeln",
+        "Hittegods som inte hittas: 410 saker i arkivet",
+    ] {
+        assert_eq!(extract(&brief(news)).unwrap().title, news);
+    }
+    for error in [
+        "404",
+        "Error 404: Page not found",
+        "Sidan du söker finns inte längre",
+    ] {
+        check_none(&brief(error));
+    }
+    // The page's own title says 404 though the headline is friendly.
+    check_none(&page(
+        "<title>404 | Kommun</title>",
+        &format!("<main><h1>Hoppsan!</h1><p>{LONG}</p></main>"),
+    ));
+}
+
 #[test]
 fn the_page_tail_after_the_article_is_not_body() {
     let html = page(
