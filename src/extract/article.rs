@@ -1178,6 +1178,7 @@ impl<'d, 'a> Page<'d, 'a> {
                 return true;
             }
             (self.is_link_box(i) && (self.text[i as usize] as f32) < 0.5 * main_text)
+                || self.is_link_card(i)
                 || headline.is_some_and(|h| i < h && self.is_kicker(i))
         };
         let blocks = render_blocks(dom, main, base, &mut skip);
@@ -1257,6 +1258,16 @@ impl Page<'_, '_> {
             && self.anchors[index] >= 2
             && self.headings[index] >= 1
             && self.link[index] as f32 >= 0.6 * self.text[index] as f32
+    }
+
+    /// A link wrapped around blocks (an image, a heading, a teaser
+    /// paragraph): a card pointing to another page. Running text links
+    /// words inside its paragraphs; it never puts paragraphs inside a link.
+    fn is_link_card(&self, i: u32) -> bool {
+        let dom = self.dom;
+        dom.tag(i) == "a"
+            && self.text[i as usize] > 0
+            && (i + 1..=dom.nodes[i as usize].end).any(|d| is_block_tag(dom.tag(d)))
     }
 
     /// A short link-only line before the headline: a section or category

@@ -684,3 +684,28 @@ fn a_header_before_the_headline_is_the_sites_whatever_it_holds() {
     );
     check(&html, "Nytt näringslivsråd", LONG);
 }
+
+#[test]
+fn link_cards_in_the_story_are_not_body() {
+    // A news box between the story's paragraphs: each card is one link
+    // wrapped around an image, a title and a teaser paragraph, inside a
+    // custom element the renderer does not know. No class word says so.
+    let card = |n: u32| {
+        format!(
+            r#"<li><a href="/nyheter/annan-nyhet-{n}.html"><story-card><img src="/bild{n}.jpg" alt="">
+            <div class="title">Annan nyhet nummer {n}</div>
+            <p>Norrby (TT) - Kommunen meddelar att ännu en sak har hänt i veckan, och fler besked väntas snart från nämnden.</p>
+            </story-card></a></li>"#
+        )
+    };
+    let cards: String = (1..=4).map(card).collect();
+    let half = format!("<p>{LONG}</p>").repeat(2);
+    let html = page(
+        "<title>Nytt näringslivsråd - Norrby</title>",
+        &format!(
+            r#"<div id="content"><h1>Nytt näringslivsråd</h1>{half}
+            <div class="box"><ul>{cards}</ul></div>{half}</div>"#
+        ),
+    );
+    check(&html, "Nytt näringslivsråd", &[LONG; 4].join("\n\n"));
+}
