@@ -98,7 +98,8 @@ while read -r path; do paths+=("/$path"); done < <(
     grep -oE 'href="(sources|articles)/[0-9]+"' <<<"$summary" | sed -E 's/href="(.*)"/\1/' | sort -u
 )
 paths+=(/sources/999999 /feed.atom)
-tag=$(grep -oE 'href="feeds/[^"]+\.atom"' <<<"$summary" | head -n1 | sed -E 's/href="(.*)"/\1/')
+# The last source's tag: failing sources come first, so it likely has entries.
+tag=$(grep -oE 'href="feeds/[^"]+\.atom"' <<<"$summary" | tail -n1 | sed -E 's/href="(.*)"/\1/')
 [[ -n $tag ]] && paths+=("/$tag")
 
 shoot() { # url file width height scheme

@@ -1165,6 +1165,11 @@ impl<'d, 'a> Page<'d, 'a> {
             if self.boiler[i as usize] {
                 return true;
             }
+            // A header wholly before the headline is the site's, whatever
+            // it holds (menus, a corporate blurb).
+            if hint.header_only && headline.is_some_and(|h| dom.nodes[i as usize].end < h) {
+                return true;
+            }
             if hint.header_only && (self.text[i as usize] as f32) < 0.5 * main_text {
                 // A header is chrome unless it holds real paragraphs.
                 return self.good[i as usize] < 100;

@@ -23,7 +23,7 @@ use scraper::{Html, Node};
 use url::Url;
 
 use super::cms::{page_hints, Hint};
-use super::dom::{base_url, is_invisible_tag, Dom, FastSet, NONE};
+use super::dom::{base_url, is_invisible_tag, Dom, FastMap, FastSet, NONE};
 use super::guard::bounded_nesting;
 use super::overrides::Overrides;
 use crate::canonical::same_site;
@@ -83,6 +83,36 @@ pub(super) fn text_before(dom: &Dom<'_>, text: &[u32]) -> Vec<u32> {
 struct Candidate {
     index: u32,
     url_id: u32,
+}
+
+/// What each distinct href of a page leads to, worked out once. Looked up
+/// first by where the href's text is: the parser's clones of a link share
+/// their attribute's buffer, so 200 000 clones of one 4 KB href cost a
+/// pointer lookup each instead of hashing 4 KB each.
+struct HrefMemo<'h, T> {
+    by_place: FastMap<(usize, usize), T>,
+    by_text: FastMap<&'h str, T>,
+}
+
+impl<T> Default for HrefMemo<'_, T> {
+    fn default() -> Self {
+        HrefMemo {
+            by_place: FastMap::default(),
+            by_text: FastMap::default(),
+        }
+    }
+}
+
+impl<'h, T: Copy> HrefMemo<'h, T> {
+    fn get_or_insert_with(&mut self, href: &'h str, make: impl FnOnce() -> T) -> T {
+        let place = (href.as_ptr() as usize, href.len());
+        if let Some(&known) = self.by_place.get(&place) {
+            return known;
+        }
+        let value = *self.by_text.entry(href).or_insert_with(make);
+        self.by_place.insert(place, value);
+        value
+    }
 }
 
 /// Where a node sits on the page, inherited from its ancestors. Only
@@ -187,7 +217,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
         let dom = self.dom;
         // Each distinct href is resolved and judged once: a page can repeat
         // one (or the parser clone one) hundreds of thousands of times.
-        let mut by_href: HashMap<&str, Option<u32>> = HashMap::new();
+        let mut by_href: HrefMemo<'_, Option<u32>> = HrefMemo::default();
         let mut ids: HashMap<String, u32> = HashMap::new();
         for index in dom.elements_named("a") {
             if self.places[index as usize].chrome {
@@ -196,7 +226,7 @@ impl<'d, 'a> ListAnalysis<'d, 'a> {
             let Some(href) = dom.attr(index, "href") else {
                 continue;
             };
-            let url_id = *by_href.entry(href).or_insert_with(|| {
+            let url_id = by_href.get_or_insert_with(href, || {
                 let url = self.resolve(href).filter(|url| self.may_be_article(url))?;
                 let next_id = self.urls.len() as u32;
                 let id = *ids.entry(url.to_string()).or_insert(next_id);

@@ -56,7 +56,8 @@ impl Daily {
 
     /// The chart, `width` × `height` CSS pixels. Each bar says its day and
     /// count in a tooltip; the whole chart has a text equivalent, and its
-    /// counts in `data-counts` (oldest first) for scripts and tests.
+    /// counts in `data-counts` (oldest first) for scripts and tests. Days
+    /// without articles are the baseline.
     pub fn svg(&self, width: u32, height: u32) -> String {
         let n = self.counts.len().max(1) as u32;
         let max = self.counts.iter().copied().max().unwrap_or(0).max(1);
@@ -76,21 +77,29 @@ impl Daily {
                 .collect::<Vec<_>>()
                 .join(","),
         );
+        // One baseline for the days without articles, a bar with its
+        // tooltip for each day with some: a summary of 300 sources stays
+        // small.
+        let _ = write!(
+            svg,
+            "<rect class=\"zero\" x=\"0\" y=\"{}\" width=\"{}\" height=\"1\"/>",
+            top - 1,
+            n * step - 1
+        );
         for (i, &count) in self.counts.iter().enumerate() {
+            if count == 0 {
+                continue;
+            }
             let day = self
                 .first
                 .checked_add((i as i64).days())
                 .unwrap_or(self.first);
-            let x = i as u32 * step;
-            let (h, class) = if count == 0 {
-                (1, " class=\"zero\"")
-            } else {
-                ((count * top).div_ceil(max).max(2), "")
-            };
+            let h = (count * top).div_ceil(max).max(2);
             let _ = write!(
                 svg,
-                "<rect{class} x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{h}\" fill=\"currentColor\">\
+                "<rect x=\"{x}\" y=\"{y}\" width=\"{bar}\" height=\"{h}\" fill=\"currentColor\">\
                  <title>{day}: {count}</title></rect>",
+                x = i as u32 * step,
                 y = top - h,
             );
         }
@@ -138,7 +147,8 @@ mod tests {
         assert_eq!(chart.total(), 4);
         assert!(since(now) <= at("2026-03-01T00:30:00Z") && since(now) > times[4]);
         let svg = chart.svg(120, 24);
-        assert_eq!(svg.matches("<rect").count(), DAYS);
+        // The baseline and one bar for each of the three days with articles.
+        assert_eq!(svg.matches("<rect").count(), 4);
         assert!(svg.contains("<title>2026-03-30: 2</title>"), "{svg}");
         assert!(svg.contains("data-counts=\"1,0,"));
     }

@@ -40,6 +40,7 @@
                        overflow-wrap: anywhere; }
           li a.title:hover { text-decoration: underline; }
           .meta { color: var(--muted); font-size: .9rem; }
+          .when { white-space: nowrap; }
           .tag { border: 1px solid var(--line); border-radius: 3px; padding: 0 .3em;
                  margin-left: .3em; }
         </style>
@@ -94,10 +95,12 @@
        its day, so it is shown as the day alone. -->
   <xsl:template name="when">
     <xsl:param name="at"/>
-    <xsl:value-of select="substring($at, 1, 10)"/>
-    <xsl:if test="substring($at, 12, 8) != '00:00:00'">
-      <xsl:text> </xsl:text>
-      <xsl:value-of select="substring($at, 12, 5)"/>
-    </xsl:if>
+    <span class="when">
+      <xsl:value-of select="substring($at, 1, 10)"/>
+      <xsl:if test="substring($at, 12, 8) != '00:00:00'">
+        <xsl:text> </xsl:text>
+        <xsl:value-of select="substring($at, 12, 5)"/>
+      </xsl:if>
+    </span>
   </xsl:template>
 </xsl:stylesheet>

@@ -664,3 +664,23 @@ fn class_words_on_the_body_element_do_not_make_the_page_chrome() {
     );
     check(&html, "Nytt näringslivsråd", &format!("{LONG}\n\n{LONG}"));
 }
+
+#[test]
+fn a_header_before_the_headline_is_the_sites_whatever_it_holds() {
+    // The site's header holds a corporate blurb long enough to pass for an
+    // ingress and menus that outweigh a short story; it ends before the
+    // headline, so none of it is body.
+    let blurb = "Norrby Media är ett nätverk av ledande företag inom nyheter, \
+        utbildning och informationstjänster i hela regionen och utanför den.";
+    let menu: String = (1..=8)
+        .map(|n| format!(r#"<li><a href="/avdelning-{n}">Avdelning nummer {n}</a></li>"#))
+        .collect();
+    let html = page(
+        "<title>Nytt näringslivsråd - Norrby Tidning</title>",
+        &format!(
+            r#"<div id="page"><div class="site-header"><p>{blurb}</p><ul>{menu}</ul></div>
+            <h1>Nytt näringslivsråd</h1><p>{LONG}</p></div>"#
+        ),
+    );
+    check(&html, "Nytt näringslivsråd", LONG);
+}

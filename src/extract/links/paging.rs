@@ -3,16 +3,40 @@
 
 use url::Url;
 
-use super::ListAnalysis;
+use super::{HrefMemo, ListAnalysis};
 use crate::extract::dom::{normalize_space, FastSet};
 
-impl ListAnalysis<'_, '_> {
+/// What the next-page search knows of one link target, worked out once per
+/// distinct href (a page can repeat one link, or the parser clone one, a
+/// hundred thousand times).
+struct Target {
+    url: Url,
+    /// A page number in the URL, or another page of this list.
+    pages_on: bool,
+    paginates: bool,
+    /// Page current+1 of this very list.
+    is_next_number: bool,
+}
+
+/// Labels longer than this (in characters) are no "Nästa" or page number;
+/// they are not normalised.
+const MAX_LABEL_CHARS: usize = 60;
+
+/// The targets of the links seen, by href.
+#[derive(Default)]
+struct Targets<'h> {
+    by_href: HrefMemo<'h, Option<usize>>,
+    all: Vec<Target>,
+}
+
+impl<'a> ListAnalysis<'_, 'a> {
     /// `<link rel=next>`, `a[rel=next]`, a "Nästa"/"Next"/"»" link, or the link
     /// to page current+1.
     pub(super) fn next_page(&self, articles: &[Url]) -> Option<Url> {
         let dom = self.dom;
         let articles: FastSet<&str> = articles.iter().map(Url::as_str).collect();
-        let acceptable = |url: &Url| url != self.page && !articles.contains(url.as_str());
+        let current = page_number(self.page).unwrap_or(1);
+        let mut targets = Targets::default();
         for tag in ["link", "a"] {
             for i in dom.elements_named(tag) {
                 let rel = dom.attr(i, "rel").unwrap_or("");
@@ -22,53 +46,82 @@ impl ListAnalysis<'_, '_> {
                 {
                     continue;
                 }
-                if let Some(url) = dom.attr(i, "href").and_then(|h| self.resolve(h)) {
-                    if acceptable(&url) {
-                        return Some(url);
-                    }
+                let target = dom
+                    .attr(i, "href")
+                    .and_then(|href| self.target(href, &articles, current, &mut targets));
+                if let Some(target) = target {
+                    return Some(targets.all[target].url.clone());
                 }
             }
         }
-        let current = page_number(self.page).unwrap_or(1);
         let wanted = (current + 1).to_string();
         let (mut by_number, mut by_url) = (None, None);
         for i in dom.elements_named("a") {
-            let Some(url) = dom.attr(i, "href").and_then(|h| self.resolve(h)) else {
+            let Some(target) = dom
+                .attr(i, "href")
+                .and_then(|href| self.target(href, &articles, current, &mut targets))
+            else {
                 continue;
             };
-            if !acceptable(&url) {
-                continue;
-            }
+            let target = &targets.all[target];
+            // Only a short label can say "next" or name a page: a long one
+            // is not normalised (the parser may clone a link with a long
+            // title into a hundred thousand blocks).
+            let own_text = (self.text[i as usize] as usize <= MAX_LABEL_CHARS)
+                .then(|| normalize_space(&dom.text(i)));
             let label = [dom.attr(i, "aria-label"), dom.attr(i, "title")]
                 .into_iter()
                 .flatten()
+                .filter(|label| label.len() <= 4 * MAX_LABEL_CHARS)
                 .map(normalize_space)
-                .chain(std::iter::once(normalize_space(&dom.text(i))))
+                .chain(own_text.clone())
                 .collect::<Vec<_>>();
             // A bare "»" or "›" also ends teaser and contact links: it pages
             // on only to another page of this list.
-            let pages_on = is_pagination_url(&url) || same_list(&url, self.page);
             if label
                 .iter()
-                .any(|l| is_next_label(l) && (pages_on || !is_symbol_only(l)))
+                .any(|l| is_next_label(l) && (target.pages_on || !is_symbol_only(l)))
             {
-                return Some(url);
+                return Some(target.url.clone());
             }
             if by_number.is_none()
-                && label.last().is_some_and(|t| names_page(t, &wanted))
-                && (is_pagination_url(&url) || self.hints[i as usize].negative)
+                && own_text.as_deref().is_some_and(|t| names_page(t, &wanted))
+                && (target.paginates || self.hints[i as usize].negative)
             {
-                by_number = Some(url.clone());
+                by_number = Some(target.url.clone());
             }
             // "Fler nyheter" to page current+1 of this very list.
-            if by_url.is_none()
-                && page_number(&url) == Some(current + 1)
-                && same_list(&url, self.page)
-            {
-                by_url = Some(url);
+            if by_url.is_none() && target.is_next_number {
+                by_url = Some(target.url.clone());
             }
         }
         by_number.or(by_url)
+    }
+
+    /// The index in `targets` of where `href` leads, worked out on its
+    /// first sight; `None` when it leads nowhere a next page can be.
+    fn target(
+        &self,
+        href: &'a str,
+        articles: &FastSet<&str>,
+        current: u32,
+        targets: &mut Targets<'a>,
+    ) -> Option<usize> {
+        let all = &mut targets.all;
+        targets.by_href.get_or_insert_with(href, || {
+            let url = self
+                .resolve(href)
+                .filter(|url| url != self.page && !articles.contains(url.as_str()))?;
+            let paginates = is_pagination_url(&url);
+            let same_list = same_list(&url, self.page);
+            all.push(Target {
+                pages_on: paginates || same_list,
+                paginates,
+                is_next_number: same_list && page_number(&url) == Some(current + 1),
+                url,
+            });
+            Some(all.len() - 1)
+        })
     }
 }
 

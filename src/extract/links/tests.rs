@@ -520,3 +520,33 @@ fn a_link_cloned_into_every_block_is_one_url() {
         None,
     );
 }
+
+/// The next-page search also meets every clone of a link: each distinct
+/// href is resolved once and a long title or text is not read as a label,
+/// and the "Nästa" link after the clones is still found.
+#[test]
+fn the_next_page_is_found_after_a_link_cloned_into_every_block() {
+    let long = "x".repeat(2_000);
+    let items: String = ["a", "b", "c"]
+        .iter()
+        .map(|s| {
+            format!(
+                r#"<li><time datetime="2024-01-01">1 januari 2024</time>
+                <a href="/nyheter/{s}.html">Nyhetsrubrik {s} som är lång</a></li>"#
+            )
+        })
+        .collect();
+    let html = page(&format!(
+        r#"<ul class="news">{items}</ul><p><a href="/nyheter/{long}" title="{long}">Mer</p>{}
+        <p><a href="/nyheter/?page=2">Nästa</a></p>"#,
+        "<p>Text</p>".repeat(5_000)
+    ));
+    check(
+        LIST,
+        &html,
+        &["/nyheter/a.html", "/nyheter/b.html", "/nyheter/c.html"],
+        Some("/nyheter/"),
+    );
+    let list = links_from_list(&html, &Url::parse(LIST).unwrap());
+    assert_eq!(list.next_page.unwrap().query(), Some("page=2"));
+}
