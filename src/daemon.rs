@@ -549,13 +549,6 @@ pub async fn run(
         }
     });
     let watcher = tokio::spawn(watch_file(app.config.sources.clone(), reload_tx));
-    let watchdog = notify::watchdog_interval().map(|interval| {
-        let store = app.store.clone();
-        tokio::spawn(notify::watchdog(interval, move || {
-            let store = store.clone();
-            async move { store.call(|_| Ok(())).await.is_ok() }
-        }))
-    });
     // Due now: new sources and those whose stored next check has passed; a
     // restart resumes the schedule rather than polling everything again.
     let now = Timestamp::now();
@@ -563,6 +556,15 @@ pub async fn run(
     tracing::info!(sources = sources.len(), due, "muniflux running");
     notify::ready();
     notify::status(&format!("polling {} sources", sources.len()));
+    // After READY=1: the first ping goes out at once, and a ping before
+    // READY broke the order systemd (and the service test) expects.
+    let watchdog = notify::watchdog_interval().map(|interval| {
+        let store = app.store.clone();
+        tokio::spawn(notify::watchdog(interval, move || {
+            let store = store.clone();
+            async move { store.call(|_| Ok(())).await.is_ok() }
+        }))
+    });
     let mut stop = stop_rx.clone();
     // Rounds run side by side: a source that comes due (or is added) while
     // a slow host holds up a round starts at once; the per-host gate and
