@@ -18,7 +18,7 @@ use muniflux::score::realpages;
 /// to let a change through.
 mod floors {
     /// scrapinghub-aeb: news body F1 with the page URL, and without.
-    pub const NEWS_BODY_F1: [f64; 2] = [0.9494, 0.9560];
+    pub const NEWS_BODY_F1: [f64; 2] = [0.9509, 0.9570];
     /// trafilatura-eval: segment F1 with the page URL, and without.
     pub const SEGMENT_F1: [f64; 2] = [0.9135, 0.9120];
     /// htmldate-eval: published-day accuracy, without the URL.
