@@ -458,10 +458,9 @@ fn a_calendar_of_the_same_markup_in_the_next_column_stays_out() {
 /// Found by the fuzz bench: an unclosed link with a 180 KB address before
 /// many blocks, which the parser clones into each (185 MB of URLs). Such
 /// an address is no article link.
-#[test]
-fn addresses_longer_than_the_limit_are_no_links() {
-    let long = format!("/nyheter/{}", "x".repeat(crate::canonical::MAX_LINK_LEN));
-    let items: String = ["a", "b", "c"]
+/// Three dated news items, a.html to c.html, for tests of what follows them.
+fn three_dated_items() -> String {
+    ["a", "b", "c"]
         .iter()
         .map(|s| {
             format!(
@@ -469,7 +468,13 @@ fn addresses_longer_than_the_limit_are_no_links() {
                 <a href="/nyheter/{s}.html">Nyhetsrubrik {s} som är lång</a></li>"#
             )
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn addresses_longer_than_the_limit_are_no_links() {
+    let long = format!("/nyheter/{}", "x".repeat(crate::canonical::MAX_LINK_LEN));
+    let items = three_dated_items();
     let html = page(&format!(
         r#"<ul class="news">{items}<li><time datetime="2024-01-01">1 januari 2024</time>
         <a href="{long}">Nyhetsrubrik d som är lång</a></li></ul>"#
@@ -488,15 +493,7 @@ fn addresses_longer_than_the_limit_are_no_links() {
 #[test]
 fn a_link_cloned_into_every_block_is_one_url() {
     let long = format!("/nyheter/{}", "x".repeat(2_000));
-    let items: String = ["a", "b", "c"]
-        .iter()
-        .map(|s| {
-            format!(
-                r#"<li><time datetime="2024-01-01">1 januari 2024</time>
-                <a href="/nyheter/{s}.html">Nyhetsrubrik {s} som är lång</a></li>"#
-            )
-        })
-        .collect();
+    let items = three_dated_items();
     let html = page(&format!(
         r#"<ul class="news">{items}</ul><p><a href="{long}">Mer</p>{}"#,
         "<p>Text</p>".repeat(5_000)
@@ -527,15 +524,7 @@ fn a_link_cloned_into_every_block_is_one_url() {
 #[test]
 fn the_next_page_is_found_after_a_link_cloned_into_every_block() {
     let long = "x".repeat(2_000);
-    let items: String = ["a", "b", "c"]
-        .iter()
-        .map(|s| {
-            format!(
-                r#"<li><time datetime="2024-01-01">1 januari 2024</time>
-                <a href="/nyheter/{s}.html">Nyhetsrubrik {s} som är lång</a></li>"#
-            )
-        })
-        .collect();
+    let items = three_dated_items();
     let html = page(&format!(
         r#"<ul class="news">{items}</ul><p><a href="/nyheter/{long}" title="{long}">Mer</p>{}
         <p><a href="/nyheter/?page=2">Nästa</a></p>"#,
