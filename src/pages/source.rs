@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use super::summary::url_segment;
+use super::summary::tag_links;
 use super::{ago, cell, chart, duration, escape, lang, outside_link, page, page_date, when, Frame};
 use crate::config;
 use crate::model::PageKind;
@@ -86,19 +86,7 @@ fn list_entry(source: &SourcePage, frame: &Frame<'_>) -> String {
             ),
         );
     }
-    let tags = health
-        .tags
-        .iter()
-        .map(|t| {
-            format!(
-                "<a href=\"{}feeds/{}.atom\">{}</a>",
-                frame.root,
-                escape(&url_segment(t)),
-                escape(t)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let tags = tag_links(frame.root, &health.tags);
     fact(
         "tags",
         if tags.is_empty() {

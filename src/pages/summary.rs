@@ -131,19 +131,7 @@ fn source_row(
             .iter()
             .map(|w| format!("<span class=\"warn\">{}</span>", escape(w))),
     );
-    let tags = source
-        .tags
-        .iter()
-        .map(|t| {
-            format!(
-                "<a href=\"{}feeds/{}.atom\">{}</a>",
-                frame.root,
-                escape(&url_segment(t)),
-                escape(t)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let tags = tag_links(frame.root, &source.tags);
     let mut row = String::new();
     let _ = writeln!(
         row,
@@ -228,6 +216,20 @@ fn latest(articles: &[ArticleLine]) -> String {
     }
     html.push_str("</tbody></table></div>\n");
     html
+}
+
+/// A source's tags as links to their tag feeds, comma-separated.
+pub fn tag_links(root: &str, tags: &[String]) -> String {
+    tags.iter()
+        .map(|t| {
+            format!(
+                "<a href=\"{root}feeds/{}.atom\">{}</a>",
+                escape(&url_segment(t)),
+                escape(t)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A tag as one percent-encoded path segment (a tag is free text).
