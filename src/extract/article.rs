@@ -1406,10 +1406,7 @@ fn count_text(text: &str) -> (u32, u32) {
 /// header, not the article's.
 fn title(dom: &Dom<'_>, headline: Option<u32>, main: u32) -> Option<String> {
     let site_name = meta_content(dom, "og:site_name");
-    let page_title = dom
-        .elements_named("title")
-        .next()
-        .map(|t| normalize_space(&dom.text(t)));
+    let page_title = page_title(dom);
     let outside_main = headline.is_some_and(|h| !dom.contains(main, h));
     let title_suffix = page_title
         .as_deref()
@@ -1438,6 +1435,13 @@ fn title(dom: &Dom<'_>, headline: Option<u32>, main: u32) -> Option<String> {
     usable(&text).then_some(text)
 }
 
+/// The text of the page's `<title>`, spaces normalised.
+fn page_title(dom: &Dom<'_>) -> Option<String> {
+    dom.elements_named("title")
+        .next()
+        .map(|t| normalize_space(&dom.text(t)))
+}
+
 /// How well a headline's text agrees with what the page says its title is:
 /// 0 not at all, 1 the headline holds a title's head (a kicker before it),
 /// 2 a title holds the headline ("Opinion | Headline", "Headline - Site"),
@@ -1448,10 +1452,7 @@ const FULL_AGREEMENT: TitleAgreement = 3;
 /// The page's own statements of its title, lower-cased: `og:title` and
 /// `<title>`.
 fn title_claims(dom: &Dom<'_>) -> Vec<String> {
-    let page_title = dom
-        .elements_named("title")
-        .next()
-        .map(|t| normalize_space(&dom.text(t)));
+    let page_title = page_title(dom);
     [
         meta_content(dom, "og:title").map(|t| normalize_space(&t)),
         page_title,
