@@ -59,9 +59,23 @@ fn default_level(command: &cli::Command) -> &'static str {
 }
 
 fn init_logging(format: LogFormat, default_level: &str) {
-    let filter = EnvFilter::try_from_env("MUNIFLUX_LOG")
-        .or_else(|_| EnvFilter::try_from_default_env())
-        .unwrap_or_else(|_| EnvFilter::new(format!("{default_level},muniflux={default_level}")));
+    let (spec, filter) = ["MUNIFLUX_LOG", "RUST_LOG"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find_map(|spec| EnvFilter::try_new(&spec).ok().map(|filter| (spec, filter)))
+        .unwrap_or_else(|| {
+            let spec = format!("{default_level},muniflux={default_level}");
+            (spec.clone(), EnvFilter::new(spec))
+        });
+    // html5ever warns at every parse error it recovers from as the HTML
+    // standard says ("foster parenting not implemented"): hundreds of lines
+    // per real page, none of them the operator's business. A filter that
+    // names html5ever itself still gets them.
+    let filter = if spec.contains("html5ever") {
+        filter
+    } else {
+        filter.add_directive("html5ever=error".parse().expect("a valid directive"))
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

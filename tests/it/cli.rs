@@ -236,3 +236,32 @@ fn extract_and_links_fetch_urls_too() {
         format!("{}/nyheter/ny-industripark.html", server.base)
     );
 }
+
+/// The HTML parser's notes on markup it recovered from (a paragraph inside
+/// a table is "foster parenting") are not printed: real pages have hundreds.
+#[test]
+fn extract_prints_no_parser_notes_for_broken_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("trasig.html");
+    let cells = "<tr><td>A</td><p>Lös text i tabellen</p></tr>".repeat(20);
+    std::fs::write(
+        &file,
+        format!(
+            "<html><head><title>Rubrik</title></head><body><h1>Rubrik</h1>\
+             <p>Kommunen har i dag fattat beslut om en ny satsning på företagande, och arbetet börjar redan i höst.</p>\
+             <p>Arbetet leds av näringslivskontoret, som bjuder in alla lokala företag till ett första möte i oktober.</p>\
+             <p>Satsningen omfattar också rådgivning, nätverksträffar och en ny webbplats med samlad information.</p>\
+             <table>{cells}</table></body></html>"
+        ),
+    )
+    .unwrap();
+    let out = muniflux(&["extract", file.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("foster parenting"), "{stderr}");
+    assert!(stderr.trim().is_empty(), "{stderr}");
+}
